@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs, with apt-get, exactly the Debian packages discgeom needs that are missing.
+# Idempotent: a second run installs nothing. Runs as root; uses sudo only when not root.
+#
+#   scripts/setup.sh            everything (core, linear algebra, I/O, LibTorch, tests)
+#   scripts/setup.sh --core     only what the core and its tests need (no ITK, no LibTorch)
+set -euo pipefail
+
+core_packages=(
+  g++ cmake make ninja-build pkg-config git ca-certificates
+  libxtensor-dev xtl-dev libxtensor-blas-dev libopenblas-dev liblapack-dev
+  libboost-dev libnanoflann-dev catch2 clang-format
+)
+optional_packages=(
+  libinsighttoolkit5-dev   # discgeom::io (NIfTI, MetaImage, NRRD)
+  libtorch-dev             # discgeom::torch
+  zlib1g-dev
+)
+
+want=("${core_packages[@]}")
+if [[ "${1:-}" != "--core" ]]; then
+  want+=("${optional_packages[@]}")
+fi
+
+missing=()
+for package in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#want[@]} packages already installed"
+  exit 0
+fi
+
+as_root=()
+if [[ "$(id -u)" != 0 ]]; then
+  as_root=(sudo)
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq || echo "setup: apt-get update failed; trying the cached package lists" >&2
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
