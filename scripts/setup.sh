@@ -14,6 +14,7 @@ core_packages=(
 )
 optional_packages=(
   libinsighttoolkit5-dev   # discgeom::io (NIfTI, MetaImage, NRRD)
+  libgdcm-tools            # only silences warnings: ITK's CMake config names these programs
   libtorch-dev             # discgeom::torch
   zlib1g-dev
 )

@@ -32,12 +32,10 @@ namespace discgeom {
 template <class V>
 struct voxel_traits;
 
-/// Traits of bool and of every arithmetic type. A voxel is foreground when it is non-zero.
-/// Integral types (and bool) are labels, their label being the value itself; floating-point
-/// types are not labels (a label of 2.5 would have to be rounded silently). Every arithmetic type
-/// is a scalar whose real value is the value converted to double.
-template <class V>
-  requires std::is_arithmetic_v<V>
+/// Traits of the floating-point types: scalars whose real value is the value as double, and
+/// masks whose foreground is every non-zero value. They are not labels: a label of 2.5 would
+/// have to be rounded silently.
+template <std::floating_point V>
 struct voxel_traits<V> {
   using value_type = V;
   using real_type = double;
@@ -45,8 +43,9 @@ struct voxel_traits<V> {
   static constexpr real_type to_real(V value) noexcept { return static_cast<real_type>(value); }
 };
 
-template <class V>
-  requires std::is_integral_v<V>
+/// Traits of bool and the integer types: labels whose label is the value itself (bool: 0 or 1),
+/// foreground when non-zero, and scalars whose real value is the value as double.
+template <std::integral V>
 struct voxel_traits<V> {
   using value_type = V;
   using real_type = double;

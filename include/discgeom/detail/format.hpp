@@ -19,6 +19,12 @@ namespace discgeom::detail {
 template <class T>
 concept streamable = requires(std::ostream& out, const T& value) { out << value; };
 
+/// Strings print as text; everything else that is a range prints as "[a,b,c]". (Tested by exact
+/// type, because some ranges, such as xtensor's shape views, claim convertibility to string_view.)
+template <class T>
+concept string_like = std::is_same_v<std::decay_t<T>, const char*> || std::is_same_v<std::decay_t<T>, char*> ||
+                      std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>;
+
 template <class T>
 void write_value(std::ostream& out, const T& value);
 
@@ -47,7 +53,7 @@ void write_value(std::ostream& out, const T& value) {
     out << static_cast<int>(value);
   } else if constexpr (std::is_enum_v<T>) {
     out << static_cast<long long>(value);
-  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+  } else if constexpr (string_like<T>) {
     out << std::string_view(value);
   } else if constexpr (std::ranges::input_range<const T>) {
     write_range(out, value);

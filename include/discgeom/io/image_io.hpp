@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// \file
+/// Reading and writing 3D images (NIfTI `.nii`/`.nii.gz`, MetaImage `.mha`/`.mhd`, NRRD
+/// `.nrrd`/`.nhdr`) with their geometry, through ITK's ImageIO layer. Part of `discgeom::io`.
+///
+/// Geometry comes from the header as ITK interprets it: spacing per array axis, origin and
+/// direction cosines in LPS millimetres (NIfTI's RAS qform/sform converted to LPS). Array axis d
+/// of the returned image is the file's axis d (i, j, k).
+///
+/// Voxel values are never converted silently: the file's own component type is read and each
+/// value converted to the requested type only when it is represented exactly (a float file read
+/// as labels must hold whole numbers in range); otherwise `io_error` names the value and voxel.
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <itkImageIOBase.h>
+#include <itkImageIOFactory.h>
+#include <itkMetaImageIOFactory.h>
+#include <itkNiftiImageIOFactory.h>
+#include <itkNrrdImageIOFactory.h>
+
+#include "discgeom/as_volume.hpp"
+#include "discgeom/error.hpp"
+#include "discgeom/image.hpp"
+#include "discgeom/image_geometry.hpp"
+
+namespace discgeom {
+
+/// What a file's header says, without reading its voxels.
+struct image_header {
+  std::array<std::size_t, 3> shape{};  ///< extents in file order; 1 for missing axes of a 2D file
+  image_geometry geometry;             ///< spacing, origin, direction (LPS mm)
+  std::string component_type;          ///< ITK's name of the stored type: "unsigned_char", "float", ...
+};
+
+namespace detail {
+
+inline void register_image_io_factories() {
+  static const bool registered = [] {
+    itk::NiftiImageIOFactory::RegisterOneFactory();
+    itk::MetaImageIOFactory::RegisterOneFactory();
+    itk::NrrdImageIOFactory::RegisterOneFactory();
+    return true;
+  }();
+  (void)registered;
+}
+
+/// An ImageIO for `path` whose header has been read and checked to be a 3D (or 2D) scalar image.
+inline itk::ImageIOBase::Pointer open_image(const char* function, const std::filesystem::path& path) {
+  register_image_io_factories();
+  std::error_code ignored;
+  if (!std::filesystem::is_regular_file(path, ignored)) {
+    throw_error<io_error>(function, "cannot read '", path.string(), "': no such file");
+  }
+  auto io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
+  if (!io) {
+    throw_error<io_error>(function, "cannot read '", path.string(),
+                          "': not a NIfTI, MetaImage or NRRD file that ITK can open");
+  }
+  io->SetFileName(path.string());
+  try {
+    io->ReadImageInformation();
+  } catch (const itk::ExceptionObject& failure) {
+    throw_error<io_error>(function, "cannot read the header of '", path.string(), "': ",
+                          failure.GetDescription());
+  }
+  const unsigned dimensions = io->GetNumberOfDimensions();
+  for (unsigned d = 3; d < dimensions; ++d) {
+    if (io->GetDimensions(d) > 1) {
+      throw_error<io_error>(function, "'", path.string(), "' is a ", dimensions,
+                            "D image with extent ", io->GetDimensions(d), " on axis ", d,
+                            "; only 2D and 3D images are supported");
+    }
+  }
+  if (io->GetNumberOfComponents() != 1) {
+    throw_error<io_error>(function, "'", path.string(), "' has ", io->GetNumberOfComponents(),
+                          " components per voxel; only scalar images are supported");
+  }
+  return io;
+}
+
+inline image_header header_of(const itk::ImageIOBase& io) {
+  image_header header;
+  header.shape = {1, 1, 1};
+  const unsigned dimensions = std::min(io.GetNumberOfDimensions(), 3u);
+  for (unsigned d = 0; d < dimensions; ++d) {
+    header.shape[d] = io.GetDimensions(d);
+    header.geometry.spacing[d] = io.GetSpacing(d);
+    header.geometry.origin[d] = io.GetOrigin(d);
+    const std::vector<double> column = io.GetDirection(d);
+    for (unsigned row = 0; row < dimensions && row < column.size(); ++row) {
+      header.geometry.direction[row][d] = column[row];
+    }
+  }
+  header.component_type = itk::ImageIOBase::GetComponentTypeAsString(io.GetComponentType());
+  return header;
+}
+
+/// Converts one stored value to T, exactly or not at all.
+template <class T, class Stored>
+bool convert_exactly(Stored stored, T& out) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (stored == Stored{0} || stored == Stored{1}) {
+      out = stored != Stored{0};
+      return true;
+    }
+    return false;
+  } else if constexpr (std::is_integral_v<T> && std::is_integral_v<Stored>) {
+    if (!std::in_range<T>(stored)) {
+      return false;
+    }
+    out = static_cast<T>(stored);
+    return true;
+  } else if constexpr (std::is_integral_v<T>) {  // floating value into an integer
+    if (!std::isfinite(stored) || std::trunc(stored) != stored ||
+        stored < static_cast<Stored>(std::numeric_limits<T>::lowest()) ||
+        stored > static_cast<Stored>(std::numeric_limits<T>::max())) {
+      return false;
+    }
+    out = static_cast<T>(stored);
+    return true;
+  } else {  // into a floating type: the nearest representable value, as any float read does
+    out = static_cast<T>(stored);
+    return true;
+  }
+}
+
+template <class T, class Stored>
+void convert_buffer(const std::filesystem::path& path, const std::vector<std::byte>& bytes,
+                    image<T>& result) {
+  const auto* stored = reinterpret_cast<const Stored*>(bytes.data());
+  T* out = result.voxels.data();
+  const std::size_t count = result.voxels.size();
+  for (std::size_t n = 0; n < count; ++n) {
+    if (!convert_exactly(stored[n], out[n])) {
+      const auto shape = result.shape();
+      const std::array<std::size_t, 3> index{n % shape[0], (n / shape[0]) % shape[1],
+                                             n / (shape[0] * shape[1])};
+      throw_error<io_error>("read_image", "'", path.string(), "' holds the value ", stored[n],
+                            " at voxel ", index, ", which the requested voxel type cannot "
+                            "represent exactly; read it as a wider or floating-point type");
+    }
+  }
+}
+
+template <class Visitor>
+void visit_component_type(const char* function, const std::filesystem::path& path,
+                          itk::IOComponentEnum type, Visitor&& visit) {
+  using C = itk::IOComponentEnum;
+  switch (type) {
+    case C::UCHAR: visit(std::uint8_t{}); return;
+    case C::CHAR: visit(std::int8_t{}); return;
+    case C::USHORT: visit(std::uint16_t{}); return;
+    case C::SHORT: visit(std::int16_t{}); return;
+    case C::UINT: visit(std::uint32_t{}); return;
+    case C::INT: visit(std::int32_t{}); return;
+    case C::ULONG: visit(static_cast<unsigned long>(0)); return;
+    case C::LONG: visit(0L); return;
+    case C::ULONGLONG: visit(static_cast<unsigned long long>(0)); return;
+    case C::LONGLONG: visit(0LL); return;
+    case C::FLOAT: visit(0.0f); return;
+    case C::DOUBLE: visit(0.0); return;
+    default:
+      throw_error<io_error>(function, "'", path.string(), "' stores voxels as '",
+                            itk::ImageIOBase::GetComponentTypeAsString(type),
+                            "', which discgeom does not read");
+  }
+}
+
+}  // namespace detail
+
+/// Reads the header of an image file: shape, geometry and stored component type.
+/// \throws io_error when the file is missing, unreadable, not 2D/3D or not scalar.
+[[nodiscard]] inline image_header read_image_header(const std::filesystem::path& path) {
+  return detail::header_of(*detail::open_image("read_image_header", path));
+}
+
+/// Reads a 2D or 3D scalar image into an `image<T>` (a 2D file gets extent 1 on axis 2).
+///
+/// \tparam T  an arithmetic voxel type (bool, integers, float, double). Each stored value must be
+///            represented exactly in T when T is an integer or bool (see the file comment).
+/// \throws io_error naming the file: missing, unreadable, not 2D/3D, not scalar, truncated, or
+///         holding a value T cannot represent (the message names the value and the voxel).
+///
+///   auto mask = discgeom::read_image<std::uint16_t>("case_01.nii.gz");
+template <class T>
+[[nodiscard]] image<T> read_image(const std::filesystem::path& path) {
+  static_assert(std::is_arithmetic_v<T>,
+                "read_image<T>(): T must be bool, an integer or a floating-point type; read the "
+                "file into its integer label type and wrap the values in your own voxel type");
+  const auto io = detail::open_image("read_image", path);
+  const image_header header = detail::header_of(*io);
+  itk::ImageIORegion region(io->GetNumberOfDimensions());
+  for (unsigned d = 0; d < io->GetNumberOfDimensions(); ++d) {
+    region.SetIndex(d, 0);
+    region.SetSize(d, io->GetDimensions(d));
+  }
+  io->SetIORegion(region);
+  std::vector<std::byte> bytes(io->GetImageSizeInBytes());
+  try {
+    io->Read(bytes.data());
+  } catch (const itk::ExceptionObject& failure) {
+    detail::throw_error<io_error>("read_image", "cannot read the voxels of '", path.string(), "': ",
+                                  failure.GetDescription());
+  }
+  auto result = image<T>::filled(header.shape, header.geometry);
+  detail::visit_component_type("read_image", path, io->GetComponentType(), [&](auto stored) {
+    using Stored = decltype(stored);
+    if (bytes.size() != result.voxels.size() * sizeof(Stored)) {
+      detail::throw_error<io_error>("read_image", "'", path.string(), "' holds ", bytes.size(),
+                                    " bytes of voxels, expected ", result.voxels.size() * sizeof(Stored));
+    }
+    detail::convert_buffer<T, Stored>(path, bytes, result);
+  });
+  return result;
+}
+
+/// Writes a 3D view with its geometry. The format follows the extension (`.nii.gz` is
+/// compressed); bool voxels are written as unsigned 8-bit.
+/// \throws precondition_error when the geometry is invalid; io_error when the file cannot be written.
+template <volume_like Volume>
+void write_image(const std::filesystem::path& path, Volume&& voxels, const image_geometry& geometry) {
+  const auto view = as_volume<3>(voxels);
+  using T = typename decltype(view)::value_type;
+  static_assert(std::is_arithmetic_v<T>, "write_image(): voxels must be bool, integers or floating point");
+  using Stored = std::conditional_t<std::is_same_v<T, bool>, std::uint8_t, T>;
+  geometry.validate("write_image");
+  detail::register_image_io_factories();
+  auto io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::WriteMode);
+  if (!io) {
+    detail::throw_error<io_error>("write_image", "cannot write '", path.string(),
+                                  "': the extension is not one of .nii, .nii.gz, .mha, .mhd, .nrrd, .nhdr");
+  }
+  io->SetNumberOfDimensions(3);
+  itk::ImageIORegion region(3);
+  for (unsigned d = 0; d < 3; ++d) {
+    io->SetDimensions(d, view.shape(d));
+    io->SetSpacing(d, geometry.spacing[d]);
+    io->SetOrigin(d, geometry.origin[d]);
+    io->SetDirection(d, std::vector<double>{geometry.direction[0][d], geometry.direction[1][d],
+                                            geometry.direction[2][d]});
+    region.SetIndex(d, 0);
+    region.SetSize(d, view.shape(d));
+  }
+  io->SetIORegion(region);
+  io->SetPixelType(itk::IOPixelEnum::SCALAR);
+  io->SetNumberOfComponents(1);
+  io->SetComponentType(itk::ImageIOBase::MapPixelType<Stored>::CType);
+  io->SetFileName(path.string());
+  io->SetUseCompression(true);
+
+  std::vector<Stored> buffer;  // column-major, the file order
+  buffer.reserve(view.size());
+  for (std::size_t k = 0; k < view.shape(2); ++k)
+    for (std::size_t j = 0; j < view.shape(1); ++j)
+      for (std::size_t i = 0; i < view.shape(0); ++i) buffer.push_back(static_cast<Stored>(view(i, j, k)));
+  try {
+    io->WriteImageInformation();
+    io->Write(buffer.data());
+  } catch (const itk::ExceptionObject& failure) {
+    detail::throw_error<io_error>("write_image", "cannot write '", path.string(), "': ",
+                                  failure.GetDescription());
+  }
+}
+
+/// Writes an image with its own geometry.
+template <class T>
+void write_image(const std::filesystem::path& path, const image<T>& img) {
+  write_image(path, img.view(), img.geometry);
+}
+
+}  // namespace discgeom
