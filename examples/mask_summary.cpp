@@ -36,7 +36,8 @@ std::string case_name(const fs::path& path) {
 }
 
 // reference[label] = expected volume in mm^3, printed beside the measured one when known.
-void print_rows(const std::string& name, const fs::path& path, const std::map<long, double>& reference) {
+void print_rows(const std::string& name, const fs::path& path,
+                const std::map<long, double>& reference) {
   const auto mask = discgeom::read_image<std::uint32_t>(path);
   const auto& g = mask.geometry;
   for (const auto& [label, voxels] : discgeom::label_voxel_counts(mask)) {
@@ -47,8 +48,9 @@ void print_rows(const std::string& name, const fs::path& path, const std::map<lo
     } else {
       std::printf(" %12s %9s", "", "");
     }
-    std::printf("  %zux%zux%zu  %.4g,%.4g,%.4g  %s\n", mask.shape()[0], mask.shape()[1], mask.shape()[2],
-                g.spacing[0], g.spacing[1], g.spacing[2], g.orientation_code().c_str());
+    std::printf("  %zux%zux%zu  %.4g,%.4g,%.4g  %s\n", mask.shape()[0], mask.shape()[1],
+                mask.shape()[2], g.spacing[0], g.spacing[1], g.spacing[2],
+                g.orientation_code().c_str());
   }
 }
 
@@ -96,8 +98,10 @@ int summarise_generated(const fs::path& folder) {
   auto labels = discgeom::image<std::uint16_t>::filled({100, 300, 30}, geometry, 0);
   std::map<long, double> reference;
   for (int level = 0; level < 5; ++level) {
-    const double ap = 17.0 + level, si = 4.5 + 0.5 * level, lr = 24.0 + 2.0 * level;  // semi-axes, mm
-    const double centre_ap = 30.0, centre_si = 150.0 - 35.0 * level, centre_lr = 15.0;  // voxel index
+    const double ap = 17.0 + level, si = 4.5 + 0.5 * level,
+                 lr = 24.0 + 2.0 * level;  // semi-axes, mm
+    const double centre_ap = 30.0, centre_si = 150.0 - 35.0 * level,
+                 centre_lr = 15.0;  // voxel index
     reference[201 + level] = 4.0 / 3.0 * pi * ap * si * lr;
     for (std::size_t k = 0; k < 30; ++k)
       for (std::size_t j = 0; j < 300; ++j)
@@ -105,12 +109,14 @@ int summarise_generated(const fs::path& folder) {
           const double x = (static_cast<double>(i) - centre_ap) * 0.6 / ap;
           const double y = (static_cast<double>(j) - centre_si) * 0.6 / si;
           const double z = (static_cast<double>(k) - centre_lr) * 4.0 / lr;
-          if (x * x + y * y + z * z <= 1.0) labels.voxels(i, j, k) = static_cast<std::uint16_t>(201 + level);
+          if (x * x + y * y + z * z <= 1.0)
+            labels.voxels(i, j, k) = static_cast<std::uint16_t>(201 + level);
         }
   }
   const fs::path path = folder / "generated_spine.nii.gz";
   discgeom::write_image(path, labels);
-  std::printf("Generated spine (%s): five ellipsoids at 0.6 x 0.6 x 4.0 mm vs analytic volumes\n", path.c_str());
+  std::printf("Generated spine (%s): five ellipsoids at 0.6 x 0.6 x 4.0 mm vs analytic volumes\n",
+              path.c_str());
   print_header();
   print_rows(case_name(path), path, reference);
   return 0;
@@ -121,14 +127,17 @@ int summarise_generated(const fs::path& folder) {
 int main(int argc, char** argv) {
   try {
     const std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.size() == 2 && args[0] == "--real") return summarise_real(args[1]);
-    if (args.size() == 2 && args[0] == "--generated") return summarise_generated(args[1]);
+    if (args.size() == 2 && args[0] == "--real")
+      return summarise_real(args[1]);
+    if (args.size() == 2 && args[0] == "--generated")
+      return summarise_generated(args[1]);
     if (args.empty() || args[0].starts_with("--")) {
       std::fprintf(stderr, "usage: mask_summary MASK... | --real DIR | --generated DIR\n");
       return 2;
     }
     print_header();
-    for (const auto& file : args) print_rows(case_name(file), file, {});
+    for (const auto& file : args)
+      print_rows(case_name(file), file, {});
     return 0;
   } catch (const discgeom::error& failure) {
     std::fprintf(stderr, "mask_summary: %s\n", failure.what());

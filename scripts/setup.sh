@@ -10,7 +10,7 @@ set -euo pipefail
 core_packages=(
   g++ cmake make ninja-build pkg-config git ca-certificates
   libxtensor-dev xtl-dev libxtensor-blas-dev libopenblas-dev liblapack-dev
-  libboost-dev libnanoflann-dev catch2 clang-format
+  libboost-dev libnanoflann-dev catch2 clang-format libbenchmark-dev
 )
 optional_packages=(
   libinsighttoolkit5-dev   # discgeom::io (NIfTI, MetaImage, NRRD)

@@ -32,7 +32,8 @@ struct my_span3 {
   const std::array<std::ptrdiff_t, 3>& strides() const { return steps; }
   std::size_t size() const { return extents[0] * extents[1] * extents[2]; }
   std::int16_t& operator[](const std::array<std::size_t, 3>& i) const {
-    return pointer[static_cast<std::ptrdiff_t>(i[0]) * steps[0] + static_cast<std::ptrdiff_t>(i[1]) * steps[1] +
+    return pointer[static_cast<std::ptrdiff_t>(i[0]) * steps[0] +
+                   static_cast<std::ptrdiff_t>(i[1]) * steps[1] +
                    static_cast<std::ptrdiff_t>(i[2]) * steps[2]];
   }
 };
@@ -52,7 +53,8 @@ TEST_CASE("as_volume: pointer and braced shape give a row-major view") {
   CHECK(view.is_row_major());
   const std::vector<user::spine_label>& read_only = buffer;
   auto const_view = discgeom::as_volume(read_only.data(), {4, 6});
-  STATIC_REQUIRE(std::is_same_v<decltype(const_view), discgeom::volume_view<const user::spine_label, 2>>);
+  STATIC_REQUIRE(
+      std::is_same_v<decltype(const_view), discgeom::volume_view<const user::spine_label, 2>>);
 }
 
 TEST_CASE("as_volume: explicit strides") {
@@ -61,7 +63,8 @@ TEST_CASE("as_volume: explicit strides") {
   const auto view = discgeom::as_volume(buffer.data(), std::array<std::size_t, 2>{3, 4},
                                         std::array<std::ptrdiff_t, 2>{1, 3});
   CHECK(view(2, 3) == 2 + 9);
-  const auto runtime = discgeom::as_volume<2>(buffer.data(), std::vector<int>{3, 4}, std::vector<long>{1, 3});
+  const auto runtime =
+      discgeom::as_volume<2>(buffer.data(), std::vector<int>{3, 4}, std::vector<long>{1, 3});
   CHECK(runtime(2, 3) == 11);
 }
 
@@ -73,10 +76,12 @@ TEST_CASE("as_volume: rank and shape mismatches throw precondition_error with th
                     "as_volume(): shape has 2 entries [4,6] but the rank is 3");
   CHECK_THROWS_WITH(discgeom::as_volume<3>(buffer.data(), std::vector<int>{2, -3, 4}),
                     "as_volume(): shape[1] = -3 is negative");
-  CHECK_THROWS_WITH(discgeom::as_volume<2>(buffer.data(), std::vector<int>{4, 6}, std::vector<int>{1, 4, 24}),
-                    "as_volume(): strides has 3 entries [1,4,24] but the rank is 2");
-  CHECK_THROWS_WITH(discgeom::as_volume(std::span<int>(buffer), std::array<std::size_t, 3>{2, 3, 5}),
-                    "as_volume(): data holds 24 voxels but shape [2,3,5] needs 30");
+  CHECK_THROWS_WITH(
+      discgeom::as_volume<2>(buffer.data(), std::vector<int>{4, 6}, std::vector<int>{1, 4, 24}),
+      "as_volume(): strides has 3 entries [1,4,24] but the rank is 2");
+  CHECK_THROWS_WITH(
+      discgeom::as_volume(std::span<int>(buffer), std::array<std::size_t, 3>{2, 3, 5}),
+      "as_volume(): data holds 24 voxels but shape [2,3,5] needs 30");
   CHECK_NOTHROW(discgeom::as_volume(std::span<int>(buffer), std::array<std::size_t, 3>{2, 3, 4}));
   int* null = nullptr;
   CHECK_THROWS_WITH(discgeom::as_volume(null, {8, 8}),
@@ -86,21 +91,26 @@ TEST_CASE("as_volume: rank and shape mismatches throw precondition_error with th
 TEST_CASE("as_volume: a volume_adapter with run-time rank") {
   runtime_grid grid{{2, 3, 4}, std::vector<float>(24, 1.5f)};
   const auto view = discgeom::as_volume<3>(grid);
-  STATIC_REQUIRE(std::is_same_v<std::remove_const_t<decltype(view)>, discgeom::volume_view<float, 3>>);
+  STATIC_REQUIRE(
+      std::is_same_v<std::remove_const_t<decltype(view)>, discgeom::volume_view<float, 3>>);
   CHECK(view.shape() == std::array<std::size_t, 3>{2, 3, 4});
   CHECK(view(1, 2, 3) == 1.5f);
-  CHECK_THROWS_WITH(discgeom::as_volume<2>(grid), "as_volume(): shape has 3 entries [2,3,4] but the rank is 2");
+  CHECK_THROWS_WITH(discgeom::as_volume<2>(grid),
+                    "as_volume(): shape has 3 entries [2,3,4] but the rank is 2");
   const runtime_grid& read_only = grid;
-  STATIC_REQUIRE(std::is_same_v<decltype(discgeom::as_volume<3>(read_only)), discgeom::volume_view<const float, 3>>);
+  STATIC_REQUIRE(std::is_same_v<decltype(discgeom::as_volume<3>(read_only)),
+                                discgeom::volume_view<const float, 3>>);
   runtime_grid broken{{2, 3, 4}, {}};
-  CHECK_THROWS_WITH(discgeom::as_volume<3>(broken), "as_volume(): data is null but shape [2,3,4] holds 24 voxels");
+  CHECK_THROWS_WITH(discgeom::as_volume<3>(broken),
+                    "as_volume(): data is null but shape [2,3,4] holds 24 voxels");
 }
 
 TEST_CASE("as_volume: a user's own strided type, and a view, pass through without copying") {
   std::vector<std::int16_t> buffer(8, 3);
   const my_span3 mine{buffer.data(), {2, 2, 2}, {4, 2, 1}};
   const auto view = discgeom::as_volume(mine);
-  STATIC_REQUIRE(std::is_same_v<std::remove_const_t<decltype(view)>, discgeom::volume_view<std::int16_t, 3>>);
+  STATIC_REQUIRE(
+      std::is_same_v<std::remove_const_t<decltype(view)>, discgeom::volume_view<std::int16_t, 3>>);
   CHECK(view.data() == buffer.data());
   CHECK(discgeom::as_volume(view).data() == buffer.data());
 }

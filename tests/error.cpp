@@ -30,9 +30,11 @@ TEST_CASE("error messages print shapes as [a,b,c], numbers with ten digits, byte
   const std::array<std::size_t, 3> a{64, 64, 64};
   const std::vector<long> b{64, 64, 32};
   const std::uint8_t label = 201;
-  const std::string message = discgeom::detail::concat("dice(): masks differ in shape: ", a, " vs ", b,
-                                                       "; pi = ", 3.14159265358979, "; label ", label);
-  CHECK(message == "dice(): masks differ in shape: [64,64,64] vs [64,64,32]; pi = 3.141592654; label 201");
+  const std::string message =
+      discgeom::detail::concat("dice(): masks differ in shape: ", a, " vs ", b,
+                               "; pi = ", 3.14159265358979, "; label ", label);
+  CHECK(message ==
+        "dice(): masks differ in shape: [64,64,64] vs [64,64,32]; pi = 3.141592654; label 201");
 }
 
 TEST_CASE("DISCGEOM_ASSERT checks internal invariants in debug builds only") {

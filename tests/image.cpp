@@ -25,7 +25,8 @@ TEST_CASE("image<T>: column-major storage in file order, viewed in place") {
   CHECK(adapted.data() == view.data());
   CHECK(adapted.strides() == view.strides());
   const auto& read_only = img;
-  STATIC_REQUIRE(std::is_same_v<decltype(discgeom::as_volume(read_only)), discgeom::volume_view<const std::int16_t, 3>>);
+  STATIC_REQUIRE(std::is_same_v<decltype(discgeom::as_volume(read_only)),
+                                discgeom::volume_view<const std::int16_t, 3>>);
 }
 
 TEST_CASE("image<T> holds user voxel types") {

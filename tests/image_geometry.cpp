@@ -21,7 +21,8 @@ mat3 multiply(const mat3& a, const mat3& b) {
   mat3 result{};
   for (std::size_t r = 0; r < 3; ++r)
     for (std::size_t c = 0; c < 3; ++c)
-      for (std::size_t k = 0; k < 3; ++k) result[r][c] += a[r][k] * b[k][c];
+      for (std::size_t k = 0; k < 3; ++k)
+        result[r][c] += a[r][k] * b[k][c];
   return result;
 }
 
@@ -50,10 +51,12 @@ TEST_CASE("index_to_physical: p = origin + D diag(spacing) index, by hand") {
   geometry.validate();
   CHECK(geometry.orientation_code() == "AIL");
   // index (2, 10, 3): 2 * 0.5 mm anterior (-y), 10 * 0.6 mm inferior (-z), 3 * 4.4 mm left (+x).
-  check_close(geometry.index_to_physical(std::array<int, 3>{2, 10, 3}), {-20.0 + 13.2, 30.0 - 1.0, 100.0 - 6.0});
+  check_close(geometry.index_to_physical(std::array<int, 3>{2, 10, 3}),
+              {-20.0 + 13.2, 30.0 - 1.0, 100.0 - 6.0});
   CHECK(geometry.voxel_volume() == Approx(0.5 * 0.6 * 4.4));
-  CHECK(geometry.anatomical_axes() ==
-        std::array<anatomical_axis, 3>{anatomical_axis::ap, anatomical_axis::si, anatomical_axis::lr});
+  CHECK(geometry.anatomical_axes() == std::array<anatomical_axis, 3>{anatomical_axis::ap,
+                                                                     anatomical_axis::si,
+                                                                     anatomical_axis::lr});
   CHECK(geometry.array_axis(anatomical_axis::si) == 1);
   CHECK(geometry.array_axis(anatomical_axis::lr) == 2);
   check_close(geometry.axis_step(2), {4.4, 0.0, 0.0});
@@ -79,8 +82,9 @@ TEST_CASE("anatomical axes follow the direction cosines, also when oblique") {
   CHECK(aligned.obliquity_deg() == Approx(0.0));
   // 30 degrees about SI: axis 0 is still mostly LR and axis 1 mostly AP.
   const image_geometry oblique{.direction = rotation_z(30.0)};
-  CHECK(oblique.anatomical_axes() ==
-        std::array<anatomical_axis, 3>{anatomical_axis::lr, anatomical_axis::ap, anatomical_axis::si});
+  CHECK(oblique.anatomical_axes() == std::array<anatomical_axis, 3>{anatomical_axis::lr,
+                                                                    anatomical_axis::ap,
+                                                                    anatomical_axis::si});
   CHECK(oblique.obliquity_deg() == Approx(30.0));
   // 120 degrees: axis 0 points to the right-posterior, mostly P; axis 1 mostly R.
   const image_geometry turned{.direction = rotation_z(120.0)};
@@ -113,30 +117,38 @@ TEST_CASE("direction_from_orientation round-trips all 48 orientation codes") {
 }
 
 TEST_CASE("direction_from_orientation: bad codes throw precondition_error naming the code") {
-  CHECK_THROWS_WITH(discgeom::direction_from_orientation("LP"),
-                    "direction_from_orientation(): code 'LP' must have three letters, one per array axis");
-  CHECK_THROWS_WITH(discgeom::direction_from_orientation("LPX"),
-                    "direction_from_orientation(): code 'LPX' has letter 'X', expected one of L R P A S I");
+  CHECK_THROWS_WITH(
+      discgeom::direction_from_orientation("LP"),
+      "direction_from_orientation(): code 'LP' must have three letters, one per array axis");
+  CHECK_THROWS_WITH(
+      discgeom::direction_from_orientation("LPX"),
+      "direction_from_orientation(): code 'LPX' has letter 'X', expected one of L R P A S I");
   CHECK_THROWS_WITH(discgeom::direction_from_orientation("AAL"),
                     "direction_from_orientation(): code 'AAL' names the AP axis twice");
   CHECK_THROWS_AS(discgeom::direction_from_orientation("LRS"), discgeom::precondition_error);
 }
 
-TEST_CASE("validate: non-positive or non-finite spacing throws, naming the function and the value") {
+TEST_CASE(
+    "validate: non-positive or non-finite spacing throws, naming the function and the value") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
-  CHECK_THROWS_AS((image_geometry{.spacing = {0.5, 0.5, 0.0}}.validate()), discgeom::precondition_error);
+  CHECK_THROWS_AS((image_geometry{.spacing = {0.5, 0.5, 0.0}}.validate()),
+                  discgeom::precondition_error);
   CHECK_THROWS_WITH((image_geometry{.spacing = {0.5, 0.5, -4.4}}.validate("disc_height")),
-                    "disc_height(): geometry.spacing[2] must be finite and > 0, got -4.4 (spacing [0.5,0.5,-4.4])");
-  CHECK_THROWS_WITH((image_geometry{.spacing = {nan, 1.0, 1.0}}.validate()),
-                    Catch::StartsWith("image_geometry::validate(): geometry.spacing[0] must be finite and > 0, got nan"));
+                    "disc_height(): geometry.spacing[2] must be finite and > 0, got -4.4 (spacing "
+                    "[0.5,0.5,-4.4])");
+  CHECK_THROWS_WITH(
+      (image_geometry{.spacing = {nan, 1.0, 1.0}}.validate()),
+      Catch::StartsWith(
+          "image_geometry::validate(): geometry.spacing[0] must be finite and > 0, got nan"));
   CHECK_THROWS_WITH((image_geometry{.spacing = {1.0, inf, 1.0}}.validate()),
                     Catch::Contains("geometry.spacing[1] must be finite and > 0, got inf"));
   CHECK_THROWS_WITH((image_geometry{.origin = {0.0, nan, 0.0}}.validate()),
                     Catch::Contains("geometry.origin[1] must be finite, got nan"));
 }
 
-TEST_CASE("validate: a non-orthonormal direction throws with its deviation; single precision passes") {
+TEST_CASE(
+    "validate: a non-orthonormal direction throws with its deviation; single precision passes") {
   image_geometry sheared{};
   sheared.direction[0][1] = 0.2;
   CHECK_THROWS_AS(sheared.validate(), discgeom::precondition_error);
@@ -150,13 +162,15 @@ TEST_CASE("validate: a non-orthonormal direction throws with its deviation; sing
   // Cosines stored as float, as NIfTI headers do.
   image_geometry single{.direction = multiply(rotation_z(11.0), rotation_x(37.0))};
   for (auto& row : single.direction)
-    for (auto& value : row) value = static_cast<float>(value);
+    for (auto& value : row)
+      value = static_cast<float>(value);
   CHECK_NOTHROW(single.validate());
   CHECK(single.orthonormality_error() > 0.0);
   CHECK_THROWS(single.validate("tight", 1e-12));
   image_geometry nan_direction{};
   nan_direction.direction[1][1] = std::numeric_limits<double>::quiet_NaN();
-  CHECK_THROWS_WITH(nan_direction.validate(), Catch::Contains("geometry.direction[1][1] must be finite, got nan"));
+  CHECK_THROWS_WITH(nan_direction.validate(),
+                    Catch::Contains("geometry.direction[1][1] must be finite, got nan"));
 }
 
 TEST_CASE("a singular direction cannot be inverted: numerical_error") {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// A user's voxel types and container, end to end through the core: the promise of docs/customisation.md.
+// A user's voxel types and container, end to end through the core: the promise of
+// docs/customisation.md.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -43,7 +44,8 @@ TEST_CASE("a user container adapted once works with every algorithm") {
   CHECK(counts[0].label == 7u);
   CHECK(counts[1].label == 225u);
   CHECK(counts[1].voxels == 2);
-  CHECK(discgeom::voxel_traits<user::opaque_label>::label(discgeom::as_volume(grid)(0, 1, 1)) == 225u);
+  CHECK(discgeom::voxel_traits<user::opaque_label>::label(discgeom::as_volume(grid)(0, 1, 1)) ==
+        225u);
 }
 
 TEST_CASE("a probability voxel is a mask and a scalar through its traits") {

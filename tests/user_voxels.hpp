@@ -24,7 +24,8 @@ struct probability {
 }  // namespace user
 
 template <>
-struct discgeom::voxel_traits<user::spine_label> : discgeom::enum_label_traits<user::spine_label> {};
+struct discgeom::voxel_traits<user::spine_label> : discgeom::enum_label_traits<user::spine_label> {
+};
 
 template <>
 struct discgeom::voxel_traits<user::opaque_label> {

@@ -76,8 +76,9 @@ TEST_CASE("volume_view: bad input throws precondition_error naming function, arg
   CHECK_THROWS_WITH((volume_view<int, 3>(&one, {huge, 4, 1})),
                     Catch::Contains("volume_view(): shape [") &&
                         Catch::Contains("holds more voxels than size_t can count"));
-  CHECK_THROWS_WITH((volume_view<int, 2>(&one, {3, 3}, {std::numeric_limits<std::ptrdiff_t>::max() / 2, 1})),
-                    Catch::Contains("reach offsets beyond ptrdiff_t"));
+  CHECK_THROWS_WITH(
+      (volume_view<int, 2>(&one, {3, 3}, {std::numeric_limits<std::ptrdiff_t>::max() / 2, 1})),
+      Catch::Contains("reach offsets beyond ptrdiff_t"));
 
   std::vector<int> buffer(8);
   const volume_view<int, 3> view(buffer.data(), {2, 2, 2});
@@ -89,7 +90,8 @@ TEST_CASE("volume_view: bad input throws precondition_error naming function, arg
 TEST_CASE("for_each_voxel visits every voxel once, in memory order, whatever the layout") {
   std::vector<int> buffer(3 * 4 * 5);
   const std::array<std::size_t, 3> shape{3, 4, 5};
-  for (const auto& strides : {discgeom::row_major_strides(shape), discgeom::column_major_strides(shape)}) {
+  for (const auto& strides :
+       {discgeom::row_major_strides(shape), discgeom::column_major_strides(shape)}) {
     const volume_view<int, 3> view(buffer.data(), shape, strides);
     std::vector<const int*> visited;
     std::set<std::array<std::size_t, 3>> indices;

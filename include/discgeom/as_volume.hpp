@@ -142,7 +142,8 @@ template <std::size_t Rank, class T, std::ranges::input_range Shape,
           std::ranges::input_range Strides>
 [[nodiscard]] volume_view<T, Rank> as_volume(T* data, const Shape& shape, const Strides& strides) {
   const auto fixed_shape = detail::to_fixed<std::size_t, Rank>("as_volume", "shape", shape);
-  const auto fixed_strides = detail::to_fixed<std::ptrdiff_t, Rank>("as_volume", "strides", strides);
+  const auto fixed_strides =
+      detail::to_fixed<std::ptrdiff_t, Rank>("as_volume", "strides", strides);
   return detail::checked_view("as_volume", data, fixed_shape, fixed_strides);
 }
 
@@ -180,7 +181,8 @@ template <std::size_t Rank, volume_like Container>
     using adapter = detail::adapter_of<Container>;
     auto* data = adapter::data(container);
     using T = std::remove_pointer_t<decltype(data)>;
-    const auto shape = detail::to_fixed<std::size_t, Rank>("as_volume", "shape", adapter::shape(container));
+    const auto shape =
+        detail::to_fixed<std::size_t, Rank>("as_volume", "shape", adapter::shape(container));
     if constexpr (requires { adapter::strides(container); }) {
       const auto strides = detail::to_fixed<std::ptrdiff_t, Rank>("as_volume", "strides",
                                                                   adapter::strides(container));
@@ -194,8 +196,8 @@ template <std::size_t Rank, volume_like Container>
 /// View of any strided volume or adapted container whose rank is known at compile time:
 /// `auto view = discgeom::as_volume(tensor);`
 template <volume_like Container>
-  requires(detail::static_rank_of<Container>() != dynamic_rank)
-[[nodiscard]] auto as_volume(Container&& container) {
+requires(detail::static_rank_of<Container>() != dynamic_rank)
+    [[nodiscard]] auto as_volume(Container&& container) {
   return as_volume<detail::static_rank_of<Container>()>(std::forward<Container>(container));
 }
 

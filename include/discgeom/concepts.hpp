@@ -43,9 +43,10 @@ using traits_of = voxel_traits<std::remove_cv_t<V>>;
 /// A type for which `voxel_traits` is specialised. When this is not satisfied the compiler names
 /// the missing `discgeom::voxel_traits<V>::value_type`.
 template <class V>
-concept voxel = requires { typename voxel_traits<std::remove_cv_t<V>>::value_type; } &&
-                std::same_as<typename voxel_traits<std::remove_cv_t<V>>::value_type,
-                             std::remove_cv_t<V>>;
+concept voxel = requires {
+  typename voxel_traits<std::remove_cv_t<V>>::value_type;
+}
+&&std::same_as<typename voxel_traits<std::remove_cv_t<V>>::value_type, std::remove_cv_t<V>>;
 
 /// A voxel whose traits decide foreground: `voxel_traits<V>::is_foreground(v)`.
 template <class V>
@@ -66,7 +67,9 @@ template <class V>
 concept scalar_voxel = voxel<V> && requires(const std::remove_cv_t<V>& value) {
   typename detail::traits_of<V>::real_type;
   requires std::floating_point<typename detail::traits_of<V>::real_type>;
-  { detail::traits_of<V>::to_real(value) } -> std::convertible_to<typename detail::traits_of<V>::real_type>;
+  {
+    detail::traits_of<V>::to_real(value)
+    } -> std::convertible_to<typename detail::traits_of<V>::real_type>;
 };
 
 /// Read access to a `rank()`-dimensional array of voxels.
@@ -76,9 +79,11 @@ concept volume = requires(const Vol& vol) {
   requires voxel<typename Vol::value_type>;
   { Vol::rank() } -> std::convertible_to<std::size_t>;
   requires(Vol::rank() >= 1);
-  { vol.shape() };
+  {vol.shape()};
   { vol.size() } -> std::convertible_to<std::size_t>;
-  { vol[std::array<std::size_t, Vol::rank()>{}] } -> std::convertible_to<const typename Vol::value_type&>;
+  {
+    vol[std::array<std::size_t, Vol::rank()>{}]
+    } -> std::convertible_to<const typename Vol::value_type&>;
 };
 
 namespace detail {
@@ -102,10 +107,10 @@ concept strided_volume = volume<Vol> && detail::strided_storage<Vol>;
 
 /// A volume whose voxels can be assigned through `vol[index] = value`.
 template <class Vol>
-concept writable_volume =
-    volume<Vol> && requires(const Vol& vol, const typename Vol::value_type& value) {
-      vol[std::array<std::size_t, Vol::rank()>{}] = value;
-    };
+concept writable_volume = volume<Vol> &&
+    requires(const Vol& vol, const typename Vol::value_type& value) {
+  vol[std::array<std::size_t, Vol::rank()>{}] = value;
+};
 
 /// A volume of mask voxels (binary masks and label maps).
 template <class Vol>

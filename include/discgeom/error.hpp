@@ -61,13 +61,13 @@ template <class Error, class... Parts>
 /// Always-on check of a caller's input. When `condition` is false, throws
 /// `discgeom::precondition_error` with the message `"<function>(): <parts...>"`; the parts are
 /// printed in order (numbers with ten significant digits, ranges as "[a,b]").
-///   DISCGEOM_PRECONDITION(spacing > 0, "resample", "spacing[", axis, "] must be > 0, got ", spacing);
-#define DISCGEOM_PRECONDITION(condition, function, ...)                                  \
-  do {                                                                                   \
-    if (!(condition)) [[unlikely]] {                                                     \
-      ::discgeom::detail::throw_error<::discgeom::precondition_error>(function,          \
-                                                                      __VA_ARGS__);     \
-    }                                                                                    \
+///   DISCGEOM_PRECONDITION(spacing > 0, "resample", "spacing[", axis, "] must be > 0, got ",
+///   spacing);
+#define DISCGEOM_PRECONDITION(condition, function, ...)                                       \
+  do {                                                                                        \
+    if (!(condition)) [[unlikely]] {                                                          \
+      ::discgeom::detail::throw_error<::discgeom::precondition_error>(function, __VA_ARGS__); \
+    }                                                                                         \
   } while (false)
 
 /// Debug-only check of an internal invariant; throws `discgeom::internal_error` naming the file
@@ -77,12 +77,12 @@ template <class Error, class... Parts>
   do {                             \
   } while (false)
 #else
-#define DISCGEOM_ASSERT(condition)                                                             \
-  do {                                                                                         \
-    if (!(condition)) [[unlikely]] {                                                           \
-      ::discgeom::detail::throw_error<::discgeom::internal_error>(                             \
+#define DISCGEOM_ASSERT(condition)                                                              \
+  do {                                                                                          \
+    if (!(condition)) [[unlikely]] {                                                            \
+      ::discgeom::detail::throw_error<::discgeom::internal_error>(                              \
           "DISCGEOM_ASSERT", "internal invariant '", #condition, "' failed at ", __FILE__, ":", \
-          __LINE__);                                                                           \
-    }                                                                                          \
+          __LINE__);                                                                            \
+    }                                                                                           \
   } while (false)
 #endif

@@ -39,9 +39,12 @@ enum class anatomical_axis {
 /// "LR", "AP" or "SI".
 [[nodiscard]] constexpr std::string_view to_string(anatomical_axis axis) noexcept {
   switch (axis) {
-    case anatomical_axis::lr: return "LR";
-    case anatomical_axis::ap: return "AP";
-    case anatomical_axis::si: return "SI";
+    case anatomical_axis::lr:
+      return "LR";
+    case anatomical_axis::ap:
+      return "AP";
+    case anatomical_axis::si:
+      return "SI";
   }
   return "?";
 }
@@ -59,8 +62,8 @@ struct image_geometry {
   /// precision, and scanners write slightly non-orthogonal cosines, so 1e-4 rather than 1e-12.
   static constexpr double default_orthonormality_tolerance = 1e-4;
 
-  vec3 spacing{1.0, 1.0, 1.0};  ///< voxel size along each array axis, mm, finite and > 0
-  vec3 origin{0.0, 0.0, 0.0};   ///< LPS position of the centre of voxel (0, 0, 0), mm
+  vec3 spacing{1.0, 1.0, 1.0};         ///< voxel size along each array axis, mm, finite and > 0
+  vec3 origin{0.0, 0.0, 0.0};          ///< LPS position of the centre of voxel (0, 0, 0), mm
   mat3 direction = identity_matrix();  ///< column c: LPS unit vector of array axis c
 
   /// Checks spacing (finite, > 0), origin (finite) and direction (finite, orthonormal within
@@ -101,7 +104,9 @@ struct image_geometry {
   }
 
   /// Volume of one voxel, mm^3: spacing[0] * spacing[1] * spacing[2] (|det D| = 1).
-  [[nodiscard]] double voxel_volume() const noexcept { return spacing[0] * spacing[1] * spacing[2]; }
+  [[nodiscard]] double voxel_volume() const noexcept {
+    return spacing[0] * spacing[1] * spacing[2];
+  }
 
   /// LPS position, mm, of a continuous index: origin + D diag(spacing) index.
   [[nodiscard]] vec3 index_to_physical(const vec3& index) const noexcept {
@@ -116,7 +121,7 @@ struct image_geometry {
 
   /// LPS position, mm, of the centre of voxel `index`.
   template <class Index>
-    requires std::is_integral_v<Index>
+  requires std::is_integral_v<Index>
   [[nodiscard]] vec3 index_to_physical(const std::array<Index, 3>& index) const noexcept {
     return index_to_physical(vec3{static_cast<double>(index[0]), static_cast<double>(index[1]),
                                   static_cast<double>(index[2])});
@@ -169,7 +174,8 @@ struct image_geometry {
   /// The array axis assigned to a patient axis (the inverse of anatomical_axes()).
   [[nodiscard]] std::size_t array_axis(anatomical_axis patient_axis) const noexcept {
     const auto axes = anatomical_axes();
-    return static_cast<std::size_t>(std::find(axes.begin(), axes.end(), patient_axis) - axes.begin());
+    return static_cast<std::size_t>(std::find(axes.begin(), axes.end(), patient_axis) -
+                                    axes.begin());
   }
 
   /// Three letters, one per array axis, naming the direction in which that axis' index grows:
@@ -244,9 +250,8 @@ struct image_geometry {
                           "', expected one of L R P A S I");
     const std::size_t row = (found % 6) / 2;
     const double sign = found % 2 == 0 ? 1.0 : -1.0;
-    DISCGEOM_PRECONDITION(!seen[row], "direction_from_orientation", "code '", code,
-                          "' names the ", to_string(static_cast<anatomical_axis>(row)),
-                          " axis twice");
+    DISCGEOM_PRECONDITION(!seen[row], "direction_from_orientation", "code '", code, "' names the ",
+                          to_string(static_cast<anatomical_axis>(row)), " axis twice");
     seen[row] = true;
     direction[row][axis] = sign;
   }

@@ -8,14 +8,15 @@
 /// discgeom never applies `operator==`, arithmetic or conversions to a voxel directly: it asks
 /// the traits. A specialisation may provide, as static members:
 ///
-/// | member                                 | needed by                    | meaning                   |
+/// | member                                 | needed by                    | meaning |
 /// |----------------------------------------|------------------------------|---------------------------|
-/// | `using value_type = V;`                | every voxel (`voxel`)        | the voxel type itself      |
-/// | `static bool is_foreground(const V&)`  | masks (`mask_voxel`)         | inside the structure?      |
-/// | `using label_type = <integral>;`       | label maps (`label_voxel`)   | integer label type         |
-/// | `static label_type label(const V&)`    | label maps (`label_voxel`)   | the voxel's label, 0 = none|
-/// | `using real_type = <floating>;`        | intensities (`scalar_voxel`) | type of real values        |
-/// | `static real_type to_real(const V&)`   | intensities (`scalar_voxel`) | the voxel's value          |
+/// | `using value_type = V;`                | every voxel (`voxel`)        | the voxel type itself
+/// | | `static bool is_foreground(const V&)`  | masks (`mask_voxel`)         | inside the
+/// structure?      | | `using label_type = <integral>;`       | label maps (`label_voxel`)   |
+/// integer label type         | | `static label_type label(const V&)`    | label maps
+/// (`label_voxel`)   | the voxel's label, 0 = none| | `using real_type = <floating>;`        |
+/// intensities (`scalar_voxel`) | type of real values        | | `static real_type to_real(const
+/// V&)`   | intensities (`scalar_voxel`) | the voxel's value          |
 ///
 /// The primary template is declared and never defined, so using a type without a specialisation
 /// fails to compile with a diagnostic naming `discgeom::voxel_traits<YourType>`.
@@ -61,7 +62,7 @@ struct voxel_traits<V> {
 /// The label is the underlying value; foreground is every enumerator whose value is not 0.
 /// No comparison or arithmetic operator of the enumeration is used.
 template <class E>
-  requires std::is_enum_v<E>
+requires std::is_enum_v<E>
 struct enum_label_traits {
   using value_type = E;
   using label_type = std::underlying_type_t<E>;

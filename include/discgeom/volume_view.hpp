@@ -64,7 +64,8 @@ template <std::size_t Rank>
   std::size_t count = 1;
   for (std::size_t extent : shape) {
     if (extent != 0 && count > std::numeric_limits<std::size_t>::max() / extent) {
-      throw_error<precondition_error>(function, "shape ", shape, " holds more voxels than size_t can count");
+      throw_error<precondition_error>(function, "shape ", shape,
+                                      " holds more voxels than size_t can count");
     }
     count *= extent;
   }
@@ -89,11 +90,13 @@ void validate_view(const char* function, const T* data, const std::array<std::si
                                     " voxels");
   }
   // Each axis may contribute at most PTRDIFF_MAX / Rank to an offset, so no sum overflows.
-  constexpr auto limit = static_cast<std::uintmax_t>(std::numeric_limits<std::ptrdiff_t>::max() / Rank);
+  constexpr auto limit =
+      static_cast<std::uintmax_t>(std::numeric_limits<std::ptrdiff_t>::max() / Rank);
   for (std::size_t axis = 0; axis < Rank; ++axis) {
     const auto stride = strides[axis];
     if (stride == std::numeric_limits<std::ptrdiff_t>::min()) {
-      throw_error<precondition_error>(function, "strides[", axis, "] = ", stride, " is out of range");
+      throw_error<precondition_error>(function, "strides[", axis, "] = ", stride,
+                                      " is out of range");
     }
     const auto magnitude = static_cast<std::uintmax_t>(stride < 0 ? -stride : stride);
     const auto last = static_cast<std::uintmax_t>(shape[axis] - 1);
@@ -112,8 +115,8 @@ void validate_view(const char* function, const T* data, const std::array<std::si
 /// allocates, frees or copies voxels; it is cheap to copy and pass by value. It converts
 /// implicitly from `volume_view<U, Rank>` when `U*` converts to `T*` (e.g. to a const view).
 ///
-/// \tparam T     the voxel type, possibly const; any type (see `voxel_traits` for what algorithms need)
-/// \tparam Rank  number of array axes, >= 1
+/// \tparam T     the voxel type, possibly const; any type (see `voxel_traits` for what algorithms
+/// need) \tparam Rank  number of array axes, >= 1
 ///
 /// Preconditions (checked, `precondition_error`): data is not null when the shape holds voxels;
 /// the voxel count and every offset are representable.
@@ -154,13 +157,15 @@ class volume_view {
       : data_(data), shape_(shape), strides_(strides) {}
 
   template <class U>
-    requires(!std::is_same_v<U, T> && std::is_convertible_v<U*, T*>)
-  constexpr volume_view(const volume_view<U, Rank>& other) noexcept  // NOLINT: implicit by design
+  requires(!std::is_same_v<U, T> && std::is_convertible_v<U*, T*>) constexpr volume_view(
+      const volume_view<U, Rank>& other) noexcept  // NOLINT: implicit by design
       : data_(other.data()), shape_(other.shape()), strides_(other.strides()) {}
 
   [[nodiscard]] constexpr T* data() const noexcept { return data_; }
   [[nodiscard]] constexpr const shape_type& shape() const noexcept { return shape_; }
-  [[nodiscard]] constexpr std::size_t shape(std::size_t axis) const noexcept { return shape_[axis]; }
+  [[nodiscard]] constexpr std::size_t shape(std::size_t axis) const noexcept {
+    return shape_[axis];
+  }
   [[nodiscard]] constexpr const strides_type& strides() const noexcept { return strides_; }
   [[nodiscard]] constexpr std::ptrdiff_t stride(std::size_t axis) const noexcept {
     return strides_[axis];
@@ -192,8 +197,8 @@ class volume_view {
 
   /// Unchecked access by Rank integral indices: `view(i, j, k)`.
   template <std::integral... Index>
-    requires(sizeof...(Index) == Rank)
-  [[nodiscard]] constexpr reference operator()(Index... index) const noexcept {
+  requires(sizeof...(Index) == Rank) [[nodiscard]] constexpr reference operator()(
+      Index... index) const noexcept {
     return (*this)[index_type{static_cast<std::size_t>(index)...}];
   }
 
@@ -261,9 +266,16 @@ void for_each_voxel(const volume_view<T, Rank>& view, Visitor&& visit) {
   std::array<std::size_t, Rank> index{};
   while (true) {
     T* element = view.data() + view.offset(index);
-    for (std::size_t i = 0; i < inner_extent; ++i, element += inner_stride) {
-      index[inner] = i;
-      visit(static_cast<const std::array<std::size_t, Rank>&>(index), *element);
+    if (inner_stride == 1) {  // the common contiguous case, written so that it vectorises
+      for (std::size_t i = 0; i < inner_extent; ++i) {
+        index[inner] = i;
+        visit(static_cast<const std::array<std::size_t, Rank>&>(index), element[i]);
+      }
+    } else {
+      for (std::size_t i = 0; i < inner_extent; ++i, element += inner_stride) {
+        index[inner] = i;
+        visit(static_cast<const std::array<std::size_t, Rank>&>(index), *element);
+      }
     }
     index[inner] = 0;
     // Advance the outer axes like an odometer.
@@ -286,9 +298,9 @@ void for_each_voxel(const volume_view<T, Rank>& view, Visitor&& visit) {
 ///
 /// Preconditions (precondition_error): `axis < Rank`, `position < view.shape(axis)`, Rank >= 2.
 template <class T, std::size_t Rank>
-  requires(Rank >= 2)
-[[nodiscard]] volume_view<T, Rank - 1> slice(const volume_view<T, Rank>& view, std::size_t axis,
-                                             std::size_t position) {
+requires(Rank >= 2)
+    [[nodiscard]] volume_view<T, Rank - 1> slice(const volume_view<T, Rank>& view, std::size_t axis,
+                                                 std::size_t position) {
   DISCGEOM_PRECONDITION(axis < Rank, "slice", "axis ", axis, " is not below the rank ", Rank);
   DISCGEOM_PRECONDITION(position < view.shape(axis), "slice", "position ", position,
                         " is outside axis ", axis, " of shape ", view.shape());

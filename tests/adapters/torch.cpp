@@ -26,7 +26,8 @@ TEST_CASE("as_volume<T, Rank>(tensor): non-contiguous tensors are viewed through
   const auto s = discgeom::as_volume<std::int16_t, 3>(sliced);
   for (std::int64_t a = 0; a < 5; ++a)
     for (std::int64_t b = 0; b < 3; ++b)
-      for (std::int64_t c = 0; c < 4; ++c) CHECK(p(a, b, c) == permuted[a][b][c].item<std::int16_t>());
+      for (std::int64_t c = 0; c < 4; ++c)
+        CHECK(p(a, b, c) == permuted[a][b][c].item<std::int16_t>());
   CHECK(s(2, 3, 1) == base[2][3][3].item<std::int16_t>());
   // A 2D slice of a batched network output.
   at::Tensor batch = at::zeros({2, 1, 4, 4}, at::kFloat);
@@ -41,17 +42,22 @@ TEST_CASE("as_volume<T, Rank>(tensor): bad tensors throw precondition_error sayi
                     "as_volume(): tensor has dtype Float but the view asks for Byte");
   CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(at::zeros({1, 1, 2, 2, 2}))),
                     "as_volume(): tensor has 5 dimensions [1,1,2,2,2] but the view has rank 3");
-  CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(at::Tensor())), "as_volume(): tensor is undefined");
-  const at::Tensor elsewhere = at::empty({2, 2, 2}, at::TensorOptions().dtype(at::kFloat).device(at::kMeta));
-  CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(elsewhere)), Catch::Contains("tensor is on meta; move it to the CPU"));
+  CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(at::Tensor())),
+                    "as_volume(): tensor is undefined");
+  const at::Tensor elsewhere =
+      at::empty({2, 2, 2}, at::TensorOptions().dtype(at::kFloat).device(at::kMeta));
+  CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(elsewhere)),
+                    Catch::Contains("tensor is on meta; move it to the CPU"));
   const at::Tensor sparse = at::zeros({2, 2, 2}, at::kFloat).to_sparse();
-  CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(sparse)), Catch::Contains("only strided tensors can be viewed"));
+  CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(sparse)),
+                    Catch::Contains("only strided tensors can be viewed"));
 }
 
 TEST_CASE("borrow_as_tensor shares memory; copy_to_tensor copies any strides") {
   std::vector<std::uint8_t> buffer(2 * 3 * 4, 0);
   const std::array<std::size_t, 3> shape{2, 3, 4};
-  const discgeom::volume_view<std::uint8_t, 3> column(buffer.data(), shape, discgeom::column_major_strides(shape));
+  const discgeom::volume_view<std::uint8_t, 3> column(buffer.data(), shape,
+                                                      discgeom::column_major_strides(shape));
   at::Tensor borrowed = discgeom::borrow_as_tensor(column);
   CHECK(borrowed.data_ptr<std::uint8_t>() == buffer.data());
   borrowed[1][2][3] = 9;

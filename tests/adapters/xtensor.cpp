@@ -13,7 +13,8 @@
 
 namespace {
 
-// Every element of the view is the element of the expression at the same index, at the same address.
+// Every element of the view is the element of the expression at the same index, at the same
+// address.
 template <class View, class Expression>
 void check_same_elements(const View& view, Expression& expression) {
   REQUIRE(view.shape().size() == expression.dimension());
@@ -43,14 +44,16 @@ TEST_CASE("xtensor containers of either layout are viewed in place") {
   auto column = counting<int, 3, xt::layout_type::column_major>({3, 4, 5});
   const auto row_view = discgeom::as_volume(row);
   const auto column_view = discgeom::as_volume(column);
-  STATIC_REQUIRE(std::is_same_v<std::remove_const_t<decltype(row_view)>, discgeom::volume_view<int, 3>>);
+  STATIC_REQUIRE(
+      std::is_same_v<std::remove_const_t<decltype(row_view)>, discgeom::volume_view<int, 3>>);
   CHECK(row_view.is_row_major());
   CHECK(column_view.is_column_major());
   check_same_elements(row_view, row);
   check_same_elements(column_view, column);
 
   const auto& read_only = row;
-  STATIC_REQUIRE(std::is_same_v<decltype(discgeom::as_volume(read_only)), discgeom::volume_view<const int, 3>>);
+  STATIC_REQUIRE(std::is_same_v<decltype(discgeom::as_volume(read_only)),
+                                discgeom::volume_view<const int, 3>>);
 }
 
 TEST_CASE("xtensor strided views (ranges with steps, transposes, flips) are viewed in place") {
@@ -76,7 +79,8 @@ TEST_CASE("xt::xarray has a run-time rank: as_volume<Rank> checks it") {
   const auto view = discgeom::as_volume<3>(dynamic);
   CHECK(view.shape() == std::array<std::size_t, 3>{2, 3, 4});
   CHECK_THROWS_AS(discgeom::as_volume<2>(dynamic), discgeom::precondition_error);
-  CHECK_THROWS_WITH(discgeom::as_volume<2>(dynamic), "as_volume(): shape has 3 entries [2,3,4] but the rank is 2");
+  CHECK_THROWS_WITH(discgeom::as_volume<2>(dynamic),
+                    "as_volume(): shape has 3 entries [2,3,4] but the rank is 2");
 }
 
 TEST_CASE("xtensor axes of extent 1 (stride 0 in xtensor) are handled") {

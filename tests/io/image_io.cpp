@@ -25,7 +25,8 @@ fs::path scratch_dir() {
 }
 
 discgeom::mat3 oblique_direction() {
-  // Columns: axis 0 anterior-ish, axis 1 inferior-ish, axis 2 left-ish, rotated 10 degrees about LR.
+  // Columns: axis 0 anterior-ish, axis 1 inferior-ish, axis 2 left-ish, rotated 10 degrees about
+  // LR.
   const double c = std::cos(0.1745329252), s = std::sin(0.1745329252);
   return {{{0.0, 0.0, 1.0}, {-c, s, 0.0}, {-s, -c, 0.0}}};
 }
@@ -108,7 +109,8 @@ TEST_CASE("read_image converts only what it can represent exactly") {
   wide.voxels(1, 1, 1) = 300;
   const fs::path wide_path = scratch_dir() / "wide.mha";
   discgeom::write_image(wide_path, wide);
-  CHECK_THROWS_WITH(discgeom::read_image<std::uint8_t>(wide_path), Catch::Contains("holds the value 300 at voxel [1,1,1]"));
+  CHECK_THROWS_WITH(discgeom::read_image<std::uint8_t>(wide_path),
+                    Catch::Contains("holds the value 300 at voxel [1,1,1]"));
   CHECK(discgeom::read_image<std::uint16_t>(wide_path).voxels(1, 1, 1) == 300);
   CHECK_THROWS_WITH(discgeom::read_image<bool>(wide_path), Catch::Contains("holds the value 300"));
 }
@@ -130,16 +132,19 @@ TEST_CASE("read_image: unreadable input throws io_error naming the file and the 
 
   const fs::path vectors = scratch_dir() / "vectors.mha";
   write_raw(vectors, {3, 3, 3}, 3);
-  CHECK_THROWS_WITH(discgeom::read_image<std::uint8_t>(vectors), Catch::Contains("has 3 components per voxel"));
+  CHECK_THROWS_WITH(discgeom::read_image<std::uint8_t>(vectors),
+                    Catch::Contains("has 3 components per voxel"));
 
   const fs::path flat = scratch_dir() / "flat.nii";
   write_raw(flat, {4, 5}, 1);
   CHECK(discgeom::read_image<std::uint8_t>(flat).shape() == std::array<std::size_t, 3>{4, 5, 1});
 
-  CHECK_THROWS_WITH(discgeom::write_image(scratch_dir() / "out.txt", discgeom::image<std::uint8_t>::filled({2, 2, 2}, {})),
+  CHECK_THROWS_WITH(discgeom::write_image(scratch_dir() / "out.txt",
+                                          discgeom::image<std::uint8_t>::filled({2, 2, 2}, {})),
                     Catch::Contains("write_image(): cannot write"));
   const discgeom::image_geometry bad{.spacing = {1.0, 0.0, 1.0}};
-  CHECK_THROWS_AS(discgeom::write_image(scratch_dir() / "bad.nii", discgeom::image<std::uint8_t>::filled({2, 2, 2}, bad)),
+  CHECK_THROWS_AS(discgeom::write_image(scratch_dir() / "bad.nii",
+                                        discgeom::image<std::uint8_t>::filled({2, 2, 2}, bad)),
                   discgeom::precondition_error);
 }
 
@@ -160,10 +165,12 @@ TEST_CASE("real masks: label volumes reproduce the published disc volumes") {
     std::getline(fields, cell, ',');
     const int subject = std::stoi(cell);
     std::vector<double> published;
-    while (std::getline(fields, cell, ',')) published.push_back(std::stod(cell));
+    while (std::getline(fields, cell, ','))
+      published.push_back(std::stod(cell));
     REQUIRE(published.size() == 5);
 
-    const auto mask = discgeom::read_image<std::uint8_t>(folder / (std::to_string(subject) + "_Labels.nii.gz"));
+    const auto mask =
+        discgeom::read_image<std::uint8_t>(folder / (std::to_string(subject) + "_Labels.nii.gz"));
     INFO("subject " << subject << ", header spacing " << mask.geometry.spacing[0] << " "
                     << mask.geometry.spacing[1] << " " << mask.geometry.spacing[2]);
     // The header puts 4.4 mm on the first axis (the lie domain.md describes): the product is
@@ -174,9 +181,11 @@ TEST_CASE("real masks: label volumes reproduce the published disc volumes") {
     const std::vector<int> disc_labels = subject == 5 ? std::vector<int>{4, 7, 11, 14, 18}
                                                       : std::vector<int>{51, 102, 153, 204, 255};
     std::map<int, std::size_t> by_label;
-    for (const auto& [label, voxels] : counts) by_label[label] = voxels;
+    for (const auto& [label, voxels] : counts)
+      by_label[label] = voxels;
     for (std::size_t level = 0; level < 5; ++level) {
-      const double volume_cm3 = static_cast<double>(by_label[disc_labels[level]]) * mask.geometry.voxel_volume() / 1000.0;
+      const double volume_cm3 =
+          static_cast<double>(by_label[disc_labels[level]]) * mask.geometry.voxel_volume() / 1000.0;
       CHECK(volume_cm3 == Approx(published[level]).epsilon(1e-6));
     }
     if (subject == 5) {

@@ -7,7 +7,8 @@
 #include <catch2/catch.hpp>
 #include <xtensor/xtensor.hpp>
 
-TEST_CASE("symmetric_eigen: [[2,1],[1,2]] has eigenvalues 3, 1 and vectors (1,1)/sqrt2, (-1,1)/sqrt2") {
+TEST_CASE(
+    "symmetric_eigen: [[2,1],[1,2]] has eigenvalues 3, 1 and vectors (1,1)/sqrt2, (-1,1)/sqrt2") {
   const xt::xtensor<double, 2> a = {{2.0, 1.0}, {1.0, 2.0}};
   const auto [values, vectors] = discgeom::symmetric_eigen(a);
   CHECK(values(0) == Approx(3.0));
@@ -28,7 +29,8 @@ TEST_CASE("symmetric_eigen recovers R diag(5,3,1) R^T, decreasing, largest compo
   xt::xtensor<double, 2> a = xt::zeros<double>({3, 3});
   for (std::size_t i = 0; i < 3; ++i)
     for (std::size_t j = 0; j < 3; ++j)
-      for (std::size_t k = 0; k < 3; ++k) a(i, j) += r(i, k) * lambda[k] * r(j, k);
+      for (std::size_t k = 0; k < 3; ++k)
+        a(i, j) += r(i, k) * lambda[k] * r(j, k);
   const auto [values, vectors] = discgeom::symmetric_eigen(a);
   CHECK(values(0) == Approx(5.0));
   CHECK(values(1) == Approx(3.0));
@@ -45,8 +47,9 @@ TEST_CASE("symmetric_eigen: bad matrices throw precondition_error with the offen
   CHECK_THROWS_WITH(discgeom::symmetric_eigen(rectangular),
                     "symmetric_eigen(): matrix must be square, got shape [2,3]");
   const xt::xtensor<double, 2> asymmetric = {{1.0, 2.0}, {0.0, 1.0}};
-  CHECK_THROWS_WITH(discgeom::symmetric_eigen(asymmetric),
-                    "symmetric_eigen(): matrix is not symmetric: matrix(0,1) = 2 but matrix(1,0) = 0");
+  CHECK_THROWS_WITH(
+      discgeom::symmetric_eigen(asymmetric),
+      "symmetric_eigen(): matrix is not symmetric: matrix(0,1) = 2 but matrix(1,0) = 0");
   xt::xtensor<double, 2> with_nan = {{1.0, 0.0}, {0.0, 1.0}};
   with_nan(1, 1) = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_AS(discgeom::symmetric_eigen(with_nan), discgeom::precondition_error);

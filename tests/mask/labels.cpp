@@ -28,17 +28,21 @@ T make_label(std::uint32_t value) {
 
 // 4 x 5 x 6 volume: label 1 fills the slab k == 0 (20 voxels), label 100 the box i < 2, j < 3,
 // k in [2, 4) (12 voxels), label 201 the single voxel (3, 4, 5). Everything else background.
-TEMPLATE_TEST_CASE("label_voxel_counts counts each foreground label exactly", "[labels]", std::uint8_t,
-                   std::int16_t, std::uint32_t, std::int64_t, user::spine_label, user::opaque_label) {
+TEMPLATE_TEST_CASE("label_voxel_counts counts each foreground label exactly", "[labels]",
+                   std::uint8_t, std::int16_t, std::uint32_t, std::int64_t, user::spine_label,
+                   user::opaque_label) {
   const std::array<std::size_t, 3> shape{4, 5, 6};
-  for (const auto& strides : {discgeom::row_major_strides(shape), discgeom::column_major_strides(shape)}) {
+  for (const auto& strides :
+       {discgeom::row_major_strides(shape), discgeom::column_major_strides(shape)}) {
     std::vector<TestType> buffer(120, make_label<TestType>(0));
     const discgeom::volume_view<TestType, 3> view(buffer.data(), shape, strides);
     for (std::size_t i = 0; i < 4; ++i)
-      for (std::size_t j = 0; j < 5; ++j) view(i, j, 0) = make_label<TestType>(1);
+      for (std::size_t j = 0; j < 5; ++j)
+        view(i, j, 0) = make_label<TestType>(1);
     for (std::size_t i = 0; i < 2; ++i)
       for (std::size_t j = 0; j < 3; ++j)
-        for (std::size_t k = 2; k < 4; ++k) view(i, j, k) = make_label<TestType>(100);
+        for (std::size_t k = 2; k < 4; ++k)
+          view(i, j, k) = make_label<TestType>(100);
     view(3, 4, 5) = make_label<TestType>(201);
 
     const auto counts = discgeom::label_voxel_counts(view);

@@ -37,18 +37,27 @@ namespace discgeom {
 template <class T>
 [[nodiscard]] constexpr c10::ScalarType torch_dtype_of() noexcept {
   using U = std::remove_cv_t<T>;
-  static_assert(std::is_same_v<U, bool> || std::is_same_v<U, std::uint8_t> || std::is_same_v<U, std::int8_t> ||
-                    std::is_same_v<U, std::int16_t> || std::is_same_v<U, std::int32_t> ||
-                    std::is_same_v<U, std::int64_t> || std::is_same_v<U, float> || std::is_same_v<U, double>,
+  static_assert(std::is_same_v<U, bool> || std::is_same_v<U, std::uint8_t> ||
+                    std::is_same_v<U, std::int8_t> || std::is_same_v<U, std::int16_t> ||
+                    std::is_same_v<U, std::int32_t> || std::is_same_v<U, std::int64_t> ||
+                    std::is_same_v<U, float> || std::is_same_v<U, double>,
                 "torch_dtype_of<T>(): LibTorch has no dtype for this voxel type");
-  if constexpr (std::is_same_v<U, bool>) return c10::ScalarType::Bool;
-  else if constexpr (std::is_same_v<U, std::uint8_t>) return c10::ScalarType::Byte;
-  else if constexpr (std::is_same_v<U, std::int8_t>) return c10::ScalarType::Char;
-  else if constexpr (std::is_same_v<U, std::int16_t>) return c10::ScalarType::Short;
-  else if constexpr (std::is_same_v<U, std::int32_t>) return c10::ScalarType::Int;
-  else if constexpr (std::is_same_v<U, std::int64_t>) return c10::ScalarType::Long;
-  else if constexpr (std::is_same_v<U, float>) return c10::ScalarType::Float;
-  else return c10::ScalarType::Double;
+  if constexpr (std::is_same_v<U, bool>)
+    return c10::ScalarType::Bool;
+  else if constexpr (std::is_same_v<U, std::uint8_t>)
+    return c10::ScalarType::Byte;
+  else if constexpr (std::is_same_v<U, std::int8_t>)
+    return c10::ScalarType::Char;
+  else if constexpr (std::is_same_v<U, std::int16_t>)
+    return c10::ScalarType::Short;
+  else if constexpr (std::is_same_v<U, std::int32_t>)
+    return c10::ScalarType::Int;
+  else if constexpr (std::is_same_v<U, std::int64_t>)
+    return c10::ScalarType::Long;
+  else if constexpr (std::is_same_v<U, float>)
+    return c10::ScalarType::Float;
+  else
+    return c10::ScalarType::Double;
 }
 
 namespace detail {
@@ -72,9 +81,9 @@ template <class T, std::size_t Rank>
                         detail::printed(tensor.layout()), "; only strided tensors can be viewed");
   DISCGEOM_PRECONDITION(tensor.device().is_cpu(), "as_volume", "tensor is on ",
                         tensor.device().str(), "; move it to the CPU with .cpu() (a copy) first");
-  DISCGEOM_PRECONDITION(tensor.scalar_type() == torch_dtype_of<T>(), "as_volume", "tensor has dtype ",
-                        c10::toString(tensor.scalar_type()), " but the view asks for ",
-                        c10::toString(torch_dtype_of<T>()));
+  DISCGEOM_PRECONDITION(tensor.scalar_type() == torch_dtype_of<T>(), "as_volume",
+                        "tensor has dtype ", c10::toString(tensor.scalar_type()),
+                        " but the view asks for ", c10::toString(torch_dtype_of<T>()));
   const auto sizes = tensor.sizes();
   DISCGEOM_PRECONDITION(sizes.size() == Rank, "as_volume", "tensor has ", sizes.size(),
                         " dimensions ", std::vector<std::int64_t>(sizes.begin(), sizes.end()),
@@ -89,12 +98,13 @@ template <class T, std::size_t Rank>
 /// copied: see copy_to_tensor).
 /// \throws precondition_error when a stride is negative (LibTorch has no negative strides).
 template <class T, std::size_t Rank>
-  requires(!std::is_const_v<T>)
-[[nodiscard]] at::Tensor borrow_as_tensor(const volume_view<T, Rank>& view) {
+requires(!std::is_const_v<T>) [[nodiscard]] at::Tensor
+    borrow_as_tensor(const volume_view<T, Rank>& view) {
   std::vector<std::int64_t> sizes(Rank), strides(Rank);
   for (std::size_t axis = 0; axis < Rank; ++axis) {
-    DISCGEOM_PRECONDITION(view.stride(axis) >= 0, "borrow_as_tensor", "strides ", view.strides(),
-                          " have a negative entry, which LibTorch cannot represent; use copy_to_tensor");
+    DISCGEOM_PRECONDITION(
+        view.stride(axis) >= 0, "borrow_as_tensor", "strides ", view.strides(),
+        " have a negative entry, which LibTorch cannot represent; use copy_to_tensor");
     sizes[axis] = static_cast<std::int64_t>(view.shape(axis));
     strides[axis] = static_cast<std::int64_t>(view.stride(axis));
   }
@@ -109,7 +119,8 @@ template <class T, std::size_t Rank>
     sizes[axis] = static_cast<std::int64_t>(view.shape(axis));
   }
   at::Tensor result = at::empty(sizes, at::TensorOptions().dtype(torch_dtype_of<T>()));
-  const volume_view<std::remove_cv_t<T>, Rank> target = as_volume<std::remove_cv_t<T>, Rank>(result);
+  const volume_view<std::remove_cv_t<T>, Rank> target =
+      as_volume<std::remove_cv_t<T>, Rank>(result);
   for_each_voxel(view, [&](const auto& index, const T& voxel) { target[index] = voxel; });
   return result;
 }

@@ -3,10 +3,10 @@
 
 /// \file
 /// `volume_adapter` for xtensor: containers (`xt::xtensor`, `xt::xarray`, `xt::xtensor_fixed`,
-/// adaptors) and strided views (`xt::view` with integers, `xt::range`, `xt::all`; `xt::strided_view`,
-/// `xt::transpose`, `xt::flip`) are viewed without copying, whatever their layout. An expression
-/// with no memory behind it (`a + b`, a view with `xt::keep`) is not adaptable: evaluate it first
-/// with `xt::eval`.
+/// adaptors) and strided views (`xt::view` with integers, `xt::range`, `xt::all`;
+/// `xt::strided_view`, `xt::transpose`, `xt::flip`) are viewed without copying, whatever their
+/// layout. An expression with no memory behind it (`a + b`, a view with `xt::keep`) is not
+/// adaptable: evaluate it first with `xt::eval`.
 ///
 ///   xt::xtensor<std::uint8_t, 3> mask = xt::zeros<std::uint8_t>({64, 64, 64});
 ///   auto view = discgeom::as_volume(mask);                 // volume_view<std::uint8_t, 3>
@@ -51,12 +51,12 @@ struct xtensor_borrowed<xt::xstrided_view<CT, S, L, FST>> : std::is_lvalue_refer
 }  // namespace detail
 
 template <class E>
-  requires detail::xtensor_strided_expression<E>
+requires detail::xtensor_strided_expression<E>
 struct volume_adapter<E> {
-  static constexpr std::size_t rank = xt::static_dimension<typename E::shape_type>::value < 0
-                                          ? dynamic_rank
-                                          : static_cast<std::size_t>(
-                                                xt::static_dimension<typename E::shape_type>::value);
+  static constexpr std::size_t rank =
+      xt::static_dimension<typename E::shape_type>::value < 0
+          ? dynamic_rank
+          : static_cast<std::size_t>(xt::static_dimension<typename E::shape_type>::value);
   static constexpr bool borrowed = detail::xtensor_borrowed<E>::value;
 
   template <class Expression>

@@ -17,13 +17,16 @@
 namespace discgeom::detail {
 
 template <class T>
-concept streamable = requires(std::ostream& out, const T& value) { out << value; };
+concept streamable = requires(std::ostream& out, const T& value) {
+  out << value;
+};
 
 /// Strings print as text; everything else that is a range prints as "[a,b,c]". (Tested by exact
 /// type, because some ranges, such as xtensor's shape views, claim convertibility to string_view.)
 template <class T>
-concept string_like = std::is_same_v<std::decay_t<T>, const char*> || std::is_same_v<std::decay_t<T>, char*> ||
-                      std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>;
+concept string_like = std::is_same_v < std::decay_t<T>,
+const char* > || std::is_same_v<std::decay_t<T>, char*> || std::is_same_v<T, std::string> ||
+    std::is_same_v<T, std::string_view>;
 
 template <class T>
 void write_value(std::ostream& out, const T& value);

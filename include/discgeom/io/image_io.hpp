@@ -41,7 +41,7 @@ namespace discgeom {
 struct image_header {
   std::array<std::size_t, 3> shape{};  ///< extents in file order; 1 for missing axes of a 2D file
   image_geometry geometry;             ///< spacing, origin, direction (LPS mm)
-  std::string component_type;          ///< ITK's name of the stored type: "unsigned_char", "float", ...
+  std::string component_type;  ///< ITK's name of the stored type: "unsigned_char", "float", ...
 };
 
 namespace detail {
@@ -57,7 +57,8 @@ inline void register_image_io_factories() {
 }
 
 /// An ImageIO for `path` whose header has been read and checked to be a 3D (or 2D) scalar image.
-inline itk::ImageIOBase::Pointer open_image(const char* function, const std::filesystem::path& path) {
+inline itk::ImageIOBase::Pointer open_image(const char* function,
+                                            const std::filesystem::path& path) {
   register_image_io_factories();
   std::error_code ignored;
   if (!std::filesystem::is_regular_file(path, ignored)) {
@@ -72,8 +73,8 @@ inline itk::ImageIOBase::Pointer open_image(const char* function, const std::fil
   try {
     io->ReadImageInformation();
   } catch (const itk::ExceptionObject& failure) {
-    throw_error<io_error>(function, "cannot read the header of '", path.string(), "': ",
-                          failure.GetDescription());
+    throw_error<io_error>(function, "cannot read the header of '", path.string(),
+                          "': ", failure.GetDescription());
   }
   const unsigned dimensions = io->GetNumberOfDimensions();
   for (unsigned d = 3; d < dimensions; ++d) {
@@ -148,7 +149,8 @@ void convert_buffer(const std::filesystem::path& path, const std::vector<std::by
       const std::array<std::size_t, 3> index{n % shape[0], (n / shape[0]) % shape[1],
                                              n / (shape[0] * shape[1])};
       throw_error<io_error>("read_image", "'", path.string(), "' holds the value ", stored[n],
-                            " at voxel ", index, ", which the requested voxel type cannot "
+                            " at voxel ", index,
+                            ", which the requested voxel type cannot "
                             "represent exactly; read it as a wider or floating-point type");
     }
   }
@@ -159,18 +161,42 @@ void visit_component_type(const char* function, const std::filesystem::path& pat
                           itk::IOComponentEnum type, Visitor&& visit) {
   using C = itk::IOComponentEnum;
   switch (type) {
-    case C::UCHAR: visit(std::uint8_t{}); return;
-    case C::CHAR: visit(std::int8_t{}); return;
-    case C::USHORT: visit(std::uint16_t{}); return;
-    case C::SHORT: visit(std::int16_t{}); return;
-    case C::UINT: visit(std::uint32_t{}); return;
-    case C::INT: visit(std::int32_t{}); return;
-    case C::ULONG: visit(static_cast<unsigned long>(0)); return;
-    case C::LONG: visit(0L); return;
-    case C::ULONGLONG: visit(static_cast<unsigned long long>(0)); return;
-    case C::LONGLONG: visit(0LL); return;
-    case C::FLOAT: visit(0.0f); return;
-    case C::DOUBLE: visit(0.0); return;
+    case C::UCHAR:
+      visit(std::uint8_t{});
+      return;
+    case C::CHAR:
+      visit(std::int8_t{});
+      return;
+    case C::USHORT:
+      visit(std::uint16_t{});
+      return;
+    case C::SHORT:
+      visit(std::int16_t{});
+      return;
+    case C::UINT:
+      visit(std::uint32_t{});
+      return;
+    case C::INT:
+      visit(std::int32_t{});
+      return;
+    case C::ULONG:
+      visit(static_cast<unsigned long>(0));
+      return;
+    case C::LONG:
+      visit(0L);
+      return;
+    case C::ULONGLONG:
+      visit(static_cast<unsigned long long>(0));
+      return;
+    case C::LONGLONG:
+      visit(0LL);
+      return;
+    case C::FLOAT:
+      visit(0.0f);
+      return;
+    case C::DOUBLE:
+      visit(0.0);
+      return;
     default:
       throw_error<io_error>(function, "'", path.string(), "' stores voxels as '",
                             itk::ImageIOBase::GetComponentTypeAsString(type),
@@ -211,15 +237,16 @@ template <class T>
   try {
     io->Read(bytes.data());
   } catch (const itk::ExceptionObject& failure) {
-    detail::throw_error<io_error>("read_image", "cannot read the voxels of '", path.string(), "': ",
-                                  failure.GetDescription());
+    detail::throw_error<io_error>("read_image", "cannot read the voxels of '", path.string(),
+                                  "': ", failure.GetDescription());
   }
   auto result = image<T>::filled(header.shape, header.geometry);
   detail::visit_component_type("read_image", path, io->GetComponentType(), [&](auto stored) {
     using Stored = decltype(stored);
     if (bytes.size() != result.voxels.size() * sizeof(Stored)) {
       detail::throw_error<io_error>("read_image", "'", path.string(), "' holds ", bytes.size(),
-                                    " bytes of voxels, expected ", result.voxels.size() * sizeof(Stored));
+                                    " bytes of voxels, expected ",
+                                    result.voxels.size() * sizeof(Stored));
     }
     detail::convert_buffer<T, Stored>(path, bytes, result);
   });
@@ -228,19 +255,23 @@ template <class T>
 
 /// Writes a 3D view with its geometry. The format follows the extension (`.nii.gz` is
 /// compressed); bool voxels are written as unsigned 8-bit.
-/// \throws precondition_error when the geometry is invalid; io_error when the file cannot be written.
+/// \throws precondition_error when the geometry is invalid; io_error when the file cannot be
+/// written.
 template <volume_like Volume>
-void write_image(const std::filesystem::path& path, Volume&& voxels, const image_geometry& geometry) {
+void write_image(const std::filesystem::path& path, Volume&& voxels,
+                 const image_geometry& geometry) {
   const auto view = as_volume<3>(voxels);
   using T = typename decltype(view)::value_type;
-  static_assert(std::is_arithmetic_v<T>, "write_image(): voxels must be bool, integers or floating point");
+  static_assert(std::is_arithmetic_v<T>,
+                "write_image(): voxels must be bool, integers or floating point");
   using Stored = std::conditional_t<std::is_same_v<T, bool>, std::uint8_t, T>;
   geometry.validate("write_image");
   detail::register_image_io_factories();
   auto io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::WriteMode);
   if (!io) {
-    detail::throw_error<io_error>("write_image", "cannot write '", path.string(),
-                                  "': the extension is not one of .nii, .nii.gz, .mha, .mhd, .nrrd, .nhdr");
+    detail::throw_error<io_error>(
+        "write_image", "cannot write '", path.string(),
+        "': the extension is not one of .nii, .nii.gz, .mha, .mhd, .nrrd, .nhdr");
   }
   io->SetNumberOfDimensions(3);
   itk::ImageIORegion region(3);
@@ -264,13 +295,14 @@ void write_image(const std::filesystem::path& path, Volume&& voxels, const image
   buffer.reserve(view.size());
   for (std::size_t k = 0; k < view.shape(2); ++k)
     for (std::size_t j = 0; j < view.shape(1); ++j)
-      for (std::size_t i = 0; i < view.shape(0); ++i) buffer.push_back(static_cast<Stored>(view(i, j, k)));
+      for (std::size_t i = 0; i < view.shape(0); ++i)
+        buffer.push_back(static_cast<Stored>(view(i, j, k)));
   try {
     io->WriteImageInformation();
     io->Write(buffer.data());
   } catch (const itk::ExceptionObject& failure) {
-    detail::throw_error<io_error>("write_image", "cannot write '", path.string(), "': ",
-                                  failure.GetDescription());
+    detail::throw_error<io_error>("write_image", "cannot write '", path.string(),
+                                  "': ", failure.GetDescription());
   }
 }
 

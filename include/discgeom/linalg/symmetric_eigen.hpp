@@ -36,7 +36,8 @@ struct symmetric_eigen_result {
 ///
 ///   auto [values, vectors] = discgeom::symmetric_eigen(covariance);
 template <class Matrix>
-[[nodiscard]] symmetric_eigen_result symmetric_eigen(const Matrix& matrix, double tolerance = 1e-9) {
+[[nodiscard]] symmetric_eigen_result symmetric_eigen(const Matrix& matrix,
+                                                     double tolerance = 1e-9) {
   const xt::xtensor<double, 2> a = matrix;
   const std::size_t n = a.shape()[0];
   DISCGEOM_PRECONDITION(a.shape()[1] == n, "symmetric_eigen", "matrix must be square, got shape ",
@@ -68,7 +69,8 @@ template <class Matrix>
       result.values(c) = ascending_values(from);
       std::size_t dominant = 0;
       for (std::size_t r = 1; r < n; ++r) {
-        if (std::abs(ascending_vectors(r, from)) > std::abs(ascending_vectors(dominant, from)) + 1e-12) {
+        if (std::abs(ascending_vectors(r, from)) >
+            std::abs(ascending_vectors(dominant, from)) + 1e-12) {
           dominant = r;
         }
       }

@@ -17,8 +17,8 @@ namespace discgeom {
 /// One label of a label map and its voxel count.
 template <class Label>
 struct label_count {
-  Label label{};            ///< the label value, `voxel_traits<V>::label(v)`
-  std::size_t voxels = 0;   ///< number of voxels carrying it
+  Label label{};           ///< the label value, `voxel_traits<V>::label(v)`
+  std::size_t voxels = 0;  ///< number of voxels carrying it
 };
 
 namespace detail {

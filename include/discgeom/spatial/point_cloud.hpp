@@ -38,8 +38,7 @@ struct neighbour {
 ///   double d = surface.nearest({x, y, z}).distance;
 class point_cloud_index {
  public:
-  explicit point_cloud_index(std::span<const vec3> points)
-      : points_(points.begin(), points.end()) {
+  explicit point_cloud_index(std::span<const vec3> points) : points_(points.begin(), points.end()) {
     DISCGEOM_PRECONDITION(points_.size() <= UINT32_MAX, "point_cloud_index", "points holds ",
                           points_.size(), " points, more than the 2^32 - 1 it can index");
     for (std::size_t i = 0; i < points_.size(); ++i) {
@@ -49,7 +48,8 @@ class point_cloud_index {
       }
     }
     if (!points_.empty()) {
-      tree_ = std::make_unique<tree_type>(3, dataset_, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+      tree_ =
+          std::make_unique<tree_type>(3, dataset_, nanoflann::KDTreeSingleIndexAdaptorParams(16));
       tree_->buildIndex();
     }
   }
@@ -64,7 +64,8 @@ class point_cloud_index {
   /// The indexed point nearest to `query` (the lowest index among equidistant points is not
   /// guaranteed; the distance is exact).
   [[nodiscard]] neighbour nearest(const vec3& query) const {
-    DISCGEOM_PRECONDITION(!points_.empty(), "point_cloud_index::nearest", "the point cloud is empty");
+    DISCGEOM_PRECONDITION(!points_.empty(), "point_cloud_index::nearest",
+                          "the point cloud is empty");
     return k_nearest(query, 1).front();
   }
 
@@ -99,8 +100,9 @@ class point_cloud_index {
       return false;
     }
   };
-  using tree_type = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, dataset>,
-                                                        dataset, 3, std::uint32_t>;
+  using tree_type =
+      nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, dataset>, dataset, 3,
+                                          std::uint32_t>;
 
   std::vector<vec3> points_;
   dataset dataset_{&points_};
