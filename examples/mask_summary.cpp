@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "discgeom/discgeom.hpp"
+#include "discgeom/inputs.hpp"
 #include "discgeom/io/image_io.hpp"
 
 namespace fs = std::filesystem;
@@ -23,17 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double pi = 3.14159265358979323846;
-
-std::string case_name(const fs::path& path) {
-  std::string name = path.filename().string();
-  for (const char* suffix : {".nii.gz", ".nii", ".mha", ".mhd", ".nrrd", ".nhdr"}) {
-    const std::string s = suffix;
-    if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) {
-      return name.substr(0, name.size() - s.size());
-    }
-  }
-  return name;
-}
 
 // reference[label] = expected volume in mm^3, printed beside the measured one when known.
 void print_rows(const std::string& name, const fs::path& path,
@@ -83,7 +73,7 @@ int summarise_real(const fs::path& folder) {
       reference[label] = std::stod(cell) * 1000.0;
     }
     const fs::path path = folder / (subject + "_Labels.nii.gz");
-    print_rows(case_name(path), path, reference);
+    print_rows(discgeom::cli::case_name(path), path, reference);
   }
   return 0;
 }
@@ -118,7 +108,7 @@ int summarise_generated(const fs::path& folder) {
   std::printf("Generated spine (%s): five ellipsoids at 0.6 x 0.6 x 4.0 mm vs analytic volumes\n",
               path.c_str());
   print_header();
-  print_rows(case_name(path), path, reference);
+  print_rows(discgeom::cli::case_name(path), path, reference);
   return 0;
 }
 
@@ -137,7 +127,7 @@ int main(int argc, char** argv) {
     }
     print_header();
     for (const auto& file : args)
-      print_rows(case_name(file), file, {});
+      print_rows(discgeom::cli::case_name(file), file, {});
     return 0;
   } catch (const discgeom::error& failure) {
     std::fprintf(stderr, "mask_summary: %s\n", failure.what());

@@ -42,6 +42,7 @@ struct image_header {
   std::array<std::size_t, 3> shape{};  ///< extents in file order; 1 for missing axes of a 2D file
   image_geometry geometry;             ///< spacing, origin, direction (LPS mm)
   std::string component_type;  ///< ITK's name of the stored type: "unsigned_char", "float", ...
+  std::size_t dimensions = 3;  ///< dimensions in the file: 2 or 3 (extent-1 axes beyond 3 dropped)
 };
 
 namespace detail {
@@ -95,6 +96,7 @@ inline image_header header_of(const itk::ImageIOBase& io) {
   image_header header;
   header.shape = {1, 1, 1};
   const unsigned dimensions = std::min(io.GetNumberOfDimensions(), 3u);
+  header.dimensions = dimensions;
   for (unsigned d = 0; d < dimensions; ++d) {
     header.shape[d] = io.GetDimensions(d);
     header.geometry.spacing[d] = io.GetSpacing(d);

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Command-line parsing for the discgeom program: positional inputs and --name VALUE options.
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "discgeom/image_geometry.hpp"
+
+namespace discgeom::cli {
+
+/// Bad usage: exit status 2, the message on stderr.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct arguments {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> values;  // --name VALUE
+  std::set<std::string> flags;                // --name
+
+  [[nodiscard]] bool has(const std::string& name) const {
+    return values.count(name) || flags.count(name);
+  }
+  [[nodiscard]] std::string value_or(const std::string& name, const std::string& fallback) const {
+    const auto found = values.find(name);
+    return found == values.end() ? fallback : found->second;
+  }
+};
+
+/// Parses argv[first...]: `value_options` take a value, `flag_options` do not; anything else
+/// starting with "--" is a usage error.
+inline arguments parse_arguments(const std::vector<std::string>& argv,
+                                 const std::set<std::string>& value_options,
+                                 const std::set<std::string>& flag_options) {
+  arguments result;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& word = argv[i];
+    if (word.rfind("--", 0) != 0 || word == "-") {
+      result.positional.push_back(word);
+    } else if (value_options.count(word)) {
+      if (i + 1 >= argv.size())
+        throw usage_error(word + " needs a value");
+      result.values[word] = argv[++i];
+    } else if (flag_options.count(word)) {
+      result.flags.insert(word);
+    } else {
+      throw usage_error("unknown option " + word);
+    }
+  }
+  return result;
+}
+
+/// "SX,SY,SZ": three finite numbers > 0.
+inline vec3 parse_spacing(const std::string& text) {
+  vec3 spacing{};
+  std::size_t start = 0;
+  for (std::size_t axis = 0; axis < 3; ++axis) {
+    const std::size_t comma = text.find(',', start);
+    if ((axis < 2) != (comma != std::string::npos)) {
+      throw usage_error("--spacing '" + text + "' must be three numbers SX,SY,SZ");
+    }
+    const std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    char* end = nullptr;
+    spacing[axis] = std::strtod(part.c_str(), &end);
+    if (part.empty() || *end != '\0' || !std::isfinite(spacing[axis]) || spacing[axis] <= 0.0) {
+      throw usage_error("--spacing '" + text + "': '" + part + "' is not a finite number > 0");
+    }
+    start = comma + 1;
+  }
+  return spacing;
+}
+
+inline std::size_t parse_count(const std::string& option, const std::string& text) {
+  char* end = nullptr;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || value < 0) {
+    throw usage_error(option + " '" + text + "' must be a whole number >= 0");
+  }
+  return static_cast<std::size_t>(value);
+}
+
+}  // namespace discgeom::cli

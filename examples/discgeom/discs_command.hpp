@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// `discgeom discs SEG... [--labels spider|ordinal] [--lowest-level L5/S1] [--min-voxels N]
+//   [--largest-component] [--spacing SX,SY,SZ] [--orientation CODE] [--format csv|json]
+//   [--out FILE] [--quiet]`: one row per disc per input (../shared/cli-contract.md).
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arguments.hpp"
+#include "discgeom/geometry/disc_measures.hpp"
+#include "discgeom/geometry/plausibility.hpp"
+#include "discgeom/io/image_io.hpp"
+#include "inputs.hpp"
+#include "progress.hpp"
+#include "table.hpp"
+
+namespace discgeom::cli {
+
+inline constexpr const char* discs_usage =
+    "usage: discgeom discs SEG... [--labels spider|ordinal] [--lowest-level L5/S1] [--min-voxels "
+    "N]\n"
+    "                      [--largest-component] [--spacing SX,SY,SZ] [--orientation CODE]\n"
+    "                      [--format csv|json] [--out FILE] [--quiet]\n";
+
+inline std::vector<std::string> discs_columns(bool largest_component) {
+  std::vector<std::string> columns{"case",
+                                   "level",
+                                   "label",
+                                   "voxels",
+                                   "volume_mm3",
+                                   "centroid_x_mm",
+                                   "centroid_y_mm",
+                                   "centroid_z_mm",
+                                   "height_mm",
+                                   "ap_width_mm",
+                                   "lateral_width_mm",
+                                   "sagittal_angle_deg",
+                                   "coronal_angle_deg",
+                                   "transverse_angle_deg",
+                                   "minrect_height_mm",
+                                   "touches_border",
+                                   "status"};
+  if (largest_component)
+    columns.push_back("voxels_left_out");
+  return columns;
+}
+
+/// A row for a case that could not be measured at all: only the case and the status.
+inline std::vector<cell> failed_case_row(const std::string& name, const std::string& status,
+                                         std::size_t columns) {
+  std::vector<cell> row(columns);
+  row[0] = text(name);
+  row[16] = text(status);
+  return row;
+}
+
+inline std::vector<cell> disc_row(const std::string& name, const disc_measures& d,
+                                  bool largest_component) {
+  std::vector<cell> row{text(name), text(d.level), number(static_cast<double>(d.label)),
+                        number(static_cast<double>(d.voxels)), number(d.volume_mm3)};
+  for (std::size_t axis = 0; axis < 3; ++axis) {
+    row.push_back(d.centroid_mm ? number((*d.centroid_mm)[axis]) : cell{});
+  }
+  for (const auto& value : {d.height_mm, d.ap_width_mm, d.lateral_width_mm, d.sagittal_angle_deg,
+                            d.coronal_angle_deg, d.transverse_angle_deg, d.minrect_height_mm}) {
+    row.push_back(number(value));
+  }
+  row.push_back(d.status == "empty" ? cell{} : number(d.touches_border ? 1.0 : 0.0));
+  row.push_back(text(d.status));
+  if (largest_component)
+    row.push_back(number(static_cast<double>(d.voxels_left_out)));
+  return row;
+}
+
+inline int run_discs(const std::vector<std::string>& argv) {
+  const auto args = parse_arguments(argv,
+                                    {"--labels", "--lowest-level", "--min-voxels", "--spacing",
+                                     "--orientation", "--format", "--out"},
+                                    {"--largest-component", "--quiet"});
+  if (args.positional.empty())
+    throw usage_error("discs needs at least one segmentation file");
+
+  disc_table_options options;
+  const std::string scheme = args.value_or("--labels", "spider");
+  if (scheme == "spider") {
+    options.scheme = disc_label_scheme::spider;
+  } else if (scheme == "ordinal") {
+    options.scheme = disc_label_scheme::ordinal;
+  } else {
+    throw usage_error("--labels '" + scheme + "' must be spider or ordinal");
+  }
+  options.lowest_level = args.value_or("--lowest-level", "L5/S1");
+  try {
+    (void)disc_level_names(options.lowest_level);
+  } catch (const precondition_error& e) {
+    throw usage_error(std::string("--lowest-level: ") + e.what());
+  }
+  if (args.has("--min-voxels"))
+    options.min_voxels = parse_count("--min-voxels", args.value_or("--min-voxels", ""));
+  options.largest_component = args.has("--largest-component");
+  std::optional<vec3> spacing;
+  if (args.has("--spacing"))
+    spacing = parse_spacing(args.value_or("--spacing", ""));
+  std::optional<mat3> direction;
+  if (args.has("--orientation")) {
+    try {
+      direction = direction_from_orientation(args.value_or("--orientation", ""));
+    } catch (const precondition_error& e) {
+      throw usage_error(std::string("--orientation: ") + e.what());
+    }
+  }
+  const std::string format = args.value_or("--format", "csv");
+  if (format != "csv" && format != "json")
+    throw usage_error("--format '" + format + "' must be csv or json");
+
+  table result{discs_columns(options.largest_component), {}};
+  bool any_failed = false;
+  progress_bar progress("discs", args.positional.size(), args.has("--quiet"));
+  for (const auto& file : args.positional) {
+    const std::string name = case_name(file);
+    try {
+      const auto header = read_image_header(file);
+      if (header.dimensions != 3) {
+        throw io_error("the image is " + std::to_string(header.dimensions) +
+                       "D; discs needs a 3D label volume");
+      }
+      auto labels = read_image<std::int64_t>(file);
+      if (spacing)
+        labels.geometry.spacing = *spacing;
+      if (direction)
+        labels.geometry.direction = *direction;
+      const auto discs = measure_discs(labels, labels.geometry, options);
+      if (discs.empty()) {
+        result.rows.push_back(failed_case_row(name, "no discs", result.columns.size()));
+      }
+      for (const auto& d : discs)
+        result.rows.push_back(disc_row(name, d, options.largest_component));
+      const auto advice = check_disc_spacing(discs, labels.shape(), labels.geometry);
+      if (!advice.plausible) {
+        std::cerr << "discgeom discs: warning: " << file << ": implausible spacing "
+                  << labels.geometry.spacing[0] << "," << labels.geometry.spacing[1] << ","
+                  << labels.geometry.spacing[2] << ": " << advice.reason;
+        if (advice.spacing) {
+          const auto short_number = [](double v) {
+            char b[32];
+            std::snprintf(b, sizeof b, "%.7g", v);
+            return std::string(b);
+          };
+          std::cerr << "; try --spacing " << short_number((*advice.spacing)[0]) << ","
+                    << short_number((*advice.spacing)[1]) << ","
+                    << short_number((*advice.spacing)[2]);
+        }
+        if (advice.orientation)
+          std::cerr << " --orientation " << *advice.orientation << " (check the signs)";
+        std::cerr << '\n';
+      }
+    } catch (const error& failure) {
+      any_failed = true;
+      std::cerr << "discgeom discs: " << file << ": " << failure.what() << '\n';
+      result.rows.push_back(
+          failed_case_row(name, std::string("error: ") + failure.what(), result.columns.size()));
+    }
+    progress.step(name);
+  }
+
+  std::ofstream file_out;
+  std::ostream* out = &std::cout;
+  if (args.has("--out")) {
+    file_out.open(args.value_or("--out", ""));
+    if (!file_out)
+      throw io_error("discs(): cannot write '" + args.value_or("--out", "") + "'");
+    out = &file_out;
+  }
+  if (format == "json") {
+    write_json(*out, result);
+  } else {
+    write_csv(*out, result);
+  }
+  return any_failed ? 1 : 0;
+}
+
+}  // namespace discgeom::cli

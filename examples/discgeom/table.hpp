@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Tables of the discgeom program: CSV with a header row (missing values empty, numbers %.10g)
+// or the same records as JSON (missing values null).
+
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace discgeom::cli {
+
+/// A cell: text, a number, or missing.
+using cell = std::variant<std::monostate, std::string, double>;
+
+inline cell number(double value) {
+  return std::isfinite(value) ? cell{value} : cell{};
+}
+inline cell number(const std::optional<double>& value) {
+  return value ? number(*value) : cell{};
+}
+inline cell text(std::string value) {
+  return cell{std::move(value)};
+}
+
+struct table {
+  std::vector<std::string> columns;
+  std::vector<std::vector<cell>> rows;
+};
+
+inline std::string format_number(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value == 0.0 ? 0.0 : value);  // no "-0"
+  return buffer;
+}
+
+inline std::string csv_escape(const std::string& value) {
+  if (value.find_first_of(",\"\n") == std::string::npos)
+    return value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"')
+      quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+inline std::string json_escape(const std::string& value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+      out += buffer;
+    } else {
+      out += c;
+    }
+  }
+  return out + '"';
+}
+
+inline void write_csv(std::ostream& out, const table& t) {
+  for (std::size_t c = 0; c < t.columns.size(); ++c)
+    out << (c ? "," : "") << t.columns[c];
+  out << '\n';
+  for (const auto& row : t.rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c)
+        out << ',';
+      if (const auto* s = std::get_if<std::string>(&row[c]))
+        out << csv_escape(*s);
+      if (const auto* d = std::get_if<double>(&row[c]))
+        out << format_number(*d);
+    }
+    out << '\n';
+  }
+}
+
+inline void write_json(std::ostream& out, const table& t) {
+  out << "[\n";
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    out << "  {";
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+      out << (c ? ", " : "") << json_escape(t.columns[c]) << ": ";
+      const auto& value = t.rows[r][c];
+      if (const auto* s = std::get_if<std::string>(&value))
+        out << json_escape(*s);
+      else if (const auto* d = std::get_if<double>(&value))
+        out << format_number(*d);
+      else
+        out << "null";
+    }
+    out << (r + 1 < t.rows.size() ? "},\n" : "}\n");
+  }
+  out << "]\n";
+}
+
+}  // namespace discgeom::cli

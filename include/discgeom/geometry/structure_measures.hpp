@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// \file
+/// Measures of one structure given as a `voxel_set` (its voxel indices, the source shape and
+/// geometry), in physical units. These are the definitions of the `discgeom discs` table
+/// (docs/geometry.md, ../shared/cli-contract.md). Anatomical axes (LR, AP, SI) come from the
+/// direction cosines: each array axis is assigned the patient axis it is most aligned with.
+///
+/// Every function here requires a non-empty set (`precondition_error` otherwise): an empty
+/// structure is reported with a status by `measure_disc` (geometry/disc_measures.hpp), not
+/// measured.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "discgeom/error.hpp"
+#include "discgeom/geometry/convex_hull.hpp"
+#include "discgeom/image_geometry.hpp"
+#include "discgeom/mask/structures.hpp"
+
+namespace discgeom {
+
+/// The three anatomical planes; each is named after the patient axis it is normal to:
+/// sagittal (normal LR), coronal (normal AP), transverse (normal SI).
+enum class anatomical_plane { sagittal, coronal, transverse };
+
+[[nodiscard]] constexpr anatomical_axis normal_of(anatomical_plane plane) noexcept {
+  switch (plane) {
+    case anatomical_plane::sagittal:
+      return anatomical_axis::lr;
+    case anatomical_plane::coronal:
+      return anatomical_axis::ap;
+    case anatomical_plane::transverse:
+      return anatomical_axis::si;
+  }
+  return anatomical_axis::si;
+}
+
+namespace detail {
+inline void require_voxels(const voxel_set& set, const char* function) {
+  DISCGEOM_PRECONDITION(!set.voxels.empty(), function, "the structure has no voxels");
+}
+}  // namespace detail
+
+/// Voxel-centre centroid as a continuous index and in LPS mm: c = (1/N) sum_n x_n, and
+/// p = origin + D diag(spacing) c (the map is affine, so the mean of positions is the position of
+/// the mean index).
+struct centroid_result {
+  vec3 index{};     ///< continuous voxel index
+  vec3 physical{};  ///< LPS mm
+};
+
+[[nodiscard]] inline centroid_result centroid(const voxel_set& set) {
+  detail::require_voxels(set, "centroid");
+  std::array<std::uint64_t, 3> sum{};
+  for (const auto& v : set.voxels) {
+    for (std::size_t d = 0; d < 3; ++d)
+      sum[d] += v[d];
+  }
+  centroid_result result;
+  const double n = static_cast<double>(set.voxels.size());
+  for (std::size_t d = 0; d < 3; ++d)
+    result.index[d] = static_cast<double>(sum[d]) / n;
+  result.physical = set.geometry.index_to_physical(result.index);
+  return result;
+}
+
+/// Inclusive index bounds of the structure: lower[d] <= x[d] <= upper[d].
+struct index_box {
+  std::array<std::size_t, 3> lower{};
+  std::array<std::size_t, 3> upper{};
+};
+
+[[nodiscard]] inline index_box bounding_box(const voxel_set& set) {
+  detail::require_voxels(set, "bounding_box");
+  index_box box;
+  box.lower = {set.voxels[0][0], set.voxels[0][1], set.voxels[0][2]};
+  box.upper = box.lower;
+  for (const auto& v : set.voxels) {
+    for (std::size_t d = 0; d < 3; ++d) {
+      box.lower[d] = std::min<std::size_t>(box.lower[d], v[d]);
+      box.upper[d] = std::max<std::size_t>(box.upper[d], v[d]);
+    }
+  }
+  return box;
+}
+
+/// Volume, mm^3: N * spacing_0 * spacing_1 * spacing_2.
+[[nodiscard]] inline double volume_mm3(const voxel_set& set) noexcept {
+  return static_cast<double>(set.voxels.size()) * set.geometry.voxel_volume();
+}
+
+/// True when a voxel lies on the array boundary (index 0 or n - 1 on some axis).
+[[nodiscard]] inline bool touches_border(const voxel_set& set) noexcept {
+  for (const auto& v : set.voxels) {
+    for (std::size_t d = 0; d < 3; ++d) {
+      if (v[d] == 0 || v[d] + 1 == set.shape[d])
+        return true;
+    }
+  }
+  return false;
+}
+
+/// Disc height, mm: the voxels are grouped in columns parallel to the SI array axis;
+/// height = mean over the columns that hold voxels of (voxels in the column x SI spacing)
+///        = N * s_SI / (number of distinct columns).
+/// (Perrone et al.'s "mean thickness along the cranio-caudal axis", in mm.)
+[[nodiscard]] inline double disc_height(const voxel_set& set) {
+  detail::require_voxels(set, "disc_height");
+  const std::size_t si = set.geometry.array_axis(anatomical_axis::si);
+  const std::size_t a = (si + 1) % 3, b = (si + 2) % 3;
+  std::vector<std::uint64_t> columns;
+  columns.reserve(set.voxels.size());
+  for (const auto& v : set.voxels)
+    columns.push_back((std::uint64_t{v[a]} << 32) | v[b]);
+  std::sort(columns.begin(), columns.end());
+  const auto distinct =
+      static_cast<double>(std::unique(columns.begin(), columns.end()) - columns.begin());
+  return static_cast<double>(set.voxels.size()) * set.geometry.spacing[si] / distinct;
+}
+
+/// Index of the middle slice normal to a patient axis: the slice containing the centroid,
+/// index = floor(c + 1/2) of the centroid's continuous index on that array axis (round half up).
+[[nodiscard]] inline std::size_t middle_slice(const voxel_set& set, anatomical_axis normal) {
+  detail::require_voxels(set, "middle_slice");
+  const std::size_t axis = set.geometry.array_axis(normal);
+  return static_cast<std::size_t>(std::floor(centroid(set).index[axis] + 0.5));
+}
+
+/// The voxels of the structure on its middle slice normal to `normal`.
+[[nodiscard]] inline std::vector<voxel_index> middle_slice_voxels(const voxel_set& set,
+                                                                  anatomical_axis normal) {
+  const std::size_t axis = set.geometry.array_axis(normal);
+  const std::size_t slice = middle_slice(set, normal);
+  std::vector<voxel_index> result;
+  for (const auto& v : set.voxels) {
+    if (v[axis] == slice)
+      result.push_back(v);
+  }
+  return result;
+}
+
+/// Width along a patient axis on the middle slice normal to another, mm:
+/// (max - min + 1) of the `measured` array index over the structure's voxels on that slice,
+/// times the spacing of that axis. Empty (nullopt) when the middle slice holds none of the
+/// structure (possible for a ring or a C shape).
+///   AP width      = slice_width(set, anatomical_axis::lr, anatomical_axis::ap)   (middle sagittal)
+///   lateral width = slice_width(set, anatomical_axis::si, anatomical_axis::lr)   (middle
+///   transverse)
+[[nodiscard]] inline std::optional<double> slice_width(const voxel_set& set, anatomical_axis normal,
+                                                       anatomical_axis measured) {
+  DISCGEOM_PRECONDITION(normal != measured, "slice_width", "the measured axis ",
+                        to_string(measured), " is the slice normal");
+  const std::size_t axis = set.geometry.array_axis(measured);
+  const auto on_slice = middle_slice_voxels(set, normal);
+  if (on_slice.empty())
+    return std::nullopt;
+  const auto [low, high] =
+      std::minmax_element(on_slice.begin(), on_slice.end(),
+                          [&](const auto& p, const auto& q) { return p[axis] < q[axis]; });
+  return static_cast<double>((*high)[axis] - (*low)[axis] + 1) * set.geometry.spacing[axis];
+}
+
+namespace detail {
+
+/// The two in-plane physical components of a plane, as (first, second) LPS weights:
+/// sagittal (anterior, superior), coronal (left, superior), transverse (left, anterior).
+struct plane_components {
+  vec3 first;
+  vec3 second;
+};
+constexpr plane_components components_of(anatomical_plane plane) noexcept {
+  switch (plane) {
+    case anatomical_plane::sagittal:
+      return {{0.0, -1.0, 0.0}, {0.0, 0.0, 1.0}};
+    case anatomical_plane::coronal:
+      return {{1.0, 0.0, 0.0}, {0.0, 0.0, 1.0}};
+    case anatomical_plane::transverse:
+      return {{1.0, 0.0, 0.0}, {0.0, -1.0, 0.0}};
+  }
+  return {};
+}
+
+}  // namespace detail
+
+/// Inclination of the structure in a plane, degrees in (-90, 90].
+///
+/// PCA of the physical in-plane coordinates (LPS mm projected on the plane's two named
+/// components) of the structure's voxel centres on its middle slice; the major axis d is oriented
+/// so that its first component is positive (the second, when the first is 0) and
+/// angle = atan2(d_second, d_first):
+///   sagittal:   (anterior, superior): positive when the anterior end is higher;
+///   coronal:    (left, superior):     positive when the left end is higher;
+///   transverse: (left, anterior):     positive when the left end is more anterior.
+/// Empty (nullopt) when the middle slice holds fewer than 2 voxels or their in-plane covariance is
+/// isotropic (no major axis).
+[[nodiscard]] inline std::optional<double> inclination_deg(const voxel_set& set,
+                                                           anatomical_plane plane) {
+  const auto on_slice = middle_slice_voxels(set, normal_of(plane));
+  if (on_slice.size() < 2)
+    return std::nullopt;
+  const auto [first, second] = detail::components_of(plane);
+  double mean_u = 0.0, mean_v = 0.0;
+  std::vector<point2> coordinates;
+  coordinates.reserve(on_slice.size());
+  for (const auto& v : on_slice) {
+    const vec3 p = set.geometry.index_to_physical(v);
+    const point2 q{p[0] * first[0] + p[1] * first[1] + p[2] * first[2],
+                   p[0] * second[0] + p[1] * second[1] + p[2] * second[2]};
+    coordinates.push_back(q);
+    mean_u += q.x;
+    mean_v += q.y;
+  }
+  const double n = static_cast<double>(coordinates.size());
+  mean_u /= n;
+  mean_v /= n;
+  double a = 0.0, b = 0.0, c = 0.0;  // covariance [[a, b], [b, c]]
+  for (const auto& q : coordinates) {
+    a += (q.x - mean_u) * (q.x - mean_u);
+    b += (q.x - mean_u) * (q.y - mean_v);
+    c += (q.y - mean_v) * (q.y - mean_v);
+  }
+  const double half_difference = (a - c) / 2.0;
+  const double radius = std::hypot(half_difference, b);
+  if (radius <= 1e-12 * (a + c))
+    return std::nullopt;  // isotropic: every direction is major
+  // Major eigenvector of [[a, b], [b, c]]: (lambda - c, b) or, equivalently, (b, lambda - a).
+  const double lambda = (a + c) / 2.0 + radius;
+  double du = lambda - c, dv = b;
+  if (std::abs(du) + std::abs(dv) <= 1e-300) {
+    du = b;
+    dv = lambda - a;
+  }
+  if (du < 0.0 || (du == 0.0 && dv < 0.0)) {
+    du = -du;
+    dv = -dv;
+  }
+  return std::atan2(dv, du) * 180.0 / 3.14159265358979323846;
+}
+
+/// Minimum-area rectangle enclosing the voxel squares (pixel corners) of the structure's middle
+/// slice normal to `normal`, in the slice plane, mm. In-plane coordinates are index x spacing
+/// along the slice's two array axes (the direction cosines are orthonormal, so lengths are
+/// physical). Per row only the two extreme voxels can reach the hull, so 4 corners per row are
+/// used. Empty (nullopt) when the middle slice holds none of the structure.
+[[nodiscard]] inline std::optional<rectangle> slice_min_area_rectangle(const voxel_set& set,
+                                                                       anatomical_axis normal) {
+  const auto on_slice = middle_slice_voxels(set, normal);
+  if (on_slice.empty())
+    return std::nullopt;
+  const std::size_t fixed = set.geometry.array_axis(normal);
+  const std::size_t row_axis = fixed == 0 ? 1 : 0;
+  const std::size_t column_axis = 3 - fixed - row_axis;
+  // For each row (index on row_axis), the extreme indices on column_axis.
+  std::vector<std::array<std::uint32_t, 3>> extremes;  // (row, min column, max column)
+  std::vector<voxel_index> sorted = on_slice;
+  std::sort(sorted.begin(), sorted.end(), [&](const auto& p, const auto& q) {
+    return p[row_axis] < q[row_axis] ||
+           (p[row_axis] == q[row_axis] && p[column_axis] < q[column_axis]);
+  });
+  for (const auto& v : sorted) {
+    if (extremes.empty() || extremes.back()[0] != v[row_axis]) {
+      extremes.push_back({v[row_axis], v[column_axis], v[column_axis]});
+    } else {
+      extremes.back()[2] = v[column_axis];
+    }
+  }
+  const double s_row = set.geometry.spacing[row_axis], s_column = set.geometry.spacing[column_axis];
+  std::vector<point2> corners;
+  corners.reserve(4 * extremes.size());
+  for (const auto& [row, low, high] : extremes) {
+    for (const double r : {row - 0.5, row + 0.5}) {
+      corners.push_back({r * s_row, (low - 0.5) * s_column});
+      corners.push_back({r * s_row, (high + 0.5) * s_column});
+    }
+  }
+  return min_area_rectangle(corners);
+}
+
+}  // namespace discgeom
