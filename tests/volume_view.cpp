@@ -4,8 +4,10 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <set>
+#include <type_traits>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -55,6 +57,21 @@ TEST_CASE("volume_view: axes of extent 1 do not break contiguity") {
   CHECK(view.is_row_major());
   CHECK(view.is_column_major());
 }
+
+namespace {
+struct base_voxel {
+  int label = 0;
+};
+struct derived_voxel : base_voxel {
+  int extra = 0;
+};
+}  // namespace
+
+// A derived-to-base conversion would apply derived-sized strides to base pointers.
+static_assert(!std::is_convertible_v<volume_view<derived_voxel, 1>, volume_view<base_voxel, 1>>);
+static_assert(
+    std::is_convertible_v<volume_view<derived_voxel, 1>, volume_view<const derived_voxel, 1>>);
+static_assert(!std::is_convertible_v<volume_view<const int, 1>, volume_view<int, 1>>);
 
 TEST_CASE("volume_view converts to a view of const") {
   std::vector<std::uint8_t> buffer(8, 7);
@@ -106,6 +123,40 @@ TEST_CASE("for_each_voxel visits every voxel once, in memory order, whatever the
       CHECK(visited[n] == buffer.data() + n);  // contiguous walk
     }
   }
+}
+
+TEST_CASE(
+    "for_each_voxel: padded, flipped and broadcast layouts visit each index once with its "
+    "element") {
+  std::vector<int> buffer(200);
+  std::iota(buffer.begin(), buffer.end(), 0);
+  struct layout {
+    std::ptrdiff_t start;
+    std::array<std::ptrdiff_t, 3> strides;
+  };
+  // shape 3 x 4 x 2; padded row-major (rows of 10), flipped middle axis, a broadcast (stride 0)
+  // axis
+  for (const layout& l : {layout{0, {40, 10, 1}}, layout{30, {1, -10, 60}}, layout{5, {0, 3, 1}}}) {
+    const volume_view<int, 3> view(buffer.data() + l.start, {3, 4, 2}, l.strides);
+    std::map<std::array<std::size_t, 3>, int> seen;
+    discgeom::for_each_voxel(view, [&](const std::array<std::size_t, 3>& index, int& voxel) {
+      const auto expected = l.start + static_cast<std::ptrdiff_t>(index[0]) * l.strides[0] +
+                            static_cast<std::ptrdiff_t>(index[1]) * l.strides[1] +
+                            static_cast<std::ptrdiff_t>(index[2]) * l.strides[2];
+      CHECK(voxel == expected);
+      ++seen[index];
+    });
+    CHECK(seen.size() == 24);
+    for (const auto& [index, count] : seen)
+      CHECK(count == 1);
+  }
+}
+
+TEST_CASE("slice of an empty view keeps the (possibly null) pointer") {
+  const volume_view<int, 2> empty(nullptr, {0, 5});
+  const auto column = discgeom::slice(empty, 1, 3);
+  CHECK(column.data() == nullptr);
+  CHECK(column.size() == 0);
 }
 
 TEST_CASE("for_each_voxel on an empty view visits nothing") {

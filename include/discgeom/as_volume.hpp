@@ -203,6 +203,6 @@ requires(detail::static_rank_of<Container>() != dynamic_rank)
 
 /// The type `as_volume` makes of a `Container` (of static rank).
 template <class Container>
-using volume_view_of = decltype(as_volume(std::declval<Container>()));
+using volume_view_of = decltype(as_volume(std::declval<Container&>()));
 
 }  // namespace discgeom

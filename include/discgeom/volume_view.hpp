@@ -113,7 +113,8 @@ void validate_view(const char* function, const T* data, const std::array<std::si
 ///
 /// Element `[i0, ..., i(Rank-1)]` lives at `data()[i0 * strides()[0] + ... ]`. The view never
 /// allocates, frees or copies voxels; it is cheap to copy and pass by value. It converts
-/// implicitly from `volume_view<U, Rank>` when `U*` converts to `T*` (e.g. to a const view).
+/// implicitly from `volume_view<U, Rank>` when an array of U converts to an array of T, i.e.
+/// only by adding const (never from a derived to a base type, whose elements differ in size).
 ///
 /// \tparam T     the voxel type, possibly const; any type (see `voxel_traits` for what algorithms
 /// need) \tparam Rank  number of array axes, >= 1
@@ -157,7 +158,7 @@ class volume_view {
       : data_(data), shape_(shape), strides_(strides) {}
 
   template <class U>
-  requires(!std::is_same_v<U, T> && std::is_convertible_v<U*, T*>) constexpr volume_view(
+  requires(!std::is_same_v<U, T> && std::is_convertible_v<U (*)[], T (*)[]>) constexpr volume_view(
       const volume_view<U, Rank>& other) noexcept  // NOLINT: implicit by design
       : data_(other.data()), shape_(other.shape()), strides_(other.strides()) {}
 
@@ -313,8 +314,11 @@ requires(Rank >= 2)
       ++to;
     }
   }
-  return {detail::unchecked,
-          view.data() + static_cast<std::ptrdiff_t>(position) * view.stride(axis), shape, strides};
+  // An empty view may have null data and unchecked strides: it is sliced without moving the
+  // pointer.
+  T* start = view.empty() ? view.data()
+                          : view.data() + static_cast<std::ptrdiff_t>(position) * view.stride(axis);
+  return {detail::unchecked, start, shape, strides};
 }
 
 }  // namespace discgeom

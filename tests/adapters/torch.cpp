@@ -40,7 +40,8 @@ TEST_CASE("as_volume<T, Rank>(tensor): bad tensors throw precondition_error sayi
   CHECK_THROWS_AS((discgeom::as_volume<std::uint8_t, 3>(floats)), discgeom::precondition_error);
   CHECK_THROWS_WITH((discgeom::as_volume<std::uint8_t, 3>(floats)),
                     "as_volume(): tensor has dtype Float but the view asks for Byte");
-  CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(at::zeros({1, 1, 2, 2, 2}))),
+  const at::Tensor five = at::zeros({1, 1, 2, 2, 2});
+  CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(five)),
                     "as_volume(): tensor has 5 dimensions [1,1,2,2,2] but the view has rank 3");
   CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(at::Tensor())),
                     "as_volume(): tensor is undefined");
@@ -48,6 +49,12 @@ TEST_CASE("as_volume<T, Rank>(tensor): bad tensors throw precondition_error sayi
       at::empty({2, 2, 2}, at::TensorOptions().dtype(at::kFloat).device(at::kMeta));
   CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(elsewhere)),
                     Catch::Contains("tensor is on meta; move it to the CPU"));
+  // A temporary that owns its memory would dangle; a temporary sharing memory is fine.
+  const at::Tensor integers = at::zeros({2, 2, 2}, at::kInt);
+  CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(integers.to(at::kFloat))),
+                    Catch::Contains("tensor is a temporary that owns its memory"));
+  CHECK_NOTHROW(discgeom::as_volume<float, 3>(floats.cpu()));
+  CHECK_NOTHROW(discgeom::as_volume<float, 2>(floats[1]));
   const at::Tensor sparse = at::zeros({2, 2, 2}, at::kFloat).to_sparse();
   CHECK_THROWS_WITH((discgeom::as_volume<float, 3>(sparse)),
                     Catch::Contains("only strided tensors can be viewed"));

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -113,6 +114,38 @@ TEST_CASE("read_image converts only what it can represent exactly") {
                     Catch::Contains("holds the value 300 at voxel [1,1,1]"));
   CHECK(discgeom::read_image<std::uint16_t>(wide_path).voxels(1, 1, 1) == 300);
   CHECK_THROWS_WITH(discgeom::read_image<bool>(wide_path), Catch::Contains("holds the value 300"));
+}
+
+TEST_CASE("read_image: values at the edge of an integer type's range are judged exactly") {
+  // 2^31 is one past int32's maximum but is exactly representable as float: it must be refused.
+  auto edge = discgeom::image<float>::filled({2, 1, 1}, {}, 0.0f);
+  edge.voxels(1, 0, 0) = 2147483648.0f;
+  const fs::path path = scratch_dir() / "edge.mha";
+  discgeom::write_image(path, edge);
+  CHECK_THROWS_WITH(discgeom::read_image<std::int32_t>(path),
+                    Catch::Contains("holds the value 2147483648"));
+  CHECK(discgeom::read_image<std::int64_t>(path).voxels(1, 0, 0) == 2147483648LL);
+  edge.voxels(1, 0, 0) = -2147483648.0f;  // int32's minimum, exactly
+  discgeom::write_image(path, edge);
+  CHECK(discgeom::read_image<std::int32_t>(path).voxels(1, 0, 0) ==
+        std::numeric_limits<std::int32_t>::min());
+  edge.voxels(1, 0, 0) = -1.0f;
+  discgeom::write_image(path, edge);
+  CHECK_THROWS_WITH(discgeom::read_image<std::uint32_t>(path),
+                    Catch::Contains("holds the value -1"));
+}
+
+TEST_CASE("read_image: a header with invalid geometry is an io_error unless validation is off") {
+  const fs::path path = scratch_dir() / "zero_spacing.mha";
+  std::ofstream(path) << "ObjectType = Image\nNDims = 3\nDimSize = 2 2 2\nElementSpacing = 0 -2 1\n"
+                         "ElementType = MET_UCHAR\nElementDataFile = LOCAL\n"
+                      << std::string(8, '\0');
+  CHECK_THROWS_AS(discgeom::read_image<std::uint8_t>(path), discgeom::io_error);
+  CHECK_THROWS_WITH(discgeom::read_image<std::uint8_t>(path),
+                    Catch::Contains("has an invalid geometry") &&
+                        Catch::Contains("geometry.spacing[0] must be finite and > 0, got 0"));
+  const auto raw = discgeom::read_image<std::uint8_t>(path, {.validate_geometry = false});
+  CHECK(raw.geometry.spacing[1] == -2.0);
 }
 
 TEST_CASE("read_image: unreadable input throws io_error naming the file and the reason") {

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include <catch2/catch.hpp>
+#include <xtensor/xarray.hpp>
 #include <xtensor/xtensor.hpp>
 
 TEST_CASE(
@@ -46,6 +47,9 @@ TEST_CASE("symmetric_eigen: bad matrices throw precondition_error with the offen
   const xt::xtensor<double, 2> rectangular = xt::zeros<double>({2, 3});
   CHECK_THROWS_WITH(discgeom::symmetric_eigen(rectangular),
                     "symmetric_eigen(): matrix must be square, got shape [2,3]");
+  const xt::xarray<double> cube = xt::zeros<double>({2, 2, 2});
+  CHECK_THROWS_WITH(discgeom::symmetric_eigen(cube),
+                    "symmetric_eigen(): matrix must have 2 dimensions, got 3 (shape [2,2,2])");
   const xt::xtensor<double, 2> asymmetric = {{1.0, 2.0}, {0.0, 1.0}};
   CHECK_THROWS_WITH(
       discgeom::symmetric_eigen(asymmetric),

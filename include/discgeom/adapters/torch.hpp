@@ -93,6 +93,21 @@ template <class T, std::size_t Rank>
   return as_volume<Rank>(data, sizes, tensor.strides());
 }
 
+/// A temporary tensor is viewed only when its memory is also held elsewhere (a slice or an
+/// index of a tensor that lives on, `t.cpu()` of a CPU tensor): a temporary that owns its memory
+/// (`t.to(at::kFloat)` that converted, `t.cpu()` that copied) would leave the view dangling.
+/// \throws precondition_error for such a temporary, and as the overload above.
+template <class T, std::size_t Rank>
+[[nodiscard]] volume_view<T, Rank> as_volume(at::Tensor&& tensor) {
+  if (tensor.defined() && tensor.layout() == c10::kStrided && tensor.has_storage()) {
+    DISCGEOM_PRECONDITION(
+        tensor.use_count() > 1 || tensor.storage().use_count() > 1, "as_volume",
+        "tensor is a temporary that owns its memory, so the view would dangle; keep "
+        "the tensor in a variable first");
+  }
+  return as_volume<T, Rank>(static_cast<const at::Tensor&>(tensor));
+}
+
 /// A tensor that borrows the view's memory (zero-copy): writes through either are seen by both.
 /// The view's storage must outlive the tensor. Voxels must be writable (a const view can only be
 /// copied: see copy_to_tensor).

@@ -126,9 +126,12 @@ bool convert_exactly(Stored stored, T& out) {
     out = static_cast<T>(stored);
     return true;
   } else if constexpr (std::is_integral_v<T>) {  // floating value into an integer
-    if (!std::isfinite(stored) || std::trunc(stored) != stored ||
-        stored < static_cast<Stored>(std::numeric_limits<T>::lowest()) ||
-        stored > static_cast<Stored>(std::numeric_limits<T>::max())) {
+    // T holds exactly the whole numbers in [-2^digits, 2^digits) (signed) or [0, 2^digits)
+    // (unsigned); these bounds are powers of two, so comparing with them is exact in any float.
+    const long double upper = std::ldexp(1.0L, std::numeric_limits<T>::digits);
+    const long double lower = std::is_signed_v<T> ? -upper : 0.0L;
+    const auto value = static_cast<long double>(stored);
+    if (!std::isfinite(stored) || std::trunc(stored) != stored || value < lower || value >= upper) {
       return false;
     }
     out = static_cast<T>(stored);
@@ -208,6 +211,14 @@ void visit_component_type(const char* function, const std::filesystem::path& pat
 
 }  // namespace detail
 
+/// Options of read_image.
+struct image_read_options {
+  /// Validate the header's geometry (spacing finite and > 0, direction orthonormal) and throw
+  /// io_error when it is not. Turn off only to repair the geometry yourself (e.g. a spacing
+  /// override), then call geometry.validate().
+  bool validate_geometry = true;
+};
+
 /// Reads the header of an image file: shape, geometry and stored component type.
 /// \throws io_error when the file is missing, unreadable, not 2D/3D or not scalar.
 [[nodiscard]] inline image_header read_image_header(const std::filesystem::path& path) {
@@ -218,17 +229,27 @@ void visit_component_type(const char* function, const std::filesystem::path& pat
 ///
 /// \tparam T  an arithmetic voxel type (bool, integers, float, double). Each stored value must be
 ///            represented exactly in T when T is an integer or bool (see the file comment).
-/// \throws io_error naming the file: missing, unreadable, not 2D/3D, not scalar, truncated, or
-///         holding a value T cannot represent (the message names the value and the voxel).
+/// \throws io_error naming the file: missing, unreadable, not 2D/3D, not scalar, truncated,
+///         holding a value T cannot represent (the message names the value and the voxel), or,
+///         unless `options.validate_geometry` is false, with an invalid geometry.
 ///
 ///   auto mask = discgeom::read_image<std::uint16_t>("case_01.nii.gz");
 template <class T>
-[[nodiscard]] image<T> read_image(const std::filesystem::path& path) {
-  static_assert(std::is_arithmetic_v<T>,
+[[nodiscard]] image<T> read_image(const std::filesystem::path& path,
+                                  const image_read_options& options = {}) {
+  static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, char>,
                 "read_image<T>(): T must be bool, an integer or a floating-point type; read the "
                 "file into its integer label type and wrap the values in your own voxel type");
   const auto io = detail::open_image("read_image", path);
   const image_header header = detail::header_of(*io);
+  if (options.validate_geometry) {
+    try {
+      header.geometry.validate("read_image");
+    } catch (const precondition_error& invalid) {
+      detail::throw_error<io_error>("read_image", "'", path.string(),
+                                    "' has an invalid geometry: ", invalid.what());
+    }
+  }
   itk::ImageIORegion region(io->GetNumberOfDimensions());
   for (unsigned d = 0; d < io->GetNumberOfDimensions(); ++d) {
     region.SetIndex(d, 0);

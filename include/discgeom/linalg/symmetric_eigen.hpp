@@ -38,6 +38,9 @@ struct symmetric_eigen_result {
 template <class Matrix>
 [[nodiscard]] symmetric_eigen_result symmetric_eigen(const Matrix& matrix,
                                                      double tolerance = 1e-9) {
+  DISCGEOM_PRECONDITION(matrix.dimension() == 2, "symmetric_eigen",
+                        "matrix must have 2 dimensions, got ", matrix.dimension(), " (shape ",
+                        matrix.shape(), ")");
   const xt::xtensor<double, 2> a = matrix;
   const std::size_t n = a.shape()[0];
   DISCGEOM_PRECONDITION(a.shape()[1] == n, "symmetric_eigen", "matrix must be square, got shape ",

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+// `discgeom discs` run as a user runs it: exit status, stdout table, stderr lines.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "discgeom/io/image_io.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct run_result {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// One folder per process: ctest runs the test cases of this program in parallel.
+fs::path scratch() {
+  const fs::path dir =
+      fs::temp_directory_path() / ("discgeom_cli_tests_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+run_result run(const std::string& arguments) {
+  const fs::path out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
+  const std::string command =
+      std::string(DISCGEOM_CLI) + " " + arguments + " >" + out.string() + " 2>" + err.string();
+  const int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+// A CSV table as rows of column -> text (quoted fields understood).
+std::vector<std::map<std::string, std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> lines;
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c == '\n') {
+      lines.push_back(fields);
+      fields.assign(1, "");
+    } else {
+      fields.back() += c;
+    }
+  }
+  std::vector<std::map<std::string, std::string>> rows;
+  for (std::size_t r = 1; r < lines.size(); ++r) {
+    REQUIRE(lines[r].size() == lines[0].size());
+    std::map<std::string, std::string> row;
+    for (std::size_t c = 0; c < lines[0].size(); ++c)
+      row[lines[0][c]] = lines[r][c];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+double number(const std::map<std::string, std::string>& row, const std::string& column) {
+  return std::stod(row.at(column));
+}
+
+fs::path write_spine(const std::string& name, int disc_label = 201) {
+  // A disc of 8 x 10 x 3 voxels at 2.5 x 2.5 x 2.0 mm: 20 mm LR, 25 mm AP, 6 mm high.
+  auto img = discgeom::image<std::int16_t>::filled({12, 14, 16}, {.spacing = {2.5, 2.5, 2.0}}, 0);
+  for (std::size_t i = 2; i < 10; ++i)
+    for (std::size_t j = 3; j < 13; ++j)
+      for (std::size_t k = 4; k < 7; ++k)
+        img.voxels(i, j, k) = static_cast<std::int16_t>(disc_label);
+  const fs::path path = scratch() / name;
+  discgeom::write_image(path, img);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("discs: the contract's columns, values and exit status 0") {
+  const auto path = write_spine("spine.nii.gz");
+  const auto result = run("discs " + path.string());
+  CHECK(result.status == 0);
+  CHECK(result.err.empty());
+  CHECK(result.out.substr(0, result.out.find('\n')) ==
+        "case,level,label,voxels,volume_mm3,centroid_x_mm,centroid_y_mm,centroid_z_mm,height_mm,ap_"
+        "width_mm,"
+        "lateral_width_mm,sagittal_angle_deg,coronal_angle_deg,transverse_angle_deg,minrect_height_"
+        "mm,"
+        "touches_border,status");
+  const auto rows = parse_csv(result.out);
+  REQUIRE(rows.size() == 1);
+  const auto& row = rows[0];
+  CHECK(row.at("case") == "spine");
+  CHECK(row.at("level") == "L5/S1");
+  CHECK(row.at("label") == "201");
+  CHECK(row.at("voxels") == "240");
+  CHECK(row.at("volume_mm3") == "3000");
+  CHECK(row.at("height_mm") == "6");
+  CHECK(row.at("ap_width_mm") == "25");
+  CHECK(row.at("lateral_width_mm") == "20");
+  CHECK(row.at("minrect_height_mm") == "6");
+  CHECK(row.at("sagittal_angle_deg") == "0");
+  CHECK(row.at("coronal_angle_deg") == "0");
+  CHECK(row.at("transverse_angle_deg") == "90");
+  CHECK(row.at("centroid_x_mm") == "13.75");
+  CHECK(row.at("touches_border") == "0");
+  CHECK(row.at("status") == "ok");
+
+  const auto json = run("discs " + path.string() + " --format json");
+  CHECK(json.status == 0);
+  CHECK(json.out.find("\"level\": \"L5/S1\"") != std::string::npos);
+  CHECK(json.out.find("\"voxels\": 240") != std::string::npos);
+
+  const auto to_file =
+      run("discs " + path.string() + " --out " + (scratch() / "table.csv").string() + " --quiet");
+  CHECK(to_file.status == 0);
+  CHECK(to_file.out.empty());
+  CHECK(parse_csv(slurp(scratch() / "table.csv")).size() == 1);
+}
+
+TEST_CASE("discs: --spacing and --orientation override the header") {
+  const auto path = write_spine("override.nii.gz");
+  const auto rows =
+      parse_csv(run("discs " + path.string() + " --spacing 1,1,1 --orientation LPI").out);
+  REQUIRE(rows.size() == 1);
+  CHECK(number(rows[0], "volume_mm3") == Approx(240.0));
+  CHECK(number(rows[0], "height_mm") == Approx(3.0));
+  CHECK(number(rows[0], "centroid_z_mm") == Approx(-5.0));  // k grows inferior: z = -k, mean k 5
+}
+
+TEST_CASE("discs: a bad case gets a status row and exit 1; the batch goes on") {
+  // Labels stored as float with a non-integer value.
+  auto fractional = discgeom::image<float>::filled({4, 4, 4}, {}, 0.0f);
+  fractional.voxels(1, 1, 1) = 201.5f;
+  const fs::path float_path = scratch() / "fractional.nii.gz";
+  discgeom::write_image(float_path, fractional);
+  // A 2D label image.
+  discgeom::detail::register_image_io_factories();
+  const fs::path flat = scratch() / "flat.mha";
+  std::ofstream(flat) << "ObjectType = Image\nNDims = 2\nDimSize = 2 2\nElementSpacing = 1 1\n"
+                         "ElementType = MET_UCHAR\nElementDataFile = LOCAL\n"
+                      << std::string(4, '\0');
+  const auto good = write_spine("good.nii.gz");
+  const auto result = run("discs " + float_path.string() + " " + flat.string() + " " +
+                          (scratch() / "missing.nii.gz").string() + " " + good.string());
+  CHECK(result.status == 1);
+  const auto rows = parse_csv(result.out);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].at("case") == "fractional");
+  CHECK(rows[0].at("status").find("holds the value 201.5 at voxel [1,1,1]") != std::string::npos);
+  CHECK(rows[1].at("status").find("2D") != std::string::npos);
+  CHECK(rows[2].at("status").find("no such file") != std::string::npos);
+  CHECK(rows[3].at("status") == "ok");
+  // One line per bad input on stderr, naming the file.
+  CHECK(result.err.find(float_path.string()) != std::string::npos);
+  CHECK(result.err.find(flat.string() + ":") != std::string::npos);
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 3);
+}
+
+TEST_CASE("discs: a disc on the array border, a file without discs") {
+  auto img = discgeom::image<std::uint8_t>::filled({5, 5, 5}, {}, 0);
+  img.voxels(0, 2, 2) = 201;
+  img.voxels(1, 2, 2) = 201;
+  const fs::path edge = scratch() / "edge.nii.gz";
+  discgeom::write_image(edge, img);
+  const auto rows = parse_csv(run("discs " + edge.string()).out);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].at("touches_border") == "1");
+  img.voxels.fill(0);
+  img.voxels(2, 2, 2) = 5;  // a vertebra, no disc
+  discgeom::write_image(edge, img);
+  const auto none = run("discs " + edge.string());
+  CHECK(none.status == 0);
+  const auto none_rows = parse_csv(none.out);
+  REQUIRE(none_rows.size() == 1);
+  CHECK(none_rows[0].at("status") == "no discs");
+  CHECK(none_rows[0].at("voxels").empty());
+}
+
+TEST_CASE("discs: bad usage exits 2 with a message") {
+  const auto path = write_spine("usage.nii.gz").string();
+  for (const std::string& arguments : std::vector<std::string>{
+           "discs", "discs " + path + " --bogus", "discs " + path + " --labels vertebrae",
+           "discs " + path + " --spacing 1,2", "discs " + path + " --spacing 1,0,1",
+           "discs " + path + " --orientation LPX", "discs " + path + " --lowest-level L5",
+           "discs " + path + " --min-voxels -3", "discs " + path + " --format xml", "frobnicate"}) {
+    INFO(arguments);
+    const auto result = run(arguments);
+    CHECK(result.status == 2);
+    CHECK_FALSE(result.err.empty());
+  }
+}
+
+// Acceptance on the ten real masks: with the true spacing and orientation, volumes reproduce
+// volumes.csv and every dimension is anatomically plausible; with the lying header, a warning
+// proposes the fix.
+TEST_CASE("discs on the real masks") {
+  const fs::path folder = DISCGEOM_REAL_DATA_DIR;
+  if (!fs::exists(folder / "volumes.csv")) {
+    WARN("skipped: " << folder << " is absent");
+    return;
+  }
+  std::ifstream csv(folder / "volumes.csv");
+  std::string line;
+  std::getline(csv, line);
+  int subjects = 0;
+  while (std::getline(csv, line)) {
+    std::stringstream fields(line);
+    std::string cell;
+    std::getline(fields, cell, ',');
+    const std::string subject = cell;
+    std::vector<double> published;
+    while (std::getline(fields, cell, ','))
+      published.push_back(std::stod(cell) * 1000.0);
+    const fs::path mask = folder / (subject + "_Labels.nii.gz");
+    INFO("subject " << subject);
+
+    const auto fixed = run(
+        "discs " + mask.string() +
+        " --labels ordinal --spacing 0.4296875,0.4296875,4.4 --orientation PIL --min-voxels 100");
+    CHECK(fixed.status == 0);
+    CHECK(fixed.err.empty());
+    std::vector<std::map<std::string, std::string>> discs;
+    for (const auto& row : parse_csv(fixed.out)) {
+      if (row.at("status") != "fragment")
+        discs.push_back(row);
+    }
+    REQUIRE(discs.size() == 5);
+    const char* levels[] = {"L5/S1", "L4/L5", "L3/L4", "L2/L3", "L1/L2"};
+    for (std::size_t level = 0; level < 5; ++level) {
+      const auto& row = discs[level];
+      CHECK(row.at("level") == levels[level]);
+      CHECK(row.at("status") == "ok");
+      // volume = voxels x 0.4296875^2 x 4.4 mm^3. The published volumes imply the same voxel
+      // counts exactly; their voxel sizes differ from 0.4296875^2 x 4.4 by up to 4.2e-8 relative
+      // (per subject, as if taken from the scanner's rounded header), hence 1e-7 on the volume.
+      const double voxel_volume = 0.4296875 * 0.4296875 * 4.4;
+      CHECK(number(row, "volume_mm3") ==
+            Approx(number(row, "voxels") * voxel_volume).epsilon(1e-15));
+      CHECK(std::round(published[level] / voxel_volume) == number(row, "voxels"));
+      CHECK(number(row, "volume_mm3") == Approx(published[level]).epsilon(1e-7));
+      CHECK(number(row, "height_mm") > 3.0);
+      CHECK(number(row, "height_mm") < 12.0);
+      CHECK(number(row, "ap_width_mm") > 20.0);
+      CHECK(number(row, "ap_width_mm") < 50.0);
+      CHECK(number(row, "lateral_width_mm") <= 11 * 4.4 + 1e-9);
+      CHECK(std::abs(number(row, "sagittal_angle_deg")) < 45.0);
+    }
+    // Lordosis: L5/S1's anterior end is lower than its posterior end; L1/L2 tilts the other way.
+    CHECK(number(discs[0], "sagittal_angle_deg") < -10.0);
+    CHECK(number(discs[4], "sagittal_angle_deg") > 0.0);
+
+    const auto header = run("discs " + mask.string() + " --labels ordinal");
+    CHECK(header.status == 0);
+    CHECK(header.err.find("implausible spacing") != std::string::npos);
+    CHECK(header.err.find("try --spacing 0.4296875,0.4296875,4.4") != std::string::npos);
+    ++subjects;
+  }
+  CHECK(subjects == 10);
+}
