@@ -17,6 +17,7 @@ optional_packages=(
   libgdcm-tools            # only silences warnings: ITK's CMake config names these programs
   libtorch-dev             # discgeom::torch
   zlib1g-dev
+  python3-numpy python3-scipy  # peers of the benchmarks in benchmarks/peers (Debian's /usr/bin/python3)
 )
 
 want=("${core_packages[@]}")
