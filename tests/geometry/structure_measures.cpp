@@ -136,13 +136,13 @@ TEST_CASE("measures do not depend on how the array is stored (PIL vs LPS, flippe
 }
 
 TEST_CASE("an empty middle slice leaves slice measures empty; an empty set is a precondition") {
-  // Two slabs at LR slices 2-3 and 7-8: the centroid slice (5.5 -> 6) holds nothing.
+  // Two slabs at LR slices 2-3 and 7-8: the centroid (5.0) is on slice 5, which holds nothing.
   discgeom::voxel_set split{{}, {12, 6, 6}, {}};
   for (std::uint32_t i : {2u, 3u, 7u, 8u})
     for (std::uint32_t j = 1; j < 5; ++j)
       for (std::uint32_t k = 1; k < 5; ++k)
         split.voxels.push_back({i, j, k});
-  CHECK(discgeom::middle_slice(split, anatomical_axis::lr) == 6);
+  CHECK(discgeom::middle_slice(split, anatomical_axis::lr) == 5);
   CHECK_FALSE(discgeom::slice_width(split, anatomical_axis::lr, anatomical_axis::ap));
   CHECK_FALSE(discgeom::inclination_deg(split, anatomical_plane::sagittal));
   CHECK_FALSE(discgeom::slice_min_area_rectangle(split, anatomical_axis::lr));
