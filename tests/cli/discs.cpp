@@ -17,6 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include "discgeom/io/image_io.hpp"
+#include "real_data.hpp"
 
 namespace fs = std::filesystem;
 
@@ -223,24 +224,13 @@ TEST_CASE("discs: bad usage exits 2 with a message") {
 // volumes.csv and every dimension is anatomically plausible; with the lying header, a warning
 // proposes the fix.
 TEST_CASE("discs on the real masks") {
-  const fs::path folder = DISCGEOM_REAL_DATA_DIR;
-  if (!fs::exists(folder / "volumes.csv")) {
-    WARN("skipped: " << folder << " is absent");
+  if (!real_data::present()) {
+    WARN("skipped: " << real_data::folder() << " is absent");
     return;
   }
-  std::ifstream csv(folder / "volumes.csv");
-  std::string line;
-  std::getline(csv, line);
   int subjects = 0;
-  while (std::getline(csv, line)) {
-    std::stringstream fields(line);
-    std::string cell;
-    std::getline(fields, cell, ',');
-    const std::string subject = cell;
-    std::vector<double> published;
-    while (std::getline(fields, cell, ','))
-      published.push_back(std::stod(cell) * 1000.0);
-    const fs::path mask = folder / (subject + "_Labels.nii.gz");
+  for (const auto& [subject, published] : real_data::published_volumes()) {
+    const fs::path mask = real_data::folder() / (subject + "_Labels.nii.gz");
     INFO("subject " << subject);
 
     const auto fixed = run(

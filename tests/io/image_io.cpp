@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include "discgeom/mask/labels.hpp"
+#include "real_data.hpp"
 
 namespace fs = std::filesystem;
 
@@ -183,47 +184,34 @@ TEST_CASE("read_image: unreadable input throws io_error naming the file and the 
 
 // The ten real manual masks: voxel count x voxel volume must reproduce each published volume.
 TEST_CASE("real masks: label volumes reproduce the published disc volumes") {
-  const fs::path folder = DISCGEOM_REAL_DATA_DIR;
-  if (!fs::exists(folder / "volumes.csv")) {
-    WARN("skipped: " << folder << " is absent");
+  if (!real_data::present()) {
+    WARN("skipped: " << real_data::folder() << " is absent");
     return;
   }
-  std::ifstream csv(folder / "volumes.csv");
-  std::string line;
-  std::getline(csv, line);  // header: subject, L5S1, L4L5, L3L4, L2L3, L1L2 (cm^3)
   int subjects = 0;
-  while (std::getline(csv, line)) {
-    std::stringstream fields(line);
-    std::string cell;
-    std::getline(fields, cell, ',');
-    const int subject = std::stoi(cell);
-    std::vector<double> published;
-    while (std::getline(fields, cell, ','))
-      published.push_back(std::stod(cell));
-    REQUIRE(published.size() == 5);
-
+  for (const auto& subject : real_data::published_volumes()) {
+    REQUIRE(subject.volumes_mm3.size() == 5);
     const auto mask =
-        discgeom::read_image<std::uint8_t>(folder / (std::to_string(subject) + "_Labels.nii.gz"));
-    INFO("subject " << subject << ", header spacing " << mask.geometry.spacing[0] << " "
+        discgeom::read_image<std::uint8_t>(real_data::folder() / (subject.id + "_Labels.nii.gz"));
+    INFO("subject " << subject.id << ", header spacing " << mask.geometry.spacing[0] << " "
                     << mask.geometry.spacing[1] << " " << mask.geometry.spacing[2]);
     // The header puts 4.4 mm on the first axis (the lie domain.md describes): the product is
     // still the true voxel volume, 0.4296875^2 x 4.4 mm^3.
     CHECK(mask.geometry.voxel_volume() == Approx(0.4296875 * 0.4296875 * 4.4).epsilon(1e-6));
-    const auto counts = discgeom::label_voxel_counts(mask);
     // Disc labels from L5/S1 upwards; subject 5 uses its own values and has 10 stray 255 voxels.
-    const std::vector<int> disc_labels = subject == 5 ? std::vector<int>{4, 7, 11, 14, 18}
-                                                      : std::vector<int>{51, 102, 153, 204, 255};
+    const std::vector<int> disc_labels = subject.id == "5"
+                                             ? std::vector<int>{4, 7, 11, 14, 18}
+                                             : std::vector<int>{51, 102, 153, 204, 255};
     std::map<int, std::size_t> by_label;
-    for (const auto& [label, voxels] : counts)
+    for (const auto& [label, voxels] : discgeom::label_voxel_counts(mask))
       by_label[label] = voxels;
     for (std::size_t level = 0; level < 5; ++level) {
-      const double volume_cm3 =
-          static_cast<double>(by_label[disc_labels[level]]) * mask.geometry.voxel_volume() / 1000.0;
-      CHECK(volume_cm3 == Approx(published[level]).epsilon(1e-6));
+      const double volume =
+          static_cast<double>(by_label[disc_labels[level]]) * mask.geometry.voxel_volume();
+      CHECK(volume == Approx(subject.volumes_mm3[level]).epsilon(1e-6));
     }
-    if (subject == 5) {
+    if (subject.id == "5")
       CHECK(by_label[255] == 10);
-    }
     ++subjects;
   }
   CHECK(subjects == 10);

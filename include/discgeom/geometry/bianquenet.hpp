@@ -70,33 +70,10 @@ inline slice_pixels sagittal_pixels(const voxel_set& set) {
 
 /// DH and W of a disc section (nullopt when fewer than 2 pixels or no major axis).
 inline std::optional<std::array<double, 2>> central_disc_height(const slice_pixels& px) {
-  if (px.centres.size() < 2)
+  const auto major = major_axis_2d(px.centres);
+  if (!major)
     return std::nullopt;
-  double mu = 0.0, mv = 0.0;
-  for (const auto& p : px.centres) {
-    mu += p.x;
-    mv += p.y;
-  }
-  mu /= static_cast<double>(px.centres.size());
-  mv /= static_cast<double>(px.centres.size());
-  double a = 0.0, b = 0.0, c = 0.0;
-  for (const auto& p : px.centres) {
-    a += (p.x - mu) * (p.x - mu);
-    b += (p.x - mu) * (p.y - mv);
-    c += (p.y - mv) * (p.y - mv);
-  }
-  const double radius = std::hypot((a - c) / 2.0, b);
-  if (radius <= 1e-12 * (a + c))
-    return std::nullopt;
-  const double lambda = (a + c) / 2.0 + radius;
-  double eu = lambda - c, ev = b;
-  if (std::abs(eu) + std::abs(ev) <= 1e-300) {
-    eu = b;
-    ev = lambda - a;
-  }
-  const double norm = std::hypot(eu, ev);
-  eu /= norm;
-  ev /= norm;
+  const double eu = major->x, ev = major->y;
   double low = INFINITY, high = -INFINITY;
   for (const auto& p : px.centres) {
     const double t = p.x * eu + p.y * ev;

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "discgeom/error.hpp"
@@ -188,6 +189,38 @@ constexpr plane_components components_of(anatomical_plane plane) noexcept {
   return {};
 }
 
+/// The unit major axis (unoriented) of a 2D point set: the eigenvector of the largest eigenvalue of
+/// its covariance [[a, b], [b, c]], (lambda - c, b) normalised. Empty for fewer than 2 points or an
+/// isotropic covariance (every direction is major).
+inline std::optional<point2> major_axis_2d(std::span<const point2> points) {
+  if (points.size() < 2)
+    return std::nullopt;
+  double mean_u = 0.0, mean_v = 0.0;
+  for (const auto& p : points) {
+    mean_u += p.x;
+    mean_v += p.y;
+  }
+  mean_u /= static_cast<double>(points.size());
+  mean_v /= static_cast<double>(points.size());
+  double a = 0.0, b = 0.0, c = 0.0;
+  for (const auto& p : points) {
+    a += (p.x - mean_u) * (p.x - mean_u);
+    b += (p.x - mean_u) * (p.y - mean_v);
+    c += (p.y - mean_v) * (p.y - mean_v);
+  }
+  const double radius = std::hypot((a - c) / 2.0, b);
+  if (radius <= 1e-12 * (a + c))
+    return std::nullopt;
+  const double lambda = (a + c) / 2.0 + radius;
+  double du = lambda - c, dv = b;  // or, equivalently, (b, lambda - a)
+  if (std::abs(du) + std::abs(dv) <= 1e-300) {
+    du = b;
+    dv = lambda - a;
+  }
+  const double norm = std::hypot(du, dv);
+  return point2{du / norm, dv / norm};
+}
+
 }  // namespace detail
 
 /// Inclination of the structure in a plane, degrees in (-90, 90].
@@ -207,7 +240,6 @@ constexpr plane_components components_of(anatomical_plane plane) noexcept {
   if (on_slice.size() < 2)
     return std::nullopt;
   const auto [first, second] = detail::components_of(plane);
-  double mean_u = 0.0, mean_v = 0.0;
   std::vector<point2> coordinates;
   coordinates.reserve(on_slice.size());
   for (const auto& v : on_slice) {
@@ -215,29 +247,11 @@ constexpr plane_components components_of(anatomical_plane plane) noexcept {
     const point2 q{p[0] * first[0] + p[1] * first[1] + p[2] * first[2],
                    p[0] * second[0] + p[1] * second[1] + p[2] * second[2]};
     coordinates.push_back(q);
-    mean_u += q.x;
-    mean_v += q.y;
   }
-  const double n = static_cast<double>(coordinates.size());
-  mean_u /= n;
-  mean_v /= n;
-  double a = 0.0, b = 0.0, c = 0.0;  // covariance [[a, b], [b, c]]
-  for (const auto& q : coordinates) {
-    a += (q.x - mean_u) * (q.x - mean_u);
-    b += (q.x - mean_u) * (q.y - mean_v);
-    c += (q.y - mean_v) * (q.y - mean_v);
-  }
-  const double half_difference = (a - c) / 2.0;
-  const double radius = std::hypot(half_difference, b);
-  if (radius <= 1e-12 * (a + c))
-    return std::nullopt;  // isotropic: every direction is major
-  // Major eigenvector of [[a, b], [b, c]]: (lambda - c, b) or, equivalently, (b, lambda - a).
-  const double lambda = (a + c) / 2.0 + radius;
-  double du = lambda - c, dv = b;
-  if (std::abs(du) + std::abs(dv) <= 1e-300) {
-    du = b;
-    dv = lambda - a;
-  }
+  const auto major = detail::major_axis_2d(coordinates);
+  if (!major)
+    return std::nullopt;
+  double du = major->x, dv = major->y;
   if (du < 0.0 || (du == 0.0 && dv < 0.0)) {
     du = -du;
     dv = -dv;
