@@ -3,10 +3,7 @@
 # The discs-table benchmark: discgeom (C++) and its numpy/scipy peer on the same phantom, same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DDISCGEOM_BUILD_BENCHMARKS=ON \
-  -DDISCGEOM_BUILD_TESTS=OFF -DDISCGEOM_BUILD_EXAMPLES=OFF -DDISCGEOM_WITH_ITK=OFF -DDISCGEOM_WITH_TORCH=OFF >/dev/null
-cmake --build build/bench --target bench_discs_table >/dev/null
-mkdir -p build/bench/phantom
+benchmarks/build_benchmark.sh bench_discs_table
 build/bench/benchmarks/bench_discs_table --write-phantom build/bench/phantom \
   --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 /usr/bin/python3 benchmarks/peers/discs_table.py build/bench/phantom 5
