@@ -57,3 +57,37 @@ TEST_CASE("principal_axes of a tilted ellipsoid: the major axis follows the tilt
   CHECK_THROWS_AS(discgeom::principal_axes(discgeom::voxel_set{{}, {2, 2, 2}, {}}),
                   discgeom::precondition_error);
 }
+
+TEST_CASE("principal_frame: a box's height and widths exactly; a tilted box is not overestimated") {
+  // 30 (AP) x 8 (SI) x 20 (LR) mm box, at 0.5 x 0.5 x 2.0 mm, aligned with the grid.
+  const discgeom::image_geometry g{.spacing = {2.0, 0.5, 0.5}};
+  const auto box = [&](double tilt_deg) {
+    const double t = tilt_deg * test_shapes::pi / 180.0;
+    auto img = discgeom::image<std::uint8_t>::filled({15, 121, 121}, g, 0);
+    test_shapes::rasterise(img, std::uint8_t{1}, [&](const discgeom::vec3& p) {
+      // Centres off the voxel grid by half a voxel, so no voxel centre lies on a face.
+      const double anterior = -(p[1] - 30.25), superior = p[2] - 30.25, left = p[0] - 15.0;
+      const double u = anterior * std::cos(t) + superior * std::sin(t);
+      const double v = -anterior * std::sin(t) + superior * std::cos(t);
+      return std::abs(u) < 15.0 && std::abs(v) < 4.0 && std::abs(left) < 10.0;
+    });
+    return discgeom::collect_foreground_voxels(img, g);
+  };
+  const auto straight = discgeom::principal_frame(box(0.0));
+  CHECK(straight.height_mm == Approx(8.0));
+  CHECK(straight.ap_width_mm == Approx(30.0));
+  CHECK(straight.lateral_width_mm == Approx(20.0));
+
+  const auto tilted_set = box(25.0);
+  const auto tilted = discgeom::principal_frame(tilted_set);
+  CHECK(tilted.height_mm == Approx(8.0).epsilon(0.03));
+  CHECK(tilted.ap_width_mm == Approx(30.0).margin(1.0));
+  // Columns along the array's SI axis measure the tilted box's volume over its larger shadow,
+  // 30 x 8 / (30 cos 25 + 8 sin 25) = 7.85 mm, not its thickness.
+  CHECK(discgeom::disc_height(tilted_set) ==
+        Approx(240.0 / (30.0 * std::cos(25.0 * test_shapes::pi / 180.0) +
+                        8.0 * std::sin(25.0 * test_shapes::pi / 180.0)))
+            .epsilon(0.02));
+  CHECK_THROWS_AS(discgeom::principal_frame(discgeom::voxel_set{{}, {2, 2, 2}, {}}),
+                  discgeom::precondition_error);
+}

@@ -9,6 +9,8 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "discgeom/detail/jacobi3.hpp"
 #include "discgeom/error.hpp"
@@ -110,6 +112,74 @@ struct principal_axes_result {
     result.extents_mm[a] = high - low + own;
   }
   return result;
+}
+
+/// Height and widths measured in the structure's own principal frame, mm.
+struct principal_frame_measures {
+  double height_mm = 0.0;         ///< mean thickness along the principal axis named SI
+  double ap_width_mm = 0.0;       ///< oriented extent along the principal axis named AP
+  double lateral_width_mm = 0.0;  ///< oriented extent along the principal axis named LR
+};
+
+/// Disc height and widths in the disc's own frame, so that a tilted disc (L5/S1) is measured
+/// along its own axes: columns along the array's SI axis cross it obliquely and divide its volume
+/// by its larger, tilted shadow (a 30 x 8 mm section tilted 25 degrees gives 7.85 mm, not 8).
+///
+/// height = V / A, with V the volume and A the area of the disc's projection on the plane of its
+/// AP and LR principal axes. A is rasterised on a grid of cell h = min(spacing) / 4, each voxel
+/// covering the rectangle of its projected box (half-widths sum_d |e . D_d| s_d / 2 along each
+/// in-plane axis e); exact for boxes aligned with the grid, within about h x perimeter / area
+/// otherwise (under 2 % for a lumbar disc at 0.5 mm). Widths are principal_axes' oriented extents.
+/// \throws precondition_error when the structure is empty.
+[[nodiscard]] inline principal_frame_measures principal_frame(const voxel_set& set) {
+  const auto axes = principal_axes(set);
+  std::array<std::size_t, 3> by_name{};
+  for (std::size_t a = 0; a < 3; ++a)
+    by_name[static_cast<std::size_t>(axes.names[a])] = a;
+  const vec3& e_u = axes.axes[by_name[static_cast<std::size_t>(anatomical_axis::ap)]];
+  const vec3& e_w = axes.axes[by_name[static_cast<std::size_t>(anatomical_axis::lr)]];
+  const auto& g = set.geometry;
+  const auto half_width = [&](const vec3& e) {
+    double sum = 0.0;
+    for (std::size_t d = 0; d < 3; ++d) {
+      sum +=
+          std::abs(e[0] * g.direction[0][d] + e[1] * g.direction[1][d] + e[2] * g.direction[2][d]) *
+          g.spacing[d];
+    }
+    return sum / 2.0;
+  };
+  const double ru = half_width(e_u), rw = half_width(e_w);
+  const double h = std::min({g.spacing[0], g.spacing[1], g.spacing[2]}) / 4.0;
+  std::vector<std::array<double, 2>> projected;
+  projected.reserve(set.voxels.size());
+  double u_min = INFINITY, w_min = INFINITY;
+  for (const auto& v : set.voxels) {
+    const vec3 p = g.index_to_physical(v);
+    const double u = p[0] * e_u[0] + p[1] * e_u[1] + p[2] * e_u[2];
+    const double w = p[0] * e_w[0] + p[1] * e_w[1] + p[2] * e_w[2];
+    projected.push_back({u, w});
+    u_min = std::min(u_min, u - ru);
+    w_min = std::min(w_min, w - rw);
+  }
+  // Covered cells (cell centres inside a voxel's projected rectangle), as sorted unique keys.
+  std::vector<std::uint64_t> cells;
+  for (const auto& [u, w] : projected) {
+    const auto first_u = static_cast<std::int64_t>(std::ceil((u - ru - u_min) / h - 0.5));
+    const auto last_u = static_cast<std::int64_t>(std::floor((u + ru - u_min) / h - 0.5));
+    const auto first_w = static_cast<std::int64_t>(std::ceil((w - rw - w_min) / h - 0.5));
+    const auto last_w = static_cast<std::int64_t>(std::floor((w + rw - w_min) / h - 0.5));
+    for (auto cu = first_u; cu <= last_u; ++cu)
+      for (auto cw = first_w; cw <= last_w; ++cw)
+        cells.push_back((static_cast<std::uint64_t>(cu) << 32) | static_cast<std::uint64_t>(cw));
+  }
+  std::sort(cells.begin(), cells.end());
+  const auto distinct =
+      static_cast<double>(std::unique(cells.begin(), cells.end()) - cells.begin());
+  principal_frame_measures m;
+  m.height_mm = volume_mm3(set) / (distinct * h * h);
+  m.ap_width_mm = axes.extents_mm[by_name[static_cast<std::size_t>(anatomical_axis::ap)]];
+  m.lateral_width_mm = axes.extents_mm[by_name[static_cast<std::size_t>(anatomical_axis::lr)]];
+  return m;
 }
 
 }  // namespace discgeom
