@@ -60,6 +60,9 @@ TEST_CASE("box at anisotropic spacing: every measure by hand") {
   REQUIRE(rect);
   CHECK(rect->short_side == Approx(16.0));
   CHECK(rect->long_side == Approx(24.0));
+  // Maximal Feret diameter of the 24 x 16 mm middle sagittal section: its diagonal.
+  CHECK(*discgeom::slice_max_feret(box, anatomical_axis::lr) == Approx(std::hypot(24.0, 16.0)));
+  CHECK(*discgeom::slice_max_feret(box, anatomical_axis::si) == Approx(std::hypot(24.0, 5.0)));
 }
 
 TEST_CASE("a structure on the array boundary touches the border") {
@@ -146,6 +149,7 @@ TEST_CASE("an empty middle slice leaves slice measures empty; an empty set is a 
   CHECK_FALSE(discgeom::slice_width(split, anatomical_axis::lr, anatomical_axis::ap));
   CHECK_FALSE(discgeom::inclination_deg(split, anatomical_plane::sagittal));
   CHECK_FALSE(discgeom::slice_min_area_rectangle(split, anatomical_axis::lr));
+  CHECK_FALSE(discgeom::slice_max_feret(split, anatomical_axis::lr));
   CHECK(discgeom::slice_width(split, anatomical_axis::si, anatomical_axis::lr));
 
   const discgeom::voxel_set none{{}, {4, 4, 4}, {}};

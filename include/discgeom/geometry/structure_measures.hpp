@@ -259,20 +259,17 @@ inline std::optional<point2> major_axis_2d(std::span<const point2> points) {
   return std::atan2(dv, du) * 180.0 / 3.14159265358979323846;
 }
 
-/// Minimum-area rectangle enclosing the voxel squares (pixel corners) of the structure's middle
-/// slice normal to `normal`, in the slice plane, mm. In-plane coordinates are index x spacing
-/// along the slice's two array axes (the direction cosines are orthonormal, so lengths are
-/// physical). Per row only the two extreme voxels can reach the hull, so 4 corners per row are
-/// used. Empty (nullopt) when the middle slice holds none of the structure.
-[[nodiscard]] inline std::optional<rectangle> slice_min_area_rectangle(const voxel_set& set,
-                                                                       anatomical_axis normal) {
+namespace detail {
+
+/// The corners of the pixel squares of the structure's middle slice normal to `normal`, in the
+/// slice plane (index x spacing along the slice's two array axes; lengths are physical because the
+/// direction cosines are orthonormal). Per row only the two extreme pixels can reach the convex
+/// hull, so 4 corners per row are enough. Empty when the middle slice holds none of the structure.
+inline std::vector<point2> middle_slice_corners(const voxel_set& set, anatomical_axis normal) {
   const auto on_slice = middle_slice_voxels(set, normal);
-  if (on_slice.empty())
-    return std::nullopt;
   const std::size_t fixed = set.geometry.array_axis(normal);
   const std::size_t row_axis = fixed == 0 ? 1 : 0;
   const std::size_t column_axis = 3 - fixed - row_axis;
-  // For each row (index on row_axis), the extreme indices on column_axis.
   std::vector<std::array<std::uint32_t, 3>> extremes;  // (row, min column, max column)
   std::vector<voxel_index> sorted = on_slice;
   std::sort(sorted.begin(), sorted.end(), [&](const auto& p, const auto& q) {
@@ -295,7 +292,32 @@ inline std::optional<point2> major_axis_2d(std::span<const point2> points) {
       corners.push_back({r * s_row, (high + 0.5) * s_column});
     }
   }
+  return corners;
+}
+
+}  // namespace detail
+
+/// Minimum-area rectangle enclosing the voxel squares (pixel corners) of the structure's middle
+/// slice normal to `normal`, in the slice plane, mm (detail::middle_slice_corners). Its short side
+/// on the sagittal slice is Hess et al.'s disc height. Empty (nullopt) when the middle slice holds
+/// none of the structure.
+[[nodiscard]] inline std::optional<rectangle> slice_min_area_rectangle(const voxel_set& set,
+                                                                       anatomical_axis normal) {
+  const auto corners = detail::middle_slice_corners(set, normal);
+  if (corners.empty())
+    return std::nullopt;
   return min_area_rectangle(corners);
+}
+
+/// Maximal Feret diameter of the voxel squares of the structure's middle slice normal to
+/// `normal`, mm: the largest distance between two pixel corners, by rotating calipers over their
+/// convex hull (not all pairs). Empty (nullopt) when the middle slice holds none of the structure.
+[[nodiscard]] inline std::optional<double> slice_max_feret(const voxel_set& set,
+                                                           anatomical_axis normal) {
+  const auto corners = detail::middle_slice_corners(set, normal);
+  if (corners.empty())
+    return std::nullopt;
+  return max_feret_diameter(corners);
 }
 
 }  // namespace discgeom
