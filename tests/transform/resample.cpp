@@ -45,6 +45,10 @@ TEST_CASE("resample_linear: a linear ramp is reproduced exactly inside; NaN refu
   for (std::size_t j = 1; j < 15; ++j)
     CHECK(fine.voxels(j, 1, 1) == Approx(2 * ((j + 0.5) / 2 - 0.5) + 1));
   CHECK(fine.voxels(0, 1, 1) == Approx(1.0));  // beyond the first centre: the edge value
+  // Negative intensities (z-scored images) are valid: interpolated as they are, never clamped.
+  auto negative = ramp;
+  for (auto& v : negative.voxels) v = -v;
+  CHECK(discgeom::resample_linear(negative, g, {0.5, 1.0, 1.0}).voxels(5, 1, 1) == Approx(-(2 * (5.5 / 2 - 0.5) + 1)));
   ramp.voxels(3, 1, 1) = std::numeric_limits<float>::quiet_NaN();
   CHECK_THROWS_WITH(discgeom::resample_linear(ramp, g, {0.5, 1.0, 1.0}),
                     "resample_linear(): intensity at voxel [3,1,1] is nan");
