@@ -91,6 +91,12 @@ TEST_CASE("fill_holes: enclosed background only, in 3D and slice by slice") {
   CHECK(slicewise.components_removed == 4);  // slices k = 2, 3, 4, 5
   CHECK(slicewise.voxels_changed == 36);
   CHECK(open_top(3, 3, 3) == 1);
+  // The same through the anatomical plane: with the identity direction, transverse slices are
+  // normal to array axis 2.
+  auto transverse = shell;
+  CHECK(discgeom::fill_holes_slicewise(transverse, discgeom::image_geometry{},
+                                       discgeom::anatomical_plane::transverse, std::uint8_t{1})
+            .voxels_changed == 36);
   // Slices normal to axis 0 cut the open box in U shapes: nothing enclosed except in i = 1, 5
   // walls.
   auto sideways = shell;

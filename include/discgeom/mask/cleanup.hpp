@@ -17,6 +17,7 @@
 #include "discgeom/as_volume.hpp"
 #include "discgeom/concepts.hpp"
 #include "discgeom/error.hpp"
+#include "discgeom/geometry/structure_measures.hpp"
 #include "discgeom/image_geometry.hpp"
 #include "discgeom/mask/connected_components.hpp"
 
@@ -187,6 +188,16 @@ cleanup_report fill_holes_slicewise(Mask&& mask, std::size_t normal_axis, const 
     total.voxels_changed += report.voxels_changed;
   }
   return total;
+}
+
+/// Fills holes slice by slice in an anatomical plane (sagittal, coronal or transverse), whose
+/// normal array axis comes from the direction cosines of `geometry`.
+/// \throws precondition_error for an invalid geometry.
+template <volume_like Mask, class Fill>
+cleanup_report fill_holes_slicewise(Mask&& mask, const image_geometry& geometry,
+                                    anatomical_plane plane, const Fill& fill) {
+  geometry.validate("fill_holes_slicewise");
+  return fill_holes_slicewise(mask, geometry.array_axis(normal_of(plane)), fill);
 }
 
 }  // namespace discgeom
