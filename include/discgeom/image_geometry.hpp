@@ -53,6 +53,30 @@ enum class anatomical_axis {
   return {{{1.0, 0.0, 0.0}, {0.0, 1.0, 0.0}, {0.0, 0.0, 1.0}}};
 }
 
+namespace detail {
+
+/// The patient axis of each of three unit vectors, the columns of `m` (m[patient][c]): the
+/// assignment that maximises the total |cosine| over the six possible ones (ties: the first
+/// permutation in lexicographic order), so no two vectors share a patient axis.
+[[nodiscard]] inline std::array<anatomical_axis, 3> best_axis_assignment(const mat3& m) noexcept {
+  std::array<std::size_t, 3> permutation{0, 1, 2};
+  std::array<std::size_t, 3> best = permutation;
+  double best_score = -1.0;
+  do {
+    double score = 0.0;
+    for (std::size_t c = 0; c < 3; ++c)
+      score += std::abs(m[permutation[c]][c]);
+    if (score > best_score + 1e-12) {
+      best_score = score;
+      best = permutation;
+    }
+  } while (std::next_permutation(permutation.begin(), permutation.end()));
+  return {static_cast<anatomical_axis>(best[0]), static_cast<anatomical_axis>(best[1]),
+          static_cast<anatomical_axis>(best[2])};
+}
+
+}  // namespace detail
+
 /// Spacing, origin and direction cosines of a 3D image.
 ///
 /// An aggregate: `image_geometry{.spacing = {0.43, 0.43, 4.4}}`. Call `validate()` (every
@@ -143,6 +167,17 @@ struct image_geometry {
     return index;
   }
 
+  /// Width of one voxel (a box) measured along a unit LPS direction e, mm:
+  /// sum_d |e . D[:, d]| spacing_d.
+  [[nodiscard]] double projected_voxel_width(const vec3& e) const noexcept {
+    double width = 0.0;
+    for (std::size_t d = 0; d < 3; ++d) {
+      width += std::abs(e[0] * direction[0][d] + e[1] * direction[1][d] + e[2] * direction[2][d]) *
+               spacing[d];
+    }
+    return width;
+  }
+
   /// Displacement in LPS mm of one step along array axis `axis`: spacing[axis] * D[:, axis].
   [[nodiscard]] vec3 axis_step(std::size_t axis) const noexcept {
     return {direction[0][axis] * spacing[axis], direction[1][axis] * spacing[axis],
@@ -154,21 +189,7 @@ struct image_geometry {
   /// array axes never share a patient axis, even at 45 degrees of obliquity; ties go to the
   /// first permutation in lexicographic order).
   [[nodiscard]] std::array<anatomical_axis, 3> anatomical_axes() const noexcept {
-    std::array<std::size_t, 3> permutation{0, 1, 2};
-    std::array<std::size_t, 3> best = permutation;
-    double best_score = -1.0;
-    do {
-      double score = 0.0;
-      for (std::size_t axis = 0; axis < 3; ++axis) {
-        score += std::abs(direction[permutation[axis]][axis]);
-      }
-      if (score > best_score + 1e-12) {
-        best_score = score;
-        best = permutation;
-      }
-    } while (std::next_permutation(permutation.begin(), permutation.end()));
-    return {static_cast<anatomical_axis>(best[0]), static_cast<anatomical_axis>(best[1]),
-            static_cast<anatomical_axis>(best[2])};
+    return detail::best_axis_assignment(direction);
   }
 
   /// The array axis assigned to a patient axis (the inverse of anatomical_axes()).

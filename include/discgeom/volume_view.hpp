@@ -321,4 +321,15 @@ requires(Rank >= 2)
   return {detail::unchecked, start, shape, strides};
 }
 
+namespace detail {
+/// A 2D view as a 3D view of one slice (axis 2 of extent 1), for running 3D kernels on a plane.
+template <class T>
+[[nodiscard]] volume_view<T, 3> as_one_slice_volume(const volume_view<T, 2>& plane) noexcept {
+  return {unchecked,
+          plane.data(),
+          {plane.shape(0), plane.shape(1), 1},
+          {plane.stride(0), plane.stride(1), 0}};
+}
+}  // namespace detail
+
 }  // namespace discgeom

@@ -94,23 +94,19 @@ inline std::optional<std::array<double, 2>> central_disc_height(const slice_pixe
 
 /// HV of a vertebral-body section (nullopt when empty).
 inline std::optional<double> vertebral_height(const voxel_set& body) {
-  const auto px = sagittal_pixels(body);
-  if (px.centres.empty())
+  const auto rect = slice_min_area_rectangle(body, anatomical_axis::lr);
+  if (!rect)
     return std::nullopt;
-  std::vector<point2> corners;
-  for (const auto& p : px.centres) {
-    for (const double du : {-0.5, 0.5})
-      for (const double dv : {-0.5, 0.5})
-        corners.push_back({p.x + du * px.s_u, p.y + dv * px.s_v});
-  }
-  const rectangle rect = min_area_rectangle(corners);
-  // The in-plane array axis that runs AP is u or v.
-  const bool u_is_ap = body.geometry.anatomical_axes()[px.u_axis] == anatomical_axis::ap;
-  const double along_ap = std::abs(u_is_ap ? rect.long_axis.x : rect.long_axis.y);
-  const double ap_side = along_ap >= std::sqrt(0.5) ? rect.long_side : rect.short_side;
+  // The rectangle's x runs along the first in-plane array axis of the sagittal slice.
+  const std::size_t fixed = body.geometry.array_axis(anatomical_axis::lr);
+  const std::size_t u_axis = fixed == 0 ? 1 : 0, v_axis = 3 - fixed - u_axis;
+  const bool u_is_ap = body.geometry.anatomical_axes()[u_axis] == anatomical_axis::ap;
+  const double along_ap = std::abs(u_is_ap ? rect->long_axis.x : rect->long_axis.y);
+  const double ap_side = along_ap >= std::sqrt(0.5) ? rect->long_side : rect->short_side;
   if (ap_side <= 0.0)
     return std::nullopt;
-  return static_cast<double>(px.centres.size()) * px.s_u * px.s_v / ap_side;
+  const auto pixels = static_cast<double>(middle_slice_voxels(body, anatomical_axis::lr).size());
+  return pixels * body.geometry.spacing[u_axis] * body.geometry.spacing[v_axis] / ap_side;
 }
 
 }  // namespace detail

@@ -74,28 +74,23 @@ struct principal_axes_result {
                           g.direction[q][b];
         }
   const auto eigen = detail::symmetric_eigen3(moment);
-  // Name the axes: the assignment of principal axes to patient axes maximising total |cosine|.
-  std::array<std::size_t, 3> permutation{0, 1, 2}, best = permutation;
-  double best_score = -1.0;
-  do {
-    double score = 0.0;
-    for (std::size_t a = 0; a < 3; ++a)
-      score += std::abs(eigen.vectors[a][permutation[a]]);
-    if (score > best_score + 1e-12) {
-      best_score = score;
-      best = permutation;
-    }
-  } while (std::next_permutation(permutation.begin(), permutation.end()));
+  // Name the axes as array axes are named: columns of the matrix are the eigenvectors.
+  mat3 columns{};
+  for (std::size_t a = 0; a < 3; ++a)
+    for (std::size_t r = 0; r < 3; ++r)
+      columns[r][a] = eigen.vectors[a][r];
+  const auto names = detail::best_axis_assignment(columns);
   constexpr std::array<double, 3> towards{1.0, -1.0,
                                           1.0};  // Left (+x), Anterior (-y), Superior (+z)
   for (std::size_t a = 0; a < 3; ++a) {
-    result.names[a] = static_cast<anatomical_axis>(best[a]);
-    const double sign = eigen.vectors[a][best[a]] * towards[best[a]] < 0.0 ? -1.0 : 1.0;
+    result.names[a] = names[a];
+    const auto patient = static_cast<std::size_t>(names[a]);
+    const double sign = eigen.vectors[a][patient] * towards[patient] < 0.0 ? -1.0 : 1.0;
     for (std::size_t r = 0; r < 3; ++r)
       result.axes[a][r] = sign * eigen.vectors[a][r];
     result.second_moments_mm2[a] = std::max(eigen.values[a], 0.0);
     result.lengths_mm[a] = std::sqrt(12.0 * result.second_moments_mm2[a]);
-    double low = INFINITY, high = -INFINITY, own = 0.0;
+    double low = INFINITY, high = -INFINITY;
     for (const auto& v : set.voxels) {
       const vec3 p = g.index_to_physical(v);
       const double t =
@@ -103,13 +98,7 @@ struct principal_axes_result {
       low = std::min(low, t);
       high = std::max(high, t);
     }
-    for (std::size_t d = 0; d < 3; ++d) {
-      own +=
-          std::abs(result.axes[a][0] * g.direction[0][d] + result.axes[a][1] * g.direction[1][d] +
-                   result.axes[a][2] * g.direction[2][d]) *
-          g.spacing[d];
-    }
-    result.extents_mm[a] = high - low + own;
+    result.extents_mm[a] = high - low + g.projected_voxel_width(result.axes[a]);
   }
   return result;
 }
@@ -139,16 +128,7 @@ struct principal_frame_measures {
   const vec3& e_u = axes.axes[by_name[static_cast<std::size_t>(anatomical_axis::ap)]];
   const vec3& e_w = axes.axes[by_name[static_cast<std::size_t>(anatomical_axis::lr)]];
   const auto& g = set.geometry;
-  const auto half_width = [&](const vec3& e) {
-    double sum = 0.0;
-    for (std::size_t d = 0; d < 3; ++d) {
-      sum +=
-          std::abs(e[0] * g.direction[0][d] + e[1] * g.direction[1][d] + e[2] * g.direction[2][d]) *
-          g.spacing[d];
-    }
-    return sum / 2.0;
-  };
-  const double ru = half_width(e_u), rw = half_width(e_w);
+  const double ru = g.projected_voxel_width(e_u) / 2.0, rw = g.projected_voxel_width(e_w) / 2.0;
   const double h = std::min({g.spacing[0], g.spacing[1], g.spacing[2]}) / 4.0;
   std::vector<std::array<double, 2>> projected;
   projected.reserve(set.voxels.size());

@@ -38,7 +38,7 @@ struct component_size {
 namespace detail {
 
 template <class Labels>
-auto writable_view_3d(Labels& labels, const char* function) {
+auto writable_view_3d(Labels& labels) {
   const auto view = as_volume<3>(labels);
   using element = typename decltype(view)::element_type;
   static_assert(!std::is_const_v<element>,
@@ -46,7 +46,6 @@ auto writable_view_3d(Labels& labels, const char* function) {
   static_assert(label_voxel<std::remove_cv_t<element>>,
                 "clean-up functions need label voxels: specialise discgeom::voxel_traits with "
                 "is_foreground() and label()");
-  (void)function;
   return view;
 }
 
@@ -76,7 +75,7 @@ template <volume_like Labels, class Background = typename volume_view_of<Labels&
 cleanup_report keep_largest_component(Labels&& labels, const image_geometry& geometry,
                                       connectivity3 connectivity = connectivity3::corners,
                                       const Background& background = Background{}) {
-  const auto view = detail::writable_view_3d(labels, "keep_largest_component");
+  const auto view = detail::writable_view_3d(labels);
   const auto components = connected_components(view, geometry, connectivity);
   std::map<std::int64_t, std::uint32_t> largest;  // label -> id of its largest component
   for (const auto& c : components.components) {
@@ -107,7 +106,7 @@ cleanup_report remove_small_components(Labels&& labels, const image_geometry& ge
   DISCGEOM_PRECONDITION(std::isfinite(minimum.volume_mm3) && minimum.volume_mm3 >= 0.0,
                         "remove_small_components",
                         "minimum.volume_mm3 must be finite and >= 0, got ", minimum.volume_mm3);
-  const auto view = detail::writable_view_3d(labels, "remove_small_components");
+  const auto view = detail::writable_view_3d(labels);
   const auto components = connected_components(view, geometry, connectivity);
   std::vector<bool> remove(components.components.size() + 1, false);
   cleanup_report report;
@@ -179,11 +178,8 @@ cleanup_report fill_holes_slicewise(Mask&& mask, std::size_t normal_axis, const 
   cleanup_report total;
   for (std::size_t position = 0; position < view.shape(normal_axis); ++position) {
     const auto plane = slice(view, normal_axis, position);
-    const volume_view<element, 3> one_slice(detail::unchecked, plane.data(),
-                                            {plane.shape(0), plane.shape(1), 1},
-                                            {plane.stride(0), plane.stride(1), 0});
-    const auto report =
-        detail::fill_enclosed_background(one_slice, static_cast<std::remove_cv_t<element>>(fill));
+    const auto report = detail::fill_enclosed_background(
+        detail::as_one_slice_volume(plane), static_cast<std::remove_cv_t<element>>(fill));
     total.components_removed += report.components_removed;
     total.voxels_changed += report.voxels_changed;
   }

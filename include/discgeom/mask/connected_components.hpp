@@ -191,11 +191,8 @@ template <volume_like Labels>
     Labels&& labels, const image_geometry& geometry,
     connectivity2 connectivity = connectivity2::corners) {
   const auto plane = as_volume<2>(labels);
-  const volume_view<typename decltype(plane)::element_type, 3> volume(
-      detail::unchecked, plane.data(), {plane.shape(0), plane.shape(1), 1},
-      {plane.stride(0), plane.stride(1), 0});
   return connected_components(
-      volume, geometry,
+      detail::as_one_slice_volume(plane), geometry,
       connectivity == connectivity2::edges ? connectivity3::faces : connectivity3::edges);
 }
 
