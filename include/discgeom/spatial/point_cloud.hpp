@@ -69,6 +69,22 @@ class point_cloud_index {
     return k_nearest(query, 1).front();
   }
 
+  /// The distance (mm) from `query` to the nearest indexed point, without allocating: the call
+  /// to make millions of times.
+  [[nodiscard]] double nearest_distance(const vec3& query) const {
+    DISCGEOM_PRECONDITION(!points_.empty(), "point_cloud_index::nearest_distance",
+                          "the point cloud is empty");
+    DISCGEOM_PRECONDITION(
+        std::isfinite(query[0]) && std::isfinite(query[1]) && std::isfinite(query[2]),
+        "point_cloud_index::nearest_distance", "query ", query, " is not finite");
+    std::uint32_t index = 0;
+    double squared = 0.0;
+    nanoflann::KNNResultSet<double, std::uint32_t> result(1);
+    result.init(&index, &squared);
+    tree_->findNeighbors(result, query.data(), nanoflann::SearchParams(0));
+    return std::sqrt(squared);
+  }
+
   /// The k indexed points nearest to `query`, by increasing distance.
   [[nodiscard]] std::vector<neighbour> k_nearest(const vec3& query, std::size_t k) const {
     DISCGEOM_PRECONDITION(k >= 1 && k <= points_.size(), "point_cloud_index::k_nearest", "k = ", k,

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// \file
+/// A whole segmentation evaluation in one call: overlap and surface scores for every label of a
+/// reference and a predicted label map, under our definitions or under the conventions of a
+/// published tool (`conventions_of`), so that numbers can be matched to the literature.
+
+#include <limits>
+#include <string_view>
+#include <vector>
+
+#include "discgeom/error.hpp"
+#include "discgeom/image_geometry.hpp"
+#include "discgeom/metrics/overlap.hpp"
+#include "discgeom/metrics/surface_distance.hpp"
+#include "discgeom/metrics/surface_scores.hpp"
+
+namespace discgeom {
+
+/// Options of `evaluate_segmentation`.
+struct evaluation_options {
+  /// The labels to score; empty: every non-zero label present in either map.
+  std::vector<label_value> labels{};
+  overlap_options overlap{};
+  bool surface_metrics = true;  ///< false: overlap scores only (one pass over the voxels)
+  surface_kind kind = surface_kind::face_connected;
+  distance_engine engine = distance_engine::automatic;
+  surface_metric_options surface{};
+};
+
+/// Overlap and surface scores of one label.
+struct label_evaluation {
+  label_value label = 0;
+  overlap_scores overlap{};
+  surface_scores surface{};  ///< all zero with status both_empty when surface_metrics is false
+};
+
+/// Published conventions whose numbers `conventions_of` reproduces (docs/metrics.md, "Presets").
+enum class metric_convention {
+  discgeom,     ///< our defaults (domain.md, cli-contract.md)
+  monai,        ///< MONAI 1.x metrics
+  deepmind,     ///< DeepMind surface-distance
+  medpy,        ///< MedPy medpy.metric.binary
+  plastimatch,  ///< plastimatch boundary Hausdorff statistics
+};
+
+/// "discgeom", "monai", "deepmind", "medpy", "plastimatch".
+[[nodiscard]] constexpr std::string_view to_string(metric_convention convention) noexcept {
+  switch (convention) {
+    case metric_convention::discgeom:
+      return "discgeom";
+    case metric_convention::monai:
+      return "monai";
+    case metric_convention::deepmind:
+      return "deepmind";
+    case metric_convention::medpy:
+      return "medpy";
+    case metric_convention::plastimatch:
+      return "plastimatch";
+  }
+  return "?";
+}
+
+/// The evaluation options that reproduce a tool's definitions (its HDp in
+/// surface_scores::hausdorff_percentile_mm; which of assd_mm / masd_mm / asd_* holds the tool's
+/// "average surface distance" is in docs/metrics.md).
+///
+///   auto options = discgeom::conventions_of(discgeom::metric_convention::deepmind);
+///   options.surface.tolerance_mm = 2.0;
+[[nodiscard]] inline evaluation_options conventions_of(metric_convention convention) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const distance_fill nan_fill{distance_fill_rule::nan, 0.0};
+  const distance_fill infinite_fill{distance_fill_rule::infinity, 0.0};
+  evaluation_options options;
+  switch (convention) {
+    case metric_convention::discgeom:
+      break;
+    case metric_convention::monai:
+      // Edge voxels by 6-connected erosion with a zero border, exact EDT with spacing; HD95 =
+      // max of the directed torch.quantile (linear); Dice NaN when the reference is empty
+      // (ignore_empty); distances NaN when both are empty, inf when one is; NSD 0 then.
+      options.overlap.fill = {nan, 0.0};
+      options.surface.distance_both_empty = nan_fill;
+      options.surface.distance_one_empty = infinite_fill;
+      options.surface.nsd_both_empty = nan;
+      options.surface.nsd_one_empty = 0.0;
+      break;
+    case metric_convention::deepmind:
+      // Corner surfels with marching-cubes areas; robust HD by cumulative area; area-weighted
+      // means and surface Dice; Dice NaN when both are empty; HD inf when a mask is empty.
+      options.kind = surface_kind::corner_surfels;
+      options.surface.rule = percentile_rule::cumulative_weight;
+      options.surface.weighting = surface_weighting::area;
+      options.overlap.fill = {nan, 0.0};
+      options.surface.distance_both_empty = infinite_fill;
+      options.surface.distance_one_empty = infinite_fill;
+      options.surface.nsd_both_empty = nan;
+      options.surface.nsd_one_empty = 0.0;
+      break;
+    case metric_convention::medpy:
+      // binary_erosion with connectivity 1 and a zero border; hd95 pooled, linear; dc/jc 1 when
+      // both are empty; the distance functions raise on an empty mask (here: NaN).
+      options.surface.aggregation = percentile_aggregation::pooled;
+      options.surface.distance_both_empty = nan_fill;
+      options.surface.distance_one_empty = nan_fill;
+      break;
+    case metric_convention::plastimatch:
+      // Boundary (interior edge, 6-neighbourhood) Hausdorff statistics: percent Hausdorff = mean
+      // of the two directed lower-rank percentiles; "avg average" = MASD; Dice 0 when both
+      // are empty. plastimatch's own distance map is approximate (Danielsson); ours is exact.
+      options.surface.rule = percentile_rule::lower_rank;
+      options.surface.aggregation = percentile_aggregation::mean_of_directed;
+      options.overlap.fill = {0.0, 0.0};
+      options.surface.distance_both_empty = nan_fill;
+      options.surface.distance_one_empty = infinite_fill;
+      break;
+  }
+  return options;
+}
+
+/// Overlap scores (one pass) and, unless disabled, surface scores (per label, within its union
+/// bounding box) of every label of a reference and a predicted 3D label map.
+///
+/// \tparam Reference, Prediction  rank-3 volume_like label maps of one shape
+/// \param geometry  the grid both maps share (compare two headers with `same_grid` first)
+/// \returns one label_evaluation per label (order of options.labels, else increasing)
+/// \throws precondition_error as count_label_pairs and directed_surface_distances, or on
+///         surface options out of range
+/// Complexity: one pass for the counts, one per volume for the bounding boxes, then per label
+/// the surface work of directed_surface_distances.
+///
+///   for (const auto& e : discgeom::evaluate_segmentation(reference, prediction, geometry))
+///     std::cout << e.label << ' ' << e.overlap.dice << ' ' << e.surface.hausdorff_percentile_mm;
+template <volume_like Reference, volume_like Prediction>
+[[nodiscard]] std::vector<label_evaluation> evaluate_segmentation(
+    Reference&& reference, Prediction&& prediction, const image_geometry& geometry,
+    const evaluation_options& options = {}) {
+  const auto r = as_volume(reference);
+  const auto p = as_volume(prediction);
+  const label_pair_counts pairs = count_label_pairs(r, p);
+  const std::vector<label_value> labels = options.labels.empty() ? pairs.labels() : options.labels;
+  std::vector<label_evaluation> result;
+  result.reserve(labels.size());
+  for (label_value label : labels) {
+    label_evaluation entry;
+    entry.label = label;
+    entry.overlap = score_overlap(pairs.confusion(label), options.overlap);
+    entry.surface.label = label;
+    result.push_back(entry);
+  }
+  if (options.surface_metrics && !labels.empty()) {
+    const auto distances = directed_surface_distances(
+        r, p, geometry, {.labels = labels, .kind = options.kind, .engine = options.engine});
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      result[i].surface = score_surface(distances[i], options.surface);
+    }
+  }
+  return result;
+}
+
+/// Whether two images share one voxel grid: equal shapes and geometries within `tolerance_mm`
+/// (spacing and origin in mm; direction cosines within tolerance_mm / 1 mm).
+///
+/// \throws precondition_error naming both values of the first difference, e.g.
+/// "overlap(): reference and prediction differ in spacing: reference [0.5,0.5,4] vs prediction
+/// [0.5,0.5,3.3]"
+inline void require_same_grid(const char* function,
+                              const std::array<std::size_t, 3>& reference_shape,
+                              const image_geometry& reference,
+                              const std::array<std::size_t, 3>& prediction_shape,
+                              const image_geometry& prediction, double tolerance_mm = 1e-4) {
+  DISCGEOM_PRECONDITION(reference_shape == prediction_shape, function,
+                        "reference and prediction differ in shape: reference ", reference_shape,
+                        " vs prediction ", prediction_shape);
+  const auto close = [tolerance_mm](const vec3& a, const vec3& b) {
+    return std::abs(a[0] - b[0]) <= tolerance_mm && std::abs(a[1] - b[1]) <= tolerance_mm &&
+           std::abs(a[2] - b[2]) <= tolerance_mm;
+  };
+  DISCGEOM_PRECONDITION(close(reference.spacing, prediction.spacing), function,
+                        "reference and prediction differ in spacing: reference ", reference.spacing,
+                        " vs prediction ", prediction.spacing);
+  DISCGEOM_PRECONDITION(close(reference.origin, prediction.origin), function,
+                        "reference and prediction differ in origin: reference ", reference.origin,
+                        " vs prediction ", prediction.origin);
+  for (std::size_t row = 0; row < 3; ++row) {
+    DISCGEOM_PRECONDITION(close(reference.direction[row], prediction.direction[row]), function,
+                          "reference and prediction differ in direction: reference ",
+                          reference.direction, " vs prediction ", prediction.direction);
+  }
+}
+
+}  // namespace discgeom
