@@ -262,6 +262,22 @@ struct surface_cells {
   return points;
 }
 
+/// Grid coordinates scaled to mm (cell position x spacing, per array axis) of every surface cell.
+/// Distances between them equal distances in LPS mm for any orthonormal direction matrix, and do
+/// not pick up the rounding of a rotation: a distance of exactly two voxels stays exact.
+[[nodiscard]] inline std::vector<vec3> surface_points_scaled(const surface_cells& surface,
+                                                             const vec3& spacing) {
+  std::vector<vec3> points;
+  points.reserve(surface.cells.size());
+  for (std::size_t cell : surface.cells) {
+    const auto position = cell_position(cell, surface.grid_shape);
+    points.push_back({static_cast<double>(position[0]) * spacing[0],
+                      static_cast<double>(position[1]) * spacing[1],
+                      static_cast<double>(position[2]) * spacing[2]});
+  }
+  return points;
+}
+
 }  // namespace detail
 
 /// The surface of label `label` of a 3D label map, in LPS mm.

@@ -172,8 +172,8 @@ template <class R, class P>
     result.prediction_to_reference =
         distances_by_transform(prediction_surface, reference_surface, geometry.spacing);
   } else {
-    const auto reference_points = surface_points_mm(reference_surface, box, geometry);
-    const auto prediction_points = surface_points_mm(prediction_surface, box, geometry);
+    const auto reference_points = surface_points_scaled(reference_surface, geometry.spacing);
+    const auto prediction_points = surface_points_scaled(prediction_surface, geometry.spacing);
     result.reference_to_prediction =
         distances_by_tree(reference_points, point_cloud_index(prediction_points));
     result.prediction_to_reference =
@@ -189,8 +189,10 @@ template <class R, class P>
 /// For each label l, with S_R and S_P the surfaces of R = {R(x) = l} and P = {P(x) = l}
 /// (`surface_kind`, face-connected surface voxels by default, the image border counting as
 /// outside): d_RP(a) = min_{b in S_P} ||x(a) - x(b)|| for every a in S_R, and d_PR likewise,
-/// where x(i) = origin + D diag(spacing) i is the LPS position in mm (so any spacing and any
-/// direction cosines are exact). The work is confined to the union bounding box of R and P.
+/// where x(i) = origin + D diag(spacing) i is the LPS position in mm. D is orthonormal, so
+/// ||x(a) - x(b)|| = ||diag(spacing) (a - b)||: both engines compute the latter, which is exact
+/// for any direction cosines and free of the rounding a rotation would add. The work is confined
+/// to the union bounding box of R and P.
 ///
 /// \tparam Reference, Prediction  rank-3 volume_like label maps (integer or user label voxels,
 ///         or floats holding whole labels), of one shape, described by one `geometry`

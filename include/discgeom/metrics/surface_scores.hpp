@@ -332,13 +332,16 @@ enum class surface_direction {
   if (distances.status != overlap_status::ok) {
     return options.nsd_one_empty;
   }
+  // Grid distances often equal the tolerance exactly (2 voxels of 0.5 mm and tau = 1 mm); a
+  // last-bit difference in how a distance was summed must not decide, so d <= tau (1 + 1e-12).
+  const double tolerance = options.tolerance_mm * (1.0 + 1e-12);
   const auto within = [&](std::span<const double> values, std::span<const double> weights) {
     double inside = 0.0;
     double total = 0.0;
     for (std::size_t i = 0; i < values.size(); ++i) {
       const double w = weights.empty() ? 1.0 : weights[i];
       total += w;
-      inside += values[i] <= options.tolerance_mm ? w : 0.0;
+      inside += values[i] <= tolerance ? w : 0.0;
     }
     return std::array<double, 2>{inside, total};
   };
