@@ -7,13 +7,15 @@
 
 #include "arguments.hpp"
 #include "discs_command.hpp"
+#include "overlap_command.hpp"
 
 namespace {
 
 constexpr const char* usage =
     "usage: discgeom COMMAND [ARGS...]\n"
     "commands:\n"
-    "  discs   per-disc geometry in mm of segmented spines (one row per disc)\n"
+    "  discs     per-disc geometry in mm of segmented spines (one row per disc)\n"
+    "  overlap   overlap and surface-distance metrics of predictions against references\n"
     "run 'discgeom COMMAND --help' for its options\n";
 
 }  // namespace
@@ -33,6 +35,13 @@ int main(int argc, char** argv) {
         return 0;
       }
       return discgeom::cli::run_discs(rest);
+    }
+    if (command == "overlap") {
+      if (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h")) {
+        std::fputs(discgeom::cli::overlap_usage, stdout);
+        return 0;
+      }
+      return discgeom::cli::run_overlap(rest);
     }
     std::fprintf(stderr, "discgeom: unknown command '%s'\n%s", command.c_str(), usage);
     return 2;

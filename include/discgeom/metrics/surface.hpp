@@ -49,8 +49,16 @@ enum class surface_kind {
   return "?";
 }
 
+/// The surface of one structure: its points in LPS mm and, for corner surfels, their areas.
+struct surface {
+  std::vector<vec3> points_mm{};
+  std::vector<double> areas_mm2{};  ///< one per point for corner_surfels, else empty
+};
+
+namespace detail {
+
 /// A half-open box of voxel indices: begin[d] <= i[d] < end[d].
-struct index_box {
+struct voxel_window {
   std::array<std::size_t, 3> begin{};
   std::array<std::size_t, 3> end{};
 
@@ -61,40 +69,32 @@ struct index_box {
     return end[axis] > begin[axis] ? end[axis] - begin[axis] : 0;
   }
   /// The smallest box holding both (an empty box holds nothing).
-  [[nodiscard]] constexpr index_box united(const index_box& other) const noexcept {
+  [[nodiscard]] constexpr voxel_window united(const voxel_window& other) const noexcept {
     if (empty()) {
       return other;
     }
     if (other.empty()) {
       return *this;
     }
-    index_box box;
+    voxel_window box;
     for (std::size_t d = 0; d < 3; ++d) {
       box.begin[d] = std::min(begin[d], other.begin[d]);
       box.end[d] = std::max(end[d], other.end[d]);
     }
     return box;
   }
-  friend constexpr bool operator==(const index_box&, const index_box&) = default;
+  friend constexpr bool operator==(const voxel_window&, const voxel_window&) = default;
 };
-
-/// The surface of one structure: its points in LPS mm and, for corner surfels, their areas.
-struct surface {
-  std::vector<vec3> points_mm{};
-  std::vector<double> areas_mm2{};  ///< one per point for corner_surfels, else empty
-};
-
-namespace detail {
 
 /// The bounding box of every non-zero label of a 3D label map, in one pass.
 /// \throws precondition_error (naming `function` and `argument`) on a value that is not a label
 template <class T>
-[[nodiscard]] std::unordered_map<label_value, index_box> label_boxes(
+[[nodiscard]] std::unordered_map<label_value, voxel_window> label_boxes(
     const char* function, const char* argument, const volume_view<T, 3>& labels) {
-  std::unordered_map<label_value, index_box> boxes;
+  std::unordered_map<label_value, voxel_window> boxes;
   bool valid = true;
   label_value last_label = 0;
-  index_box* last_box = nullptr;
+  voxel_window* last_box = nullptr;
   for_each_voxel(labels, [&](const auto& index, const T& voxel) {
     const auto raw = raw_label(voxel);
     if constexpr (!always_fits_label_value<raw_label_t<T>>) {
@@ -132,7 +132,7 @@ template <class T>
 /// A binary mask of one label over a box, padded by one background voxel on every side, x
 /// fastest: cell (i + 1, j + 1, k + 1) is voxel box.begin + (i, j, k).
 struct padded_mask {
-  index_box box{};
+  voxel_window box{};
   std::array<std::size_t, 3> shape{};  ///< box extent + 2 per axis
   std::vector<std::uint8_t> cells{};
 
@@ -143,7 +143,7 @@ struct padded_mask {
 
 template <class T>
 [[nodiscard]] padded_mask make_padded_mask(const volume_view<T, 3>& labels, label_value label,
-                                           const index_box& box) {
+                                           const voxel_window& box) {
   padded_mask mask;
   mask.box = box;
   for (std::size_t d = 0; d < 3; ++d) {
@@ -246,7 +246,7 @@ struct surface_cells {
 
 /// LPS mm of every surface cell.
 [[nodiscard]] inline std::vector<vec3> surface_points_mm(const surface_cells& surface,
-                                                         const index_box& box,
+                                                         const voxel_window& box,
                                                          const image_geometry& geometry) {
   std::vector<vec3> points;
   points.reserve(surface.cells.size());

@@ -133,8 +133,8 @@ inline constexpr double kd_tree_cost_per_point_log = 2.0;
 template <class R, class P>
 [[nodiscard]] surface_distances label_surface_distances(
     const volume_view<R, 3>& reference, const volume_view<P, 3>& prediction,
-    const image_geometry& geometry, label_value label, const index_box* reference_box,
-    const index_box* prediction_box, const surface_distance_options& options) {
+    const image_geometry& geometry, label_value label, const voxel_window* reference_box,
+    const voxel_window* prediction_box, const surface_distance_options& options) {
   surface_distances result;
   result.label = label;
   result.kind = options.kind;
@@ -149,8 +149,9 @@ template <class R, class P>
   if (result.status == overlap_status::both_empty) {
     return result;
   }
-  const index_box box = (reference_box != nullptr ? *reference_box : index_box{})
-                            .united(prediction_box != nullptr ? *prediction_box : index_box{});
+  const voxel_window box =
+      (reference_box != nullptr ? *reference_box : voxel_window{})
+          .united(prediction_box != nullptr ? *prediction_box : voxel_window{});
   const surface_cells reference_surface =
       find_surface_cells(make_padded_mask(reference, label, box), options.kind, geometry.spacing);
   const surface_cells prediction_surface =

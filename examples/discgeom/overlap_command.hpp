@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// `discgeom overlap --reference REF --prediction PRED [--labels L,...] [--tolerance-mm T]
+//   [--percentile P] ...`: overlap and surface-distance metrics of a predicted segmentation
+// against a reference, for one pair of files or for two folders of cases matched by case name
+// (../shared/cli-contract.md; docs/cli.md).
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arguments.hpp"
+#include "discgeom/io/image_io.hpp"
+#include "discgeom/metrics/evaluate.hpp"
+#include "discgeom/metrics/matching.hpp"
+#include "discgeom/stats/summary.hpp"
+#include "inputs.hpp"
+#include "progress.hpp"
+#include "table.hpp"
+
+namespace discgeom::cli {
+
+inline constexpr const char* overlap_usage =
+    "usage: discgeom overlap --reference REF --prediction PRED [--labels L,...]\n"
+    "                        [--tolerance-mm T] [--percentile P]\n"
+    "                        [--convention discgeom|monai|deepmind|medpy|plastimatch]\n"
+    "                        [--match] [--min-dice D] [--summary FILE] [--seed S]\n"
+    "                        [--spacing SX,SY,SZ] [--orientation CODE]\n"
+    "                        [--format csv|json] [--out FILE] [--quiet]\n"
+    "REF and PRED are two label images, or two folders whose images are paired by case name.\n";
+
+/// The contract's columns, in order.
+inline const std::vector<std::string> overlap_columns{"label",
+                                                      "reference_voxels",
+                                                      "prediction_voxels",
+                                                      "tp",
+                                                      "fp",
+                                                      "fn",
+                                                      "dice",
+                                                      "iou",
+                                                      "precision",
+                                                      "recall",
+                                                      "hd_mm",
+                                                      "hd95_mm",
+                                                      "assd_mm",
+                                                      "masd_mm",
+                                                      "nsd",
+                                                      "status"};
+
+struct overlap_settings {
+  evaluation_options evaluation{};
+  bool match = false;
+  match_options matching{};
+  std::optional<vec3> spacing;
+  std::optional<mat3> direction;
+};
+
+inline std::vector<label_value> parse_labels(const std::string& text) {
+  std::vector<label_value> labels;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = text.find(',', start);
+    const std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    char* end = nullptr;
+    const unsigned long long value = std::strtoull(part.c_str(), &end, 10);
+    if (part.empty() || *end != '\0' || part[0] == '-' || value == 0 || value > UINT32_MAX) {
+      throw usage_error("--labels '" + text + "': '" + part +
+                        "' is not a label (a whole number in [1, 4294967295])");
+    }
+    labels.push_back(static_cast<label_value>(value));
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  return labels;
+}
+
+inline double parse_number(const std::string& option, const std::string& text, double low,
+                           double high) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(value) || value < low || value > high) {
+    throw usage_error(option + " '" + text + "' must be a number in [" + format_number(low) + ", " +
+                      format_number(high) + "]");
+  }
+  return value;
+}
+
+inline metric_convention parse_convention(const std::string& text) {
+  for (auto c : {metric_convention::discgeom, metric_convention::monai, metric_convention::deepmind,
+                 metric_convention::medpy, metric_convention::plastimatch}) {
+    if (text == to_string(c))
+      return c;
+  }
+  throw usage_error("--convention '" + text +
+                    "' must be discgeom, monai, deepmind, medpy or plastimatch");
+}
+
+/// One evaluated label of one case.
+struct overlap_record {
+  label_evaluation evaluation{};
+  std::optional<structure_match> match;
+};
+
+inline image<std::uint32_t> read_labels(const std::filesystem::path& file,
+                                        const overlap_settings& settings) {
+  const auto header = read_image_header(file.string());
+  if (header.dimensions != 3) {
+    throw io_error("the image is " + std::to_string(header.dimensions) +
+                   "D; overlap needs a 3D label volume");
+  }
+  auto labels = read_image<std::uint32_t>(file.string());
+  if (settings.spacing)
+    labels.geometry.spacing = *settings.spacing;
+  if (settings.direction)
+    labels.geometry.direction = *settings.direction;
+  return labels;
+}
+
+/// Every label of one pair of files. \throws discgeom::error naming the file at fault
+inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& reference_file,
+                                                 const std::filesystem::path& prediction_file,
+                                                 const overlap_settings& settings) {
+  const auto with_file = [](const std::filesystem::path& file, auto&& read) {
+    try {
+      return read();
+    } catch (const error& e) {
+      throw io_error(file.string() + ": " + e.what());
+    }
+  };
+  const auto reference =
+      with_file(reference_file, [&] { return read_labels(reference_file, settings); });
+  const auto prediction =
+      with_file(prediction_file, [&] { return read_labels(prediction_file, settings); });
+  try {
+    require_same_grid("overlap", reference.shape(), reference.geometry, prediction.shape(),
+                      prediction.geometry);
+  } catch (const error& e) {
+    throw precondition_error(reference_file.string() + " vs " + prediction_file.string() + ": " +
+                             e.what());
+  }
+  const auto evaluations = evaluate_segmentation(reference.view(), prediction.view(),
+                                                 reference.geometry, settings.evaluation);
+  std::optional<matching> matches;
+  if (settings.match) {
+    matches =
+        match_structures(count_label_pairs(reference.view(), prediction.view()), settings.matching);
+  }
+  std::vector<overlap_record> records;
+  for (const auto& e : evaluations) {
+    overlap_record record{e, std::nullopt};
+    if (matches) {
+      for (const auto& m : matches->matches) {
+        if (m.reference == e.label)
+          record.match = m;
+      }
+    }
+    records.push_back(record);
+  }
+  return records;
+}
+
+inline std::vector<cell> overlap_row(const overlap_record& record, bool with_match) {
+  const auto& e = record.evaluation;
+  const auto& c = e.overlap.counts;
+  const auto count = [](std::uint64_t n) { return number(static_cast<double>(n)); };
+  std::vector<cell> row{count(e.label),
+                        count(c.reference_voxels()),
+                        count(c.prediction_voxels()),
+                        count(c.tp),
+                        count(c.fp),
+                        count(c.fn),
+                        number(e.overlap.dice),
+                        number(e.overlap.iou),
+                        number(e.overlap.precision),
+                        number(e.overlap.recall),
+                        number(e.surface.hausdorff_mm),
+                        number(e.surface.hausdorff_percentile_mm),
+                        number(e.surface.assd_mm),
+                        number(e.surface.masd_mm),
+                        number(e.surface.nsd),
+                        text(std::string(to_string(e.overlap.status)))};
+  if (with_match) {
+    if (record.match) {
+      row.push_back(record.match->prediction == 0 ? cell{} : count(record.match->prediction));
+      row.push_back(number(record.match->dice));
+      row.push_back(number(record.match->detected ? 1.0 : 0.0));
+    } else {
+      row.insert(row.end(), 3, cell{});
+    }
+  }
+  return row;
+}
+
+/// The image files of a folder, by case name.
+inline std::map<std::string, std::filesystem::path> cases_in(const std::filesystem::path& folder) {
+  std::map<std::string, std::filesystem::path> cases;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (!entry.is_regular_file())
+      continue;
+    const std::string name = case_name(entry.path());
+    if (name != entry.path().filename().string())  // an image file
+      cases[name] = entry.path();
+  }
+  return cases;
+}
+
+/// Per label and metric: the mean over cases with its intervals.
+inline table summary_table(const std::vector<std::pair<std::string, overlap_record>>& records,
+                           bool with_match, std::uint64_t seed) {
+  table summary{{"label", "metric", "n", "n_missing", "mean", "sd", "t_ci_low", "t_ci_high",
+                 "bootstrap_ci_low", "bootstrap_ci_high"},
+                {}};
+  std::map<label_value, std::map<std::string, std::vector<double>>> values;
+  const std::vector<std::string> metrics{"dice",    "iou",     "precision", "recall", "hd_mm",
+                                         "hd95_mm", "assd_mm", "masd_mm",   "nsd"};
+  for (const auto& [name, record] : records) {
+    const auto& e = record.evaluation;
+    auto& v = values[e.label];
+    const std::vector<double> row{
+        e.overlap.dice,    e.overlap.iou,          e.overlap.precision,
+        e.overlap.recall,  e.surface.hausdorff_mm, e.surface.hausdorff_percentile_mm,
+        e.surface.assd_mm, e.surface.masd_mm,      e.surface.nsd};
+    for (std::size_t i = 0; i < metrics.size(); ++i)
+      v[metrics[i]].push_back(row[i]);
+    if (with_match && record.match)
+      v["detection_rate"].push_back(record.match->detected ? 1.0 : 0.0);
+  }
+  for (const auto& [label, per_metric] : values) {
+    std::vector<std::string> names = metrics;
+    if (per_metric.count("detection_rate"))
+      names.push_back("detection_rate");
+    for (const auto& metric : names) {
+      const auto s = summarise_mean(per_metric.at(metric), {.seed = seed});
+      summary.rows.push_back(
+          {number(static_cast<double>(label)), text(metric), number(static_cast<double>(s.n)),
+           number(static_cast<double>(s.n_missing)), number(s.mean), number(s.sd), number(s.t_low),
+           number(s.t_high), number(s.bootstrap_low), number(s.bootstrap_high)});
+    }
+  }
+  return summary;
+}
+
+inline void write_table(std::ostream& out, const table& t, const std::string& format) {
+  if (format == "json")
+    write_json(out, t);
+  else
+    write_csv(out, t);
+}
+
+inline int run_overlap(const std::vector<std::string>& argv) {
+  const auto args = parse_arguments(
+      argv,
+      {"--reference", "--prediction", "--labels", "--tolerance-mm", "--percentile", "--convention",
+       "--min-dice", "--summary", "--seed", "--spacing", "--orientation", "--format", "--out"},
+      {"--match", "--quiet"});
+  if (!args.positional.empty())
+    throw usage_error("unexpected argument '" + args.positional[0] +
+                      "'; give the inputs with --reference and --prediction");
+  if (!args.has("--reference") || !args.has("--prediction"))
+    throw usage_error("overlap needs --reference and --prediction");
+
+  overlap_settings settings;
+  settings.evaluation = conventions_of(parse_convention(args.value_or("--convention", "discgeom")));
+  if (args.has("--labels"))
+    settings.evaluation.labels = parse_labels(args.value_or("--labels", ""));
+  if (args.has("--tolerance-mm"))
+    settings.evaluation.surface.tolerance_mm =
+        parse_number("--tolerance-mm", args.value_or("--tolerance-mm", ""), 0.0, 1e300);
+  if (args.has("--percentile"))
+    settings.evaluation.surface.percentile =
+        parse_number("--percentile", args.value_or("--percentile", ""), 0.0, 100.0);
+  settings.match = args.has("--match") || args.has("--min-dice");
+  if (args.has("--min-dice"))
+    settings.matching.min_dice =
+        parse_number("--min-dice", args.value_or("--min-dice", ""), 0.0, 1.0);
+  const std::uint64_t seed =
+      args.has("--seed") ? parse_count("--seed", args.value_or("--seed", "")) : 0;
+  if (args.has("--spacing"))
+    settings.spacing = parse_spacing(args.value_or("--spacing", ""));
+  if (args.has("--orientation")) {
+    try {
+      settings.direction = direction_from_orientation(args.value_or("--orientation", ""));
+    } catch (const precondition_error& e) {
+      throw usage_error(std::string("--orientation: ") + e.what());
+    }
+  }
+  const std::string format = args.value_or("--format", "csv");
+  if (format != "csv" && format != "json")
+    throw usage_error("--format '" + format + "' must be csv or json");
+
+  const std::filesystem::path reference_path = args.value_or("--reference", "");
+  const std::filesystem::path prediction_path = args.value_or("--prediction", "");
+  const bool folders = std::filesystem::is_directory(reference_path);
+  if (folders != std::filesystem::is_directory(prediction_path))
+    throw usage_error("--reference and --prediction must both be files or both be folders");
+
+  std::vector<std::string> columns = overlap_columns;
+  if (folders)
+    columns.insert(columns.begin(), "case");
+  if (settings.match)
+    columns.insert(columns.end(), {"matched_label", "matched_dice", "detected"});
+  table result{columns, {}};
+  std::vector<std::pair<std::string, overlap_record>> all_records;
+  bool any_failed = false;
+
+  if (!folders) {
+    try {
+      for (const auto& record : evaluate_pair(reference_path, prediction_path, settings))
+        result.rows.push_back(overlap_row(record, settings.match));
+    } catch (const error& failure) {
+      std::cerr << "discgeom overlap: " << failure.what() << '\n';
+      return 1;
+    }
+  } else {
+    const auto references = cases_in(reference_path);
+    const auto predictions = cases_in(prediction_path);
+    const auto failed_row = [&](const std::string& name, const std::string& status) {
+      std::vector<cell> row(columns.size());
+      row[0] = text(name);
+      row[columns.size() - (settings.match ? 4 : 1)] = text(status);
+      result.rows.push_back(row);
+      any_failed = true;
+    };
+    progress_bar progress("overlap", references.size(), args.has("--quiet"));
+    for (const auto& [name, reference_file] : references) {
+      const auto prediction = predictions.find(name);
+      if (prediction == predictions.end()) {
+        std::cerr << "discgeom overlap: " << reference_file.string()
+                  << ": no prediction of this case in " << prediction_path.string() << '\n';
+        failed_row(name, "error: no prediction");
+      } else {
+        try {
+          for (const auto& record : evaluate_pair(reference_file, prediction->second, settings)) {
+            auto row = overlap_row(record, settings.match);
+            row.insert(row.begin(), text(name));
+            result.rows.push_back(row);
+            all_records.emplace_back(name, record);
+          }
+        } catch (const error& failure) {
+          std::cerr << "discgeom overlap: " << failure.what() << '\n';
+          failed_row(name, std::string("error: ") + failure.what());
+        }
+      }
+      progress.step(name);
+    }
+    for (const auto& [name, prediction_file] : predictions) {
+      if (!references.count(name)) {
+        std::cerr << "discgeom overlap: " << prediction_file.string()
+                  << ": no reference of this case in " << reference_path.string() << '\n';
+        failed_row(name, "error: no reference");
+      }
+    }
+  }
+
+  std::ofstream file_out;
+  std::ostream* out = &std::cout;
+  const std::string out_path = args.value_or("--out", "");
+  if (!out_path.empty()) {
+    file_out.open(out_path);
+    if (!file_out)
+      throw io_error("overlap(): cannot write '" + out_path + "'");
+    out = &file_out;
+  }
+  write_table(*out, result, format);
+  if (folders) {
+    const table summary = summary_table(all_records, settings.match, seed);
+    std::string summary_path = args.value_or("--summary", "");
+    if (summary_path.empty() && !out_path.empty()) {
+      const std::filesystem::path p(out_path);
+      summary_path =
+          (p.parent_path() / (p.stem().string() + ".summary" + p.extension().string())).string();
+    }
+    if (summary_path.empty()) {
+      *out << '\n';
+      write_table(*out, summary, format);
+    } else {
+      std::ofstream summary_out(summary_path);
+      if (!summary_out)
+        throw io_error("overlap(): cannot write '" + summary_path + "'");
+      write_table(summary_out, summary, format);
+    }
+  }
+  return any_failed ? 1 : 0;
+}
+
+}  // namespace discgeom::cli

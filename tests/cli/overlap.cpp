@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+// `discgeom overlap` run as a user runs it: exit status, tables, stderr lines.
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "cli/cli_helpers.hpp"
+#include "discgeom/io/image_io.hpp"
+
+namespace fs = std::filesystem;
+using namespace cli_test;
+
+namespace {
+
+const discgeom::image_geometry grid{.spacing = {0.5, 0.75, 3.0}};
+
+// Label 201: a 6 x 5 x 3 box at x0; label 202: a 4 x 4 x 2 box; optionally label 203.
+template <class T = std::uint16_t>
+fs::path write_labels(const fs::path& path, std::size_t x0, bool with_203 = false,
+                      const discgeom::image_geometry& geometry = grid) {
+  auto img = discgeom::image<T>::filled({20, 16, 8}, geometry, T{0});
+  for (std::size_t k = 1; k < 4; ++k)
+    for (std::size_t j = 2; j < 7; ++j)
+      for (std::size_t i = x0; i < x0 + 6; ++i)
+        img.voxels(i, j, k) = T(201);
+  for (std::size_t k = 5; k < 7; ++k)
+    for (std::size_t j = 9; j < 13; ++j)
+      for (std::size_t i = 12; i < 16; ++i)
+        img.voxels(i, j, k) = T(202);
+  if (with_203)
+    img.voxels(18, 14, 6) = T(203);
+  fs::create_directories(path.parent_path());
+  discgeom::write_image(path, img);
+  return path;
+}
+
+const std::string contract_header =
+    "label,reference_voxels,prediction_voxels,tp,fp,fn,dice,iou,precision,recall,hd_mm,hd95_mm,"
+    "assd_mm,masd_mm,nsd,status";
+
+}  // namespace
+
+TEST_CASE("overlap: the contract's columns and values for one pair") {
+  const auto reference = write_labels(scratch() / "pair/reference.nii.gz", 3);
+  const auto prediction = write_labels(scratch() / "pair/prediction.nii.gz", 4, true);
+  const auto result =
+      run("overlap --reference " + reference.string() + " --prediction " + prediction.string());
+  CHECK(result.status == 0);
+  CHECK(result.err.empty());
+  CHECK(result.out.substr(0, result.out.find('\n')) == contract_header);
+  const auto rows = parse_csv(result.out);
+  REQUIRE(rows.size() == 3);
+  // 201: 90 voxels each, shifted by one voxel of 0.5 mm: TP 75, Dice 150/180.
+  CHECK(rows[0].at("label") == "201");
+  CHECK(rows[0].at("reference_voxels") == "90");
+  CHECK(rows[0].at("tp") == "75");
+  CHECK(rows[0].at("fp") == "15");
+  CHECK(rows[0].at("fn") == "15");
+  CHECK(number(rows[0], "dice") == Approx(150.0 / 180.0));
+  CHECK(number(rows[0], "iou") == Approx(75.0 / 105.0));
+  CHECK(rows[0].at("hd_mm") == "0.5");
+  CHECK(rows[0].at("nsd") == "1");
+  CHECK(rows[0].at("status") == "ok");
+  CHECK(rows[1].at("dice") == "1");
+  CHECK(rows[1].at("hd_mm") == "0");
+  // 203 only in the prediction: Dice 0, distance columns empty.
+  CHECK(rows[2].at("label") == "203");
+  CHECK(rows[2].at("status") == "reference_empty");
+  CHECK(rows[2].at("dice") == "0");
+  CHECK(rows[2].at("hd_mm").empty());
+  CHECK(rows[2].at("hd95_mm").empty());
+  CHECK(rows[2].at("nsd").empty());
+
+  SECTION("--labels lists labels, absent ones included; --tolerance-mm and --percentile") {
+    const auto listed =
+        run("overlap --reference " + reference.string() + " --prediction " + prediction.string() +
+            " --labels 204,201 --tolerance-mm 0.25 " + "--percentile 50");
+    CHECK(listed.status == 0);
+    const auto r = parse_csv(listed.out);
+    REQUIRE(r.size() == 2);
+    CHECK(r[0].at("label") == "204");
+    CHECK(r[0].at("status") == "both_empty");
+    CHECK(r[0].at("dice") == "1");
+    CHECK(r[0].at("hd_mm").empty());
+    CHECK(number(r[1], "nsd") < 1.0);
+    CHECK(number(r[1], "hd95_mm") < 0.5);
+  }
+  SECTION("JSON") {
+    const auto json = run("overlap --reference " + reference.string() + " --prediction " +
+                          prediction.string() + " --format json");
+    CHECK(json.status == 0);
+    CHECK(json.out.find("\"hd_mm\": null") != std::string::npos);
+    CHECK(json.out.find("\"status\": \"reference_empty\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("overlap: inputs that cannot be compared exit 1 naming the files") {
+  const auto reference = write_labels(scratch() / "bad/reference.nii.gz", 3);
+  SECTION("geometry differs") {
+    const auto other =
+        write_labels(scratch() / "bad/coarser.nii.gz", 3, false, {.spacing = {0.5, 0.75, 3.25}});
+    const auto result =
+        run("overlap --reference " + reference.string() + " --prediction " + other.string());
+    CHECK(result.status == 1);
+    CHECK(result.out.empty());
+    CHECK(result.err ==
+          "discgeom overlap: " + reference.string() + " vs " + other.string() +
+              ": overlap(): reference and prediction differ in spacing: reference [0.5,0.75,3] "
+              "vs prediction [0.5,0.75,3.25]\n");
+  }
+  SECTION("a float volume holding a value that is not a label") {
+    auto img = discgeom::image<float>::filled({20, 16, 8}, grid, 0.0f);
+    img.voxels(2, 3, 4) = 1.5f;
+    const fs::path path = scratch() / "bad/fractional.nii.gz";
+    discgeom::write_image(path, img);
+    const auto result =
+        run("overlap --reference " + reference.string() + " --prediction " + path.string());
+    CHECK(result.status == 1);
+    CHECK(result.err.find(path.string()) != std::string::npos);
+    CHECK(result.err.find("1.5") != std::string::npos);
+  }
+}
+
+TEST_CASE("overlap: bad usage exits 2") {
+  const auto reference = write_labels(scratch() / "usage/reference.nii.gz", 3);
+  for (const std::string& arguments :
+       {"--reference " + reference.string(),
+        "--reference " + reference.string() + " --prediction " + reference.string() + " --labels 0",
+        "--reference " + reference.string() + " --prediction " + reference.string() +
+            " --percentile 101",
+        "--reference " + reference.string() + " --prediction " + reference.string() +
+            " --tolerance-mm -1",
+        "--reference " + reference.string() + " --prediction " + reference.string() +
+            " --convention itk",
+        "--reference " + reference.string() + " --prediction " +
+            reference.parent_path().string()}) {
+    INFO(arguments);
+    const auto result = run("overlap " + arguments);
+    CHECK(result.status == 2);
+    CHECK(result.err.rfind("discgeom overlap: ", 0) == 0);
+  }
+}
+
+TEST_CASE("overlap: folders of cases, one row per case and label, a summary with intervals") {
+  const fs::path references = scratch() / "cohort/reference",
+                 predictions = scratch() / "cohort/prediction";
+  write_labels(references / "a.nii.gz", 3);
+  write_labels(predictions / "a.nii.gz", 4);
+  write_labels(references / "b.nii.gz", 3);
+  write_labels(predictions / "b.nii.gz", 3);
+  write_labels(references / "c.nii.gz", 3);   // no prediction
+  write_labels(predictions / "d.nii.gz", 3);  // no reference
+  const fs::path out = scratch() / "cohort/metrics.csv";
+  const auto result = run("overlap --reference " + references.string() + " --prediction " +
+                          predictions.string() + " --match --seed 3 --out " + out.string());
+  CHECK(result.status == 1);  // c and d
+  CHECK(result.err.find("c.nii.gz: no prediction of this case") != std::string::npos);
+  CHECK(result.err.find("d.nii.gz: no reference of this case") != std::string::npos);
+  const auto rows = parse_csv(slurp(out));
+  REQUIRE(rows.size() == 6);  // a: 201, 202; b: 201, 202; c; d
+  CHECK(rows[0].at("case") == "a");
+  CHECK(rows[0].at("label") == "201");
+  CHECK(rows[0].at("matched_label") == "201");
+  CHECK(rows[0].at("detected") == "1");
+  CHECK(rows[2].at("case") == "b");
+  CHECK(rows[2].at("dice") == "1");
+  CHECK(rows[4].at("case") == "c");
+  CHECK(rows[4].at("status") == "error: no prediction");
+  CHECK(rows[5].at("status") == "error: no reference");
+
+  const auto summary = parse_csv(slurp(scratch() / "cohort/metrics.summary.csv"));
+  bool found = false;
+  for (const auto& row : summary) {
+    if (row.at("label") == "201" && row.at("metric") == "dice") {
+      found = true;
+      CHECK(row.at("n") == "2");
+      CHECK(number(row, "mean") == Approx(0.5 * (150.0 / 180.0 + 1.0)));
+      CHECK(number(row, "t_ci_low") < number(row, "mean"));
+      CHECK(number(row, "bootstrap_ci_high") <= 1.0);
+    }
+    if (row.at("label") == "201" && row.at("metric") == "detection_rate")
+      CHECK(row.at("mean") == "1");
+  }
+  CHECK(found);
+}
