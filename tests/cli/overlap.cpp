@@ -9,6 +9,7 @@
 
 #include "cli/cli_helpers.hpp"
 #include "discgeom/io/image_io.hpp"
+#include "real_data.hpp"
 
 namespace fs = std::filesystem;
 using namespace cli_test;
@@ -185,4 +186,58 @@ TEST_CASE("overlap: folders of cases, one row per case and label, a summary with
       CHECK(row.at("mean") == "1");
   }
   CHECK(found);
+}
+
+// The real masks against themselves moved by one in-plane voxel (0.4296875 mm): every surface
+// point moved is a surface point of the other and no two grid points are closer, so HD is
+// exactly one voxel, NSD at that tolerance is 1, and the voxel counts are the published ones.
+TEST_CASE("overlap on the real masks moved by one voxel") {
+  if (!real_data::present()) {
+    WARN("skipped: " << real_data::folder() << " is absent");
+    return;
+  }
+  const double voxel_volume = 0.4296875 * 0.4296875 * 4.4;
+  for (const auto& [subject, published] : real_data::published_volumes()) {
+    INFO("subject " << subject);
+    const fs::path mask = real_data::folder() / (subject + "_Labels.nii.gz");
+    const auto original = discgeom::read_image<std::uint32_t>(mask.string());
+    auto moved = original;
+    const auto shape = original.shape();
+    for (std::size_t k = 0; k < shape[2]; ++k)
+      for (std::size_t j = 0; j < shape[1]; ++j)
+        for (std::size_t i = 0; i < shape[0]; ++i)
+          moved.voxels(i, j, k) = j == 0 ? 0 : original.voxels(i, j - 1, k);
+    const fs::path moved_path = scratch() / ("real_" + subject + "_moved.nii.gz");
+    discgeom::write_image(moved_path, moved);
+    const auto result =
+        run("overlap --reference " + mask.string() + " --prediction " + moved_path.string() +
+            " --spacing 0.4296875,0.4296875,4.4 --orientation PIL"
+            " --tolerance-mm 0.4296875");
+    CHECK(result.status == 0);
+    std::vector<std::map<std::string, std::string>> discs;
+    for (const auto& row : parse_csv(result.out))
+      if (number(row, "reference_voxels") >= 100)
+        discs.push_back(row);
+    REQUIRE(discs.size() == 5);
+    for (std::size_t level = 0; level < 5; ++level) {
+      const auto& row = discs[level];  // labels increase from L5/S1 to L1/L2
+      CHECK(row.at("status") == "ok");
+      CHECK(number(row, "reference_voxels") * voxel_volume ==
+            Approx(published[level]).epsilon(1e-7));
+      CHECK(row.at("hd_mm") == "0.4296875");
+      CHECK(row.at("nsd") == "1");
+      // Dice counted here voxel by voxel.
+      const auto label = static_cast<std::uint32_t>(number(row, "label"));
+      double tp = 0, reference_voxels = 0, prediction_voxels = 0;
+      for (std::size_t k = 0; k < shape[2]; ++k)
+        for (std::size_t j = 0; j < shape[1]; ++j)
+          for (std::size_t i = 0; i < shape[0]; ++i) {
+            const bool r = original.voxels(i, j, k) == label, p = moved.voxels(i, j, k) == label;
+            tp += r && p;
+            reference_voxels += r;
+            prediction_voxels += p;
+          }
+      CHECK(number(row, "dice") == Approx(2 * tp / (reference_voxels + prediction_voxels)));
+    }
+  }
 }
