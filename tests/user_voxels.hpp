@@ -3,6 +3,7 @@
 // Voxel types a user might bring, shared by the tests. None has operator== or arithmetic.
 
 #include <cstdint>
+#include <type_traits>
 
 #include "discgeom/traits.hpp"
 
@@ -20,6 +21,16 @@ struct opaque_label {
 struct probability {
   float p = 0.0f;
 };
+
+/// A label voxel of type T holding `value` (whatever T's way of being built).
+template <class T>
+T make_label(std::uint32_t value) {
+  if constexpr (std::is_same_v<T, opaque_label>) {
+    return T{value};
+  } else {
+    return static_cast<T>(value);
+  }
+}
 
 }  // namespace user
 

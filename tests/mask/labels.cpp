@@ -13,19 +13,6 @@
 #include "discgeom/image.hpp"
 #include "user_voxels.hpp"
 
-namespace {
-
-template <class T>
-T make_label(std::uint32_t value) {
-  if constexpr (std::is_same_v<T, user::opaque_label>) {
-    return T{value};
-  } else {
-    return static_cast<T>(value);
-  }
-}
-
-}  // namespace
-
 // 4 x 5 x 6 volume: label 1 fills the slab k == 0 (20 voxels), label 100 the box i < 2, j < 3,
 // k in [2, 4) (12 voxels), label 201 the single voxel (3, 4, 5). Everything else background.
 TEMPLATE_TEST_CASE("label_voxel_counts counts each foreground label exactly", "[labels]",
@@ -34,16 +21,16 @@ TEMPLATE_TEST_CASE("label_voxel_counts counts each foreground label exactly", "[
   const std::array<std::size_t, 3> shape{4, 5, 6};
   for (const auto& strides :
        {discgeom::row_major_strides(shape), discgeom::column_major_strides(shape)}) {
-    std::vector<TestType> buffer(120, make_label<TestType>(0));
+    std::vector<TestType> buffer(120, user::make_label<TestType>(0));
     const discgeom::volume_view<TestType, 3> view(buffer.data(), shape, strides);
     for (std::size_t i = 0; i < 4; ++i)
       for (std::size_t j = 0; j < 5; ++j)
-        view(i, j, 0) = make_label<TestType>(1);
+        view(i, j, 0) = user::make_label<TestType>(1);
     for (std::size_t i = 0; i < 2; ++i)
       for (std::size_t j = 0; j < 3; ++j)
         for (std::size_t k = 2; k < 4; ++k)
-          view(i, j, k) = make_label<TestType>(100);
-    view(3, 4, 5) = make_label<TestType>(201);
+          view(i, j, k) = user::make_label<TestType>(100);
+    view(3, 4, 5) = user::make_label<TestType>(201);
 
     const auto counts = discgeom::label_voxel_counts(view);
     REQUIRE(counts.size() == 3);

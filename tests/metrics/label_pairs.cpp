@@ -15,15 +15,6 @@
 
 namespace {
 
-template <class T>
-T make_label(std::uint32_t value) {
-  if constexpr (std::is_same_v<T, user::opaque_label>) {
-    return T{value};
-  } else {
-    return static_cast<T>(value);
-  }
-}
-
 // Random label maps made of runs (as real ones are), with `labels` distinct non-zero values.
 std::vector<std::uint32_t> random_runs(std::size_t n, std::uint32_t labels, std::uint64_t seed) {
   std::mt19937_64 generator(seed);
@@ -64,8 +55,8 @@ TEMPLATE_TEST_CASE("count_label_pairs equals a brute-force joint histogram", "[m
   }
   std::vector<TestType> rv, pv;
   for (std::size_t i = 0; i < n; ++i) {
-    rv.push_back(make_label<TestType>(r[i]));
-    pv.push_back(make_label<TestType>(p[i]));
+    rv.push_back(user::make_label<TestType>(r[i]));
+    pv.push_back(user::make_label<TestType>(p[i]));
   }
   const auto expected = brute_force_pairs(r, p);
 
