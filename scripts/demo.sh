@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Installs what is missing, builds, and runs the main job: for now, the per-disc geometry table
+# Installs what is missing, builds, and runs the main jobs: the per-disc geometry table
 # (`discgeom discs`) of the ten real disc masks in ../shared/data/ivd-real when that folder is
-# present, after checking their label volumes against the published ones; else of a generated
-# spine of five ellipsoidal discs, after checking its volumes against the analytic ones.
+# present, after checking their label volumes against the published ones (else of a generated
+# spine of five ellipsoidal discs, checked against the analytic volumes); then the segmentation
+# quality (`discgeom overlap`) of a simulated second rater, who draws every disc 0.5 mm inside
+# the first rater's boundary, with per-level means and 95% intervals.
 #
 #   scripts/demo.sh                 real masks if present, else generated
 #   scripts/demo.sh SEG...          the discs table of your own SPIDER-labelled masks
@@ -12,9 +14,25 @@ cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh >/dev/null
 cmake --preset default >/dev/null
-cmake --build --preset default --target discgeom_cli mask_summary -j "$(nproc)" >/dev/null
+cmake --build --preset default --target discgeom_cli mask_summary second_rater -j "$(nproc)" >/dev/null
 discgeom=build/default/examples/discgeom
 summary=build/default/examples/mask_summary
+second_rater=build/default/examples/second_rater
+
+# Overlap of REFERENCE_DIR's masks with a simulated second rater's, at the given true spacing.
+second_rater_overlap() {
+  local references="$1" spacing="$2"
+  shift 2
+  rm -rf build/demo/second_rater
+  "$second_rater" build/demo/second_rater 0.5 "$spacing" "$references"/*.nii.gz
+  echo
+  echo "Second rater (every disc 0.5 mm inside) against the first: per label, mean over cases with"
+  echo "t and bootstrap 95% intervals (full tables: build/demo/overlap.csv, overlap.summary.csv):"
+  "$discgeom" overlap --reference "$references" --prediction build/demo/second_rater --match \
+    --spacing "$spacing" "$@" --out build/demo/overlap.csv
+  awk -F, 'NR == 1 || $2 == "dice" || $2 == "hd95_mm" || $2 == "assd_mm" || $2 == "nsd" ||
+           $2 == "detection_rate"' build/demo/overlap.summary.csv
+}
 
 if (($# > 0)); then
   exec "$discgeom" discs "$@"
@@ -24,10 +42,14 @@ if [[ -f "$real_data/volumes.csv" ]]; then
   "$summary" --real "$real_data"
   echo
   echo "Per-disc geometry (true spacing and orientation; the headers put 4.4 mm on the wrong axis):"
-  exec "$discgeom" discs "$real_data"/*_Labels.nii.gz --labels ordinal \
+  "$discgeom" discs "$real_data"/*_Labels.nii.gz --labels ordinal \
     --spacing 0.4296875,0.4296875,4.4 --orientation PIL --min-voxels 100
+  mkdir -p build/demo
+  second_rater_overlap "$real_data" 0.4296875,0.4296875,4.4 --orientation PIL
+  exit 0
 fi
 "$summary" --generated build/demo
 echo
 echo "Per-disc geometry of the generated spine:"
-exec "$discgeom" discs build/demo/generated_spine.nii.gz
+"$discgeom" discs build/demo/generated_spine.nii.gz
+second_rater_overlap build/demo 0.6,0.6,4.0
