@@ -219,6 +219,21 @@ TEST_CASE("surface distances: empty masks, one voxel, all foreground", "[metrics
                                        brute_force::surface_voxels<std::uint8_t>(cube, 1)));
     }
   }
+  SECTION("both completely filled: identical surfaces on the image border") {
+    const auto all = boxes({8, 8, 6}, g, {{{0, 0, 0, 8, 8, 6}, 1}});
+    const auto d = only(discgeom::directed_surface_distances(all.view(), all.view(), g));
+    const auto s = discgeom::score_surface(d);
+    CHECK(d.reference_points == 240);
+    CHECK(s.hausdorff_mm == 0.0);
+    CHECK(s.assd_mm == 0.0);
+    CHECK(s.nsd == 1.0);
+  }
+  SECTION("all background: no label, nothing to report unless asked") {
+    CHECK(discgeom::directed_surface_distances(empty.view(), empty.view(), g).empty());
+    const auto asked =
+        discgeom::directed_surface_distances(empty.view(), empty.view(), g, {.labels = {1}});
+    CHECK(only(asked).status == discgeom::overlap_status::both_empty);
+  }
   SECTION("user label types and float label maps") {
     auto r = discgeom::image<user::opaque_label>::filled({8, 8, 6}, g, {0});
     auto p = discgeom::image<float>::filled({8, 8, 6}, g, 0.0f);
