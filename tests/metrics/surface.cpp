@@ -89,6 +89,18 @@ TEST_CASE("extract_surface equals its definition on random shapes", "[metrics][s
         for (std::size_t d = 0; d < 3; ++d)
           CHECK(ours[i][d] == Approx(expected[i][d]).margin(1e-9));
     }
+    // The same labels in a row-major buffer (last axis fastest) give the same surface.
+    std::vector<std::uint8_t> row_major(9 * 8 * 6);
+    const discgeom::volume_view<std::uint8_t, 3> row_view(row_major.data(), {9, 8, 6});
+    for (std::size_t k = 0; k < 6; ++k)
+      for (std::size_t j = 0; j < 8; ++j)
+        for (std::size_t i = 0; i < 9; ++i)
+          row_view(i, j, k) = img.voxels(i, j, k);
+    auto from_rows = discgeom::extract_surface(row_view, g, 1).points_mm;
+    auto from_columns = discgeom::extract_surface(img.view(), g, 1).points_mm;
+    std::sort(from_rows.begin(), from_rows.end());
+    std::sort(from_columns.begin(), from_columns.end());
+    CHECK(from_rows == from_columns);
     auto corners =
         discgeom::extract_surface(img.view(), g, 1, discgeom::surface_kind::corner_surfels)
             .points_mm;

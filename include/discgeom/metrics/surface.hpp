@@ -6,9 +6,11 @@
 /// (face-connected by default, or fully connected) or DeepMind-style corner surfels with areas.
 /// Definitions: docs/metrics.md.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -86,43 +88,99 @@ struct voxel_window {
   friend constexpr bool operator==(const voxel_window&, const voxel_window&) = default;
 };
 
-/// The bounding box of every non-zero label of a 3D label map, in one pass.
+/// Grows the boxes of the labels met along every line of `labels` parallel to axis `inner`:
+/// runs of one label update their box once, and blocks of 64 background voxels are skipped with
+/// one comparison that vectorises when the line is contiguous.
+template <bool UnitStride, class T>
+void scan_label_lines(const volume_view<T, 3>& labels, std::size_t inner,
+                      std::unordered_map<label_value, voxel_window>& boxes, bool& valid) {
+  const std::size_t a = inner == 0 ? 1 : 0;
+  const std::size_t b = inner == 2 ? 1 : 2;
+  const std::size_t n = labels.shape(inner);
+  const std::ptrdiff_t stride = UnitStride ? 1 : labels.stride(inner);
+  constexpr std::size_t block = 64;
+  label_value last_label = 0;
+  voxel_window* last_box = nullptr;
+  std::array<std::size_t, 3> index{};
+  for (std::size_t j = 0; j < labels.shape(b); ++j) {
+    for (std::size_t i = 0; i < labels.shape(a); ++i) {
+      index[a] = i;
+      index[b] = j;
+      index[inner] = 0;
+      const T* line = labels.data() + labels.offset(index);
+      const auto at = [line, stride](std::size_t position) {
+        return raw_label(line[static_cast<std::ptrdiff_t>(position) * stride]);
+      };
+      std::size_t position = 0;
+      while (position < n) {
+        if (position + block <= n) {
+          unsigned any = 0;
+          for (std::size_t k = 0; k < block; ++k) {
+            any |= static_cast<unsigned>(at(position + k) != 0);
+          }
+          if (any == 0) {
+            position += block;
+            continue;
+          }
+        }
+        const auto raw = at(position);
+        if (raw == 0) {
+          ++position;
+          continue;
+        }
+        if (!fits_label_value(raw)) {
+          valid = false;
+          return;
+        }
+        const std::size_t first = position;
+        while (position < n && at(position) == raw) {
+          ++position;
+        }
+        const auto label = static_cast<label_value>(raw);
+        if (last_box == nullptr || label != last_label) {
+          const auto [it, inserted] = boxes.try_emplace(label);
+          if (inserted) {
+            index[inner] = first;
+            it->second.begin = index;
+            it->second.end = {index[0] + 1, index[1] + 1, index[2] + 1};
+          }
+          last_label = label;
+          last_box = &it->second;
+        }
+        voxel_window& box = *last_box;
+        box.begin[inner] = std::min(box.begin[inner], first);
+        box.end[inner] = std::max(box.end[inner], position);
+        box.begin[a] = std::min(box.begin[a], i);
+        box.end[a] = std::max(box.end[a], i + 1);
+        box.begin[b] = std::min(box.begin[b], j);
+        box.end[b] = std::max(box.end[b], j + 1);
+      }
+    }
+  }
+}
+
+/// The bounding box of every non-zero label of a 3D label map, in one pass along the axis of
+/// smallest stride.
 /// \throws precondition_error (naming `function` and `argument`) on a value that is not a label
 template <class T>
 [[nodiscard]] std::unordered_map<label_value, voxel_window> label_boxes(
     const char* function, const char* argument, const volume_view<T, 3>& labels) {
   std::unordered_map<label_value, voxel_window> boxes;
+  if (labels.empty()) {
+    return boxes;
+  }
+  std::size_t inner = 0;
+  for (std::size_t d = 1; d < 3; ++d) {
+    if (std::abs(labels.stride(d)) < std::abs(labels.stride(inner))) {
+      inner = d;
+    }
+  }
   bool valid = true;
-  label_value last_label = 0;
-  voxel_window* last_box = nullptr;
-  for_each_voxel(labels, [&](const auto& index, const T& voxel) {
-    const auto raw = raw_label(voxel);
-    if constexpr (!always_fits_label_value<raw_label_t<T>>) {
-      if (!fits_label_value(raw)) {
-        valid = false;
-        return;
-      }
-    }
-    if (raw == 0) {
-      return;
-    }
-    const auto label = static_cast<label_value>(raw);
-    if (last_box == nullptr || label != last_label) {
-      const auto [it, inserted] = boxes.try_emplace(label);
-      if (inserted) {
-        it->second.begin = index;
-        for (std::size_t d = 0; d < 3; ++d) {
-          it->second.end[d] = index[d] + 1;
-        }
-      }
-      last_label = label;
-      last_box = &it->second;
-    }
-    for (std::size_t d = 0; d < 3; ++d) {
-      last_box->begin[d] = std::min(last_box->begin[d], index[d]);
-      last_box->end[d] = std::max(last_box->end[d], index[d] + 1);
-    }
-  });
+  if (labels.stride(inner) == 1) {
+    scan_label_lines<true>(labels, inner, boxes, valid);
+  } else {
+    scan_label_lines<false>(labels, inner, boxes, valid);
+  }
   if (!valid) {
     throw_bad_label(function, argument, labels);
   }

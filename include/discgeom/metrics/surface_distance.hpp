@@ -87,7 +87,7 @@ namespace detail {
 /// Cost model of the automatic engine, in units of one distance-transform cell: a k-d tree
 /// point (build and query) costs about this many cells' worth per log2 of the points
 /// (benchmarks/surface_distances.cpp measures both engines).
-inline constexpr double kd_tree_cost_per_point_log = 2.0;
+inline constexpr double kd_tree_cost_per_point_log = 1.5;
 
 [[nodiscard]] inline distance_engine choose_engine(distance_engine requested,
                                                    std::size_t grid_cells,
