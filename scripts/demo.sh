@@ -4,7 +4,7 @@
 # (`discgeom discs`) of the ten real disc masks in ../shared/data/ivd-real when that folder is
 # present, after checking their label volumes against the published ones (else of a generated
 # spine of five ellipsoidal discs, checked against the analytic volumes); then the segmentation
-# quality (`discgeom overlap`) of a simulated second rater, who draws every disc 0.5 mm inside
+# quality (`discgeom overlap`) of a simulated second rater, who draws every disc 0.7 mm inside
 # the first rater's boundary, with per-level means and 95% intervals.
 #
 #   scripts/demo.sh                 real masks if present, else generated
@@ -24,10 +24,10 @@ second_rater_overlap() {
   local references="$1" spacing="$2"
   shift 2
   rm -rf build/demo/second_rater
-  "$second_rater" build/demo/second_rater 0.5 "$spacing" "$references"/*.nii.gz
+  "$second_rater" build/demo/second_rater 0.7 "$spacing" "$references"/*.nii.gz
   echo
-  echo "Second rater (every disc 0.5 mm inside) against the first: per label, mean over cases with"
-  echo "t and bootstrap 95% intervals (full tables: build/demo/overlap.csv, overlap.summary.csv):"
+  echo "Second rater (every disc eroded by a 0.7 mm ball) against the first: per label, mean"
+  echo "over cases with t and bootstrap 95% intervals (build/demo/overlap.csv, overlap.summary.csv):"
   "$discgeom" overlap --reference "$references" --prediction build/demo/second_rater --match \
     --spacing "$spacing" "$@" --out build/demo/overlap.csv
   awk -F, 'NR == 1 || $2 == "dice" || $2 == "hd95_mm" || $2 == "assd_mm" || $2 == "nsd" ||
