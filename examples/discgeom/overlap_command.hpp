@@ -148,12 +148,12 @@ inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& re
     throw precondition_error(reference_file.string() + " vs " + prediction_file.string() + ": " +
                              e.what());
   }
-  const auto evaluations = evaluate_segmentation(reference.view(), prediction.view(),
+  const label_pair_counts pairs = count_label_pairs(reference.view(), prediction.view());
+  const auto evaluations = evaluate_segmentation(pairs, reference.view(), prediction.view(),
                                                  reference.geometry, settings.evaluation);
   std::optional<matching> matches;
   if (settings.match) {
-    matches =
-        match_structures(count_label_pairs(reference.view(), prediction.view()), settings.matching);
+    matches = match_structures(pairs, settings.matching);
   }
   std::vector<overlap_record> records;
   for (const auto& e : evaluations) {

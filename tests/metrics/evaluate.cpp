@@ -36,6 +36,18 @@ TEST_CASE("evaluate_segmentation: overlap and surface scores of every label", "[
   CHECK(result[1].surface.hausdorff_mm == 0.0);
   CHECK(result[1].surface.nsd == 1.0);
 
+  SECTION("from a histogram counted once, which must count these maps") {
+    const auto pairs = discgeom::count_label_pairs(reference.view(), prediction.view());
+    const auto again =
+        discgeom::evaluate_segmentation(pairs, reference.view(), prediction.view(), g);
+    REQUIRE(again.size() == 2);
+    CHECK(again[0].overlap.dice == result[0].overlap.dice);
+    CHECK(again[0].surface.hausdorff_mm == result[0].surface.hausdorff_mm);
+    const discgeom::label_pair_counts other({{0, 0, 7}});
+    CHECK_THROWS_WITH(
+        discgeom::evaluate_segmentation(other, reference.view(), prediction.view(), g),
+        "evaluate_segmentation(): pairs counts 7 voxels but the maps hold 1152");
+  }
   SECTION("labels may be listed; overlap only skips the surfaces") {
     const auto listed = discgeom::evaluate_segmentation(
         reference.view(), prediction.view(), g, {.labels = {203, 201}, .surface_metrics = false});

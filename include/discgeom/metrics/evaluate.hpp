@@ -138,16 +138,33 @@ template <volume_like Reference, volume_like Prediction>
     const evaluation_options& options = {}) {
   const auto r = as_volume(reference);
   const auto p = as_volume(prediction);
-  const label_pair_counts pairs = count_label_pairs(r, p);
-  const std::vector<label_value> labels = options.labels.empty() ? pairs.labels() : options.labels;
+  return evaluate_segmentation(count_label_pairs(r, p), r, p, geometry, options);
+}
+
+/// The same from the joint histogram of the two maps already counted by `count_label_pairs`
+/// (so that a caller who also matches structures counts once).
+///
+/// \throws precondition_error when `pairs` counts another number of voxels than the maps hold
+template <volume_like Reference, volume_like Prediction>
+[[nodiscard]] std::vector<label_evaluation> evaluate_segmentation(
+    const label_pair_counts& pairs, Reference&& reference, Prediction&& prediction,
+    const image_geometry& geometry, const evaluation_options& options = {}) {
+  const auto r = as_volume(reference);
+  const auto p = as_volume(prediction);
+  DISCGEOM_PRECONDITION(pairs.total_voxels() == r.size(), "evaluate_segmentation", "pairs counts ",
+                        pairs.total_voxels(), " voxels but the maps hold ", r.size());
+  const auto overlaps =
+      overlap_by_label(pairs, {.labels = options.labels, .overlap = options.overlap});
   std::vector<label_evaluation> result;
-  result.reserve(labels.size());
-  for (label_value label : labels) {
+  result.reserve(overlaps.size());
+  std::vector<label_value> labels;
+  for (const auto& [label, scores] : overlaps) {
     label_evaluation entry;
     entry.label = label;
-    entry.overlap = score_overlap(pairs.confusion(label), options.overlap);
+    entry.overlap = scores;
     entry.surface.label = label;
     result.push_back(entry);
+    labels.push_back(label);
   }
   if (options.surface_metrics && !labels.empty()) {
     const auto distances = directed_surface_distances(

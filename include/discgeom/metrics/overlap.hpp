@@ -154,6 +154,22 @@ struct overlap_by_label_options {
   overlap_options overlap{};
 };
 
+/// The overlap scores of every label from an already counted joint histogram (for callers that
+/// also need the histogram itself, e.g. for `match_structures`).
+///
+/// \returns one label_overlap per label, in the order of `options.labels` or increasing
+/// Complexity: O(log labels) per label.
+[[nodiscard]] inline std::vector<label_overlap> overlap_by_label(
+    const label_pair_counts& pairs, const overlap_by_label_options& options = {}) {
+  const std::vector<label_value> labels = options.labels.empty() ? pairs.labels() : options.labels;
+  std::vector<label_overlap> result;
+  result.reserve(labels.size());
+  for (label_value label : labels) {
+    result.push_back({label, score_overlap(pairs.confusion(label), options.overlap)});
+  }
+  return result;
+}
+
 /// The overlap scores of every label of a pair of label maps, from one pass over the voxels
 /// (`count_label_pairs` then `score_overlap` per label).
 ///
@@ -166,14 +182,7 @@ struct overlap_by_label_options {
 template <volume_like Reference, volume_like Prediction>
 [[nodiscard]] std::vector<label_overlap> overlap_by_label(
     Reference&& reference, Prediction&& prediction, const overlap_by_label_options& options = {}) {
-  const label_pair_counts pairs = count_label_pairs(reference, prediction);
-  const std::vector<label_value> labels = options.labels.empty() ? pairs.labels() : options.labels;
-  std::vector<label_overlap> result;
-  result.reserve(labels.size());
-  for (label_value label : labels) {
-    result.push_back({label, score_overlap(pairs.confusion(label), options.overlap)});
-  }
-  return result;
+  return overlap_by_label(count_label_pairs(reference, prediction), options);
 }
 
 /// Micro average: the scores of the counts summed over the given labels (every foreground voxel
