@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "discgeom/detail/quantile.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/metrics/overlap.hpp"
 #include "discgeom/metrics/surface_distance.hpp"
@@ -153,23 +154,6 @@ struct weighted_values {
   return out;
 }
 
-/// numpy's "linear" percentile of unweighted values (reorders `values`).
-[[nodiscard]] inline double linear_percentile(std::vector<double>& values, double percentile) {
-  DISCGEOM_ASSERT(!values.empty());
-  const double h = static_cast<double>(values.size() - 1) * percentile / 100.0;
-  const auto below = static_cast<std::size_t>(std::floor(h));
-  const double fraction = h - static_cast<double>(below);
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(below),
-                   values.end());
-  const double low = values[below];
-  if (fraction == 0.0 || below + 1 >= values.size()) {
-    return low;
-  }
-  const double high =
-      *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(below) + 1, values.end());
-  return low + (high - low) * fraction;
-}
-
 /// The smallest value whose cumulative weight reaches p / 100 of the total.
 [[nodiscard]] inline double cumulative_weight_percentile(const weighted_values& data,
                                                          double percentile) {
@@ -209,7 +193,7 @@ struct weighted_values {
                                           const surface_metric_options& options) {
   switch (options.rule) {
     case percentile_rule::linear:
-      return linear_percentile(data.values, options.percentile);
+      return linear_quantile(data.values, options.percentile / 100.0);
     case percentile_rule::lower_rank:
       return lower_rank_percentile(data.values, options.percentile);
     case percentile_rule::cumulative_weight:
