@@ -10,7 +10,11 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "discgeom/error.hpp"
 #include "discgeom/image_geometry.hpp"
+#include "table.hpp"
 
 namespace discgeom::cli {
 
@@ -84,6 +88,53 @@ inline std::size_t parse_count(const std::string& option, const std::string& tex
     throw usage_error(option + " '" + text + "' must be a whole number >= 0");
   }
   return static_cast<std::size_t>(value);
+}
+
+/// A finite number in [low, high].
+inline double parse_number(const std::string& option, const std::string& text, double low,
+                           double high) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(value) || value < low || value > high) {
+    throw usage_error(option + " '" + text + "' must be a number in [" + format_number(low) + ", " +
+                      format_number(high) + "]");
+  }
+  return value;
+}
+
+/// --spacing and --orientation: what overrides the header of every input.
+struct geometry_overrides {
+  std::optional<vec3> spacing;
+  std::optional<mat3> direction;
+
+  void apply(image_geometry& geometry) const {
+    if (spacing)
+      geometry.spacing = *spacing;
+    if (direction)
+      geometry.direction = *direction;
+  }
+};
+
+inline geometry_overrides parse_geometry_overrides(const arguments& args) {
+  geometry_overrides overrides;
+  if (args.has("--spacing"))
+    overrides.spacing = parse_spacing(args.value_or("--spacing", ""));
+  if (args.has("--orientation")) {
+    try {
+      overrides.direction = direction_from_orientation(args.value_or("--orientation", ""));
+    } catch (const precondition_error& e) {
+      throw usage_error(std::string("--orientation: ") + e.what());
+    }
+  }
+  return overrides;
+}
+
+/// --format: "csv" (default) or "json".
+inline std::string parse_format(const arguments& args) {
+  const std::string format = args.value_or("--format", "csv");
+  if (format != "csv" && format != "json")
+    throw usage_error("--format '" + format + "' must be csv or json");
+  return format;
 }
 
 }  // namespace discgeom::cli

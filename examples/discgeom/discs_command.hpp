@@ -104,20 +104,8 @@ inline int run_discs(const std::vector<std::string>& argv) {
   if (args.has("--min-voxels"))
     options.min_voxels = parse_count("--min-voxels", args.value_or("--min-voxels", ""));
   options.largest_component = args.has("--largest-component");
-  std::optional<vec3> spacing;
-  if (args.has("--spacing"))
-    spacing = parse_spacing(args.value_or("--spacing", ""));
-  std::optional<mat3> direction;
-  if (args.has("--orientation")) {
-    try {
-      direction = direction_from_orientation(args.value_or("--orientation", ""));
-    } catch (const precondition_error& e) {
-      throw usage_error(std::string("--orientation: ") + e.what());
-    }
-  }
-  const std::string format = args.value_or("--format", "csv");
-  if (format != "csv" && format != "json")
-    throw usage_error("--format '" + format + "' must be csv or json");
+  const geometry_overrides overrides = parse_geometry_overrides(args);
+  const std::string format = parse_format(args);
 
   table result{discs_columns(options.largest_component), {}};
   bool any_failed = false;
@@ -125,16 +113,7 @@ inline int run_discs(const std::vector<std::string>& argv) {
   for (const auto& file : args.positional) {
     const std::string name = case_name(file);
     try {
-      const auto header = read_image_header(file);
-      if (header.dimensions != 3) {
-        throw io_error("the image is " + std::to_string(header.dimensions) +
-                       "D; discs needs a 3D label volume");
-      }
-      auto labels = read_image<std::int64_t>(file);
-      if (spacing)
-        labels.geometry.spacing = *spacing;
-      if (direction)
-        labels.geometry.direction = *direction;
+      const auto labels = read_label_image<std::int64_t>(file, "discs", overrides);
       const auto discs = measure_discs(labels, labels.geometry, options);
       if (discs.empty()) {
         result.rows.push_back(failed_case_row(name, "no discs", result.columns.size()));
@@ -170,18 +149,8 @@ inline int run_discs(const std::vector<std::string>& argv) {
   }
 
   std::ofstream file_out;
-  std::ostream* out = &std::cout;
-  if (args.has("--out")) {
-    file_out.open(args.value_or("--out", ""));
-    if (!file_out)
-      throw io_error("discs(): cannot write '" + args.value_or("--out", "") + "'");
-    out = &file_out;
-  }
-  if (format == "json") {
-    write_json(*out, result);
-  } else {
-    write_csv(*out, result);
-  }
+  std::ostream& out = open_output(args.value_or("--out", ""), file_out, "discs");
+  write_table(out, result, format);
   return any_failed ? 1 : 0;
 }
 

@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <string>
 
+#include "arguments.hpp"
+#include "discgeom/io/image_io.hpp"
+
 namespace discgeom::cli {
 
 /// The case name of an image file: its file name without the image extensions
@@ -18,6 +21,21 @@ inline std::string case_name(const std::filesystem::path& path) {
     }
   }
   return name;
+}
+
+/// A 3D label image read as T (exact conversion, never rounded), with the overrides applied.
+/// \throws io_error when the image is not 3D (naming `command`) or cannot be read as T
+template <class T>
+image<T> read_label_image(const std::filesystem::path& file, const char* command,
+                          const geometry_overrides& overrides) {
+  const auto header = read_image_header(file.string());
+  if (header.dimensions != 3) {
+    throw io_error("the image is " + std::to_string(header.dimensions) + "D; " + command +
+                   " needs a 3D label volume");
+  }
+  auto labels = read_image<T>(file.string());
+  overrides.apply(labels.geometry);
+  return labels;
 }
 
 }  // namespace discgeom::cli

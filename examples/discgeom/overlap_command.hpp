@@ -59,8 +59,7 @@ struct overlap_settings {
   evaluation_options evaluation{};
   bool match = false;
   match_options matching{};
-  std::optional<vec3> spacing;
-  std::optional<mat3> direction;
+  geometry_overrides overrides{};
 };
 
 inline std::vector<label_value> parse_labels(const std::string& text) {
@@ -84,17 +83,6 @@ inline std::vector<label_value> parse_labels(const std::string& text) {
   return labels;
 }
 
-inline double parse_number(const std::string& option, const std::string& text, double low,
-                           double high) {
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !std::isfinite(value) || value < low || value > high) {
-    throw usage_error(option + " '" + text + "' must be a number in [" + format_number(low) + ", " +
-                      format_number(high) + "]");
-  }
-  return value;
-}
-
 inline metric_convention parse_convention(const std::string& text) {
   for (auto c : {metric_convention::discgeom, metric_convention::monai, metric_convention::deepmind,
                  metric_convention::medpy, metric_convention::plastimatch}) {
@@ -111,21 +99,6 @@ struct overlap_record {
   std::optional<structure_match> match;
 };
 
-inline image<std::uint32_t> read_labels(const std::filesystem::path& file,
-                                        const overlap_settings& settings) {
-  const auto header = read_image_header(file.string());
-  if (header.dimensions != 3) {
-    throw io_error("the image is " + std::to_string(header.dimensions) +
-                   "D; overlap needs a 3D label volume");
-  }
-  auto labels = read_image<std::uint32_t>(file.string());
-  if (settings.spacing)
-    labels.geometry.spacing = *settings.spacing;
-  if (settings.direction)
-    labels.geometry.direction = *settings.direction;
-  return labels;
-}
-
 /// Every label of one pair of files. \throws discgeom::error naming the file at fault
 inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& reference_file,
                                                  const std::filesystem::path& prediction_file,
@@ -137,10 +110,12 @@ inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& re
       throw io_error(file.string() + ": " + e.what());
     }
   };
-  const auto reference =
-      with_file(reference_file, [&] { return read_labels(reference_file, settings); });
-  const auto prediction =
-      with_file(prediction_file, [&] { return read_labels(prediction_file, settings); });
+  const auto reference = with_file(reference_file, [&] {
+    return read_label_image<std::uint32_t>(reference_file, "overlap", settings.overrides);
+  });
+  const auto prediction = with_file(prediction_file, [&] {
+    return read_label_image<std::uint32_t>(prediction_file, "overlap", settings.overrides);
+  });
   try {
     require_same_grid("overlap", reference.shape(), reference.geometry, prediction.shape(),
                       prediction.geometry);
@@ -250,13 +225,6 @@ inline table summary_table(const std::vector<std::pair<std::string, overlap_reco
   return summary;
 }
 
-inline void write_table(std::ostream& out, const table& t, const std::string& format) {
-  if (format == "json")
-    write_json(out, t);
-  else
-    write_csv(out, t);
-}
-
 inline int run_overlap(const std::vector<std::string>& argv) {
   const auto args = parse_arguments(
       argv,
@@ -285,18 +253,8 @@ inline int run_overlap(const std::vector<std::string>& argv) {
         parse_number("--min-dice", args.value_or("--min-dice", ""), 0.0, 1.0);
   const std::uint64_t seed =
       args.has("--seed") ? parse_count("--seed", args.value_or("--seed", "")) : 0;
-  if (args.has("--spacing"))
-    settings.spacing = parse_spacing(args.value_or("--spacing", ""));
-  if (args.has("--orientation")) {
-    try {
-      settings.direction = direction_from_orientation(args.value_or("--orientation", ""));
-    } catch (const precondition_error& e) {
-      throw usage_error(std::string("--orientation: ") + e.what());
-    }
-  }
-  const std::string format = args.value_or("--format", "csv");
-  if (format != "csv" && format != "json")
-    throw usage_error("--format '" + format + "' must be csv or json");
+  settings.overrides = parse_geometry_overrides(args);
+  const std::string format = parse_format(args);
 
   const std::filesystem::path reference_path = args.value_or("--reference", "");
   const std::filesystem::path prediction_path = args.value_or("--prediction", "");
@@ -324,10 +282,12 @@ inline int run_overlap(const std::vector<std::string>& argv) {
   } else {
     const auto references = cases_in(reference_path);
     const auto predictions = cases_in(prediction_path);
+    const std::size_t status_column = static_cast<std::size_t>(
+        std::find(columns.begin(), columns.end(), "status") - columns.begin());
     const auto failed_row = [&](const std::string& name, const std::string& status) {
       std::vector<cell> row(columns.size());
       row[0] = text(name);
-      row[columns.size() - (settings.match ? 4 : 1)] = text(status);
+      row[status_column] = text(status);
       result.rows.push_back(row);
       any_failed = true;
     };
@@ -363,15 +323,9 @@ inline int run_overlap(const std::vector<std::string>& argv) {
   }
 
   std::ofstream file_out;
-  std::ostream* out = &std::cout;
   const std::string out_path = args.value_or("--out", "");
-  if (!out_path.empty()) {
-    file_out.open(out_path);
-    if (!file_out)
-      throw io_error("overlap(): cannot write '" + out_path + "'");
-    out = &file_out;
-  }
-  write_table(*out, result, format);
+  std::ostream& out = open_output(out_path, file_out, "overlap");
+  write_table(out, result, format);
   if (folders) {
     const table summary = summary_table(all_records, settings.match, seed);
     std::string summary_path = args.value_or("--summary", "");
@@ -380,15 +334,10 @@ inline int run_overlap(const std::vector<std::string>& argv) {
       summary_path =
           (p.parent_path() / (p.stem().string() + ".summary" + p.extension().string())).string();
     }
-    if (summary_path.empty()) {
-      *out << '\n';
-      write_table(*out, summary, format);
-    } else {
-      std::ofstream summary_out(summary_path);
-      if (!summary_out)
-        throw io_error("overlap(): cannot write '" + summary_path + "'");
-      write_table(summary_out, summary, format);
-    }
+    if (summary_path.empty())  // no file named: after the case table on stdout
+      out << '\n';
+    std::ofstream summary_file;
+    write_table(open_output(summary_path, summary_file, "overlap"), summary, format);
   }
   return any_failed ? 1 : 0;
 }

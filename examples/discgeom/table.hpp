@@ -6,11 +6,15 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <iostream>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "discgeom/error.hpp"
 
 namespace discgeom::cli {
 
@@ -104,6 +108,26 @@ inline void write_json(std::ostream& out, const table& t) {
     out << (r + 1 < t.rows.size() ? "},\n" : "}\n");
   }
   out << "]\n";
+}
+
+/// `t` as CSV or, with format "json", as JSON records.
+inline void write_table(std::ostream& out, const table& t, const std::string& format) {
+  if (format == "json")
+    write_json(out, t);
+  else
+    write_csv(out, t);
+}
+
+/// Where a table goes: `path` opened into `file`, or stdout when `path` is empty.
+/// \throws io_error naming `command` and the path when the file cannot be written
+inline std::ostream& open_output(const std::string& path, std::ofstream& file,
+                                 const std::string& command) {
+  if (path.empty())
+    return std::cout;
+  file.open(path);
+  if (!file)
+    throw io_error(command + "(): cannot write '" + path + "'");
+  return file;
 }
 
 }  // namespace discgeom::cli
