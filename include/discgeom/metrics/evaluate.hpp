@@ -123,7 +123,7 @@ enum class metric_convention {
 /// bounding box) of every label of a reference and a predicted 3D label map.
 ///
 /// \tparam Reference, Prediction  rank-3 volume_like label maps of one shape
-/// \param geometry  the grid both maps share (compare two headers with `same_grid` first)
+/// \param geometry  the grid both maps share (compare two headers with `require_same_grid` first)
 /// \returns one label_evaluation per label (order of options.labels, else increasing)
 /// \throws precondition_error as count_label_pairs and directed_surface_distances, or on
 ///         surface options out of range
