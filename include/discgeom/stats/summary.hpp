@@ -18,6 +18,7 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include "discgeom/detail/quantile.hpp"
+#include "discgeom/detail/random.hpp"
 #include "discgeom/error.hpp"
 
 namespace discgeom {
@@ -60,22 +61,6 @@ struct mean_interval {
   double bootstrap_high = std::numeric_limits<double>::quiet_NaN();
   summary_status status = summary_status::no_values;
 };
-
-namespace detail {
-
-/// A uniform integer in [0, bound) from a 64-bit generator, by rejection: the same numbers on
-/// every standard library (std::uniform_int_distribution's algorithm is unspecified).
-[[nodiscard]] inline std::uint64_t uniform_below(std::mt19937_64& generator, std::uint64_t bound) {
-  const std::uint64_t limit =
-      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % bound;
-  std::uint64_t draw = generator();
-  while (draw >= limit) {
-    draw = generator();
-  }
-  return draw % bound;
-}
-
-}  // namespace detail
 
 /// Mean of `values` (NaN left out and counted) with two confidence intervals:
 /// t: mean -+ t_{(1+c)/2, n-1} s / sqrt(n), s the sample standard deviation;

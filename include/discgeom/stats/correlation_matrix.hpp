@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// \file
+/// The correlation of every feature of one set with every feature of another (latent features
+/// against geometric features, as in Perrone et al.), each cell with its coefficient, p-value,
+/// interval and status, and the family of p-values adjusted for multiple testing.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "discgeom/error.hpp"
+#include "discgeom/stats/correlation.hpp"
+#include "discgeom/stats/multiple_testing.hpp"
+#include "discgeom/stats/sample.hpp"
+
+namespace discgeom {
+
+struct correlation_matrix_options {
+  correlation_options correlation;               ///< method, alternative, interval of every cell
+  p_adjustment adjustment = p_adjustment::none;  ///< over all cells with a p-value
+};
+
+/// Cells in row-major order: cell (i, j) is x feature i against y feature j.
+struct correlation_matrix_result {
+  std::size_t x_features = 0;
+  std::size_t y_features = 0;
+  std::vector<correlation_result> cells;
+  std::vector<double> p_adjusted;  ///< same layout; equal to p when adjustment is none
+
+  [[nodiscard]] const correlation_result& operator()(std::size_t i, std::size_t j) const {
+    return cells[i * y_features + j];
+  }
+  [[nodiscard]] double adjusted_p(std::size_t i, std::size_t j) const {
+    return p_adjusted[i * y_features + j];
+  }
+};
+
+namespace detail {
+
+/// A feature column ready for the matrix: its values, whether any is missing, and, when none
+/// is, the values (or their ranks, for Spearman) centred and scaled to unit length, so that
+/// Pearson's r of two such columns is their dot product.
+struct prepared_column {
+  std::vector<double> values;
+  bool has_missing = false;
+  bool constant = false;
+  std::vector<double> unit;  ///< (v - mean) / ||v - mean||, complete columns only
+};
+
+inline void prepare_unit_column(prepared_column& column, correlation_method method,
+                                correlation_scratch& scratch) {
+  if (column.has_missing || method == correlation_method::kendall) {
+    return;
+  }
+  const std::vector<double>* source = &column.values;
+  if (method == correlation_method::spearman) {
+    ranks_of(column.values, scratch.order, scratch.x_ranks);
+    source = &scratch.x_ranks;
+  }
+  const std::vector<double>& v = *source;
+  column.constant =
+      std::all_of(v.begin(), v.end(), [&](double value) { return value == v.front(); });
+  if (column.constant || v.empty()) {
+    return;
+  }
+  double sum = 0.0;
+  for (double value : v) {
+    sum += value;
+  }
+  const double mean = sum / static_cast<double>(v.size());
+  column.unit.resize(v.size());
+  double squares = 0.0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    column.unit[i] = v[i] - mean;
+    squares += column.unit[i] * column.unit[i];
+  }
+  const double inverse_norm = 1.0 / std::sqrt(squares);
+  for (double& value : column.unit) {
+    value *= inverse_norm;
+  }
+}
+
+/// out[i * b.size() + j] = sum_k a[i][k] b[j][k] over k < n: every dot product of two sets of
+/// columns, in row blocks that stay in cache and 4 x 4 register tiles (16 accumulators), so
+/// each loaded value serves four products.
+inline void cross_products(std::span<const double* const> a, std::span<const double* const> b,
+                           std::size_t n, std::span<double> out) {
+  constexpr std::size_t rows_per_block = 512;
+  std::fill(out.begin(), out.end(), 0.0);
+  const std::size_t na = a.size();
+  const std::size_t nb = b.size();
+  for (std::size_t begin = 0; begin < n; begin += rows_per_block) {
+    const std::size_t end = std::min(n, begin + rows_per_block);
+    std::size_t i = 0;
+    for (; i + 4 <= na; i += 4) {
+      std::size_t j = 0;
+      for (; j + 4 <= nb; j += 4) {
+        double s[4][4] = {};
+        for (std::size_t k = begin; k < end; ++k) {
+          const double a0 = a[i][k], a1 = a[i + 1][k], a2 = a[i + 2][k], a3 = a[i + 3][k];
+          const double b0 = b[j][k], b1 = b[j + 1][k], b2 = b[j + 2][k], b3 = b[j + 3][k];
+          s[0][0] += a0 * b0, s[0][1] += a0 * b1, s[0][2] += a0 * b2, s[0][3] += a0 * b3;
+          s[1][0] += a1 * b0, s[1][1] += a1 * b1, s[1][2] += a1 * b2, s[1][3] += a1 * b3;
+          s[2][0] += a2 * b0, s[2][1] += a2 * b1, s[2][2] += a2 * b2, s[2][3] += a2 * b3;
+          s[3][0] += a3 * b0, s[3][1] += a3 * b1, s[3][2] += a3 * b2, s[3][3] += a3 * b3;
+        }
+        for (std::size_t u = 0; u < 4; ++u) {
+          for (std::size_t v = 0; v < 4; ++v) {
+            out[(i + u) * nb + j + v] += s[u][v];
+          }
+        }
+      }
+      for (; j < nb; ++j) {
+        for (std::size_t u = 0; u < 4; ++u) {
+          double sum = 0.0;
+          for (std::size_t k = begin; k < end; ++k) {
+            sum += a[i + u][k] * b[j][k];
+          }
+          out[(i + u) * nb + j] += sum;
+        }
+      }
+    }
+    for (; i < na; ++i) {
+      for (std::size_t j = 0; j < nb; ++j) {
+        double sum = 0.0;
+        for (std::size_t k = begin; k < end; ++k) {
+          sum += a[i][k] * b[j][k];
+        }
+        out[i * nb + j] += sum;
+      }
+    }
+  }
+}
+
+template <sample_columns Columns>
+std::vector<prepared_column> prepare_columns(Columns&& columns, const char* argument,
+                                             std::size_t& rows, bool& rows_known) {
+  std::vector<prepared_column> prepared;
+  std::size_t index = 0;
+  for (auto&& column : columns) {
+    prepared_column p;
+    p.values = sample_values(column);
+    if (!rows_known) {
+      rows = p.values.size();
+      rows_known = true;
+    }
+    DISCGEOM_PRECONDITION(p.values.size() == rows, "correlation_matrix", argument, " column ",
+                          index, " has ", p.values.size(), " values, the first column has ", rows);
+    for (std::size_t k = 0; k < p.values.size(); ++k) {
+      DISCGEOM_PRECONDITION(!std::isinf(p.values[k]), "correlation_matrix", argument, " column ",
+                            index, " row ", k, " is infinite (NaN marks a missing value)");
+      p.has_missing = p.has_missing || std::isnan(p.values[k]);
+    }
+    prepared.push_back(std::move(p));
+    ++index;
+  }
+  return prepared;
+}
+
+}  // namespace detail
+
+/// Correlates every column of `x` with every column of `y` (cell (i, j) = correlate(x[i], y[j])
+/// with options.correlation, pairwise deletion per cell) and adjusts the p-values of all cells
+/// together (options.adjustment; cells without a p-value are not counted in the family).
+///
+/// Every cell equals what `correlate` gives for the pair (to rounding). Pearson and Spearman
+/// cells of two columns without missing values take a fast route: each column is centred and
+/// scaled once (ranked first for Spearman, by an O(n) radix sort), and all coefficients are the
+/// dot products of those unit columns, computed in cache-sized blocks; a pair with a missing
+/// value is gathered and computed on its own, and so is every Kendall cell.
+///
+/// \tparam X, Y ranges of samples (columns); all columns of both sets have the same length
+/// \returns x.size() * y.size() cells, row-major, and their adjusted p-values
+/// \throws precondition_error when a column's length differs from the first column's (both
+///         named), a value is infinite, or a correlation option is out of range
+/// Complexity: O(n (p + q) + n p q / blocked) for complete Pearson/Spearman columns (p, q the
+/// feature counts); O(p q n log n) for Kendall or columns with missing values.
+///
+///   const auto m = discgeom::correlation_matrix(latents, geometry,
+///       {.correlation = {.method = discgeom::correlation_method::spearman},
+///        .adjustment = discgeom::p_adjustment::holm});
+template <sample_columns X, sample_columns Y>
+[[nodiscard]] correlation_matrix_result correlation_matrix(
+    X&& x, Y&& y, const correlation_matrix_options& options = {}) {
+  const correlation_options& single = options.correlation;
+  detail::check_correlation_options(single, "correlation_matrix");
+  std::size_t rows = 0;
+  bool rows_known = false;
+  std::vector<detail::prepared_column> xs = detail::prepare_columns(x, "x", rows, rows_known);
+  std::vector<detail::prepared_column> ys = detail::prepare_columns(y, "y", rows, rows_known);
+
+  correlation_matrix_result result;
+  result.x_features = xs.size();
+  result.y_features = ys.size();
+  result.cells.resize(xs.size() * ys.size());
+  detail::correlation_scratch scratch;
+  for (auto* set : {&xs, &ys}) {
+    for (auto& column : *set) {
+      detail::prepare_unit_column(column, single.method, scratch);
+    }
+  }
+
+  // Dot products of the unit columns: the coefficients of every complete, non-constant pair.
+  std::vector<const double*> x_units;
+  std::vector<const double*> y_units;
+  std::vector<std::size_t> x_unit_index(xs.size(), SIZE_MAX);
+  std::vector<std::size_t> y_unit_index(ys.size(), SIZE_MAX);
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    if (!xs[i].unit.empty()) {
+      x_unit_index[i] = x_units.size();
+      x_units.push_back(xs[i].unit.data());
+    }
+  }
+  for (std::size_t j = 0; j < ys.size(); ++j) {
+    if (!ys[j].unit.empty()) {
+      y_unit_index[j] = y_units.size();
+      y_units.push_back(ys[j].unit.data());
+    }
+  }
+  std::vector<double> products(x_units.size() * y_units.size());
+  detail::cross_products(x_units, y_units, rows, products);
+
+  std::vector<double> x_pairs;
+  std::vector<double> y_pairs;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    for (std::size_t j = 0; j < ys.size(); ++j) {
+      correlation_result& cell = result.cells[i * ys.size() + j];
+      const bool complete = !xs[i].has_missing && !ys[j].has_missing;
+      if (complete && single.method != correlation_method::kendall && rows >= 3) {
+        detail::coefficient c;
+        c.constant_x = xs[i].constant;
+        c.constant_y = ys[j].constant;
+        if (!c.constant_x && !c.constant_y) {
+          c.r = std::clamp(products[x_unit_index[i] * y_units.size() + y_unit_index[j]], -1.0, 1.0);
+        }
+        cell = detail::finish_correlation(c, xs[i].values, ys[j].values, 0, single, scratch);
+      } else {
+        const std::size_t n_missing =
+            detail::complete_pairs(xs[i].values, ys[j].values, x_pairs, y_pairs);
+        cell = detail::correlate_pairs(x_pairs, y_pairs, n_missing, single, scratch);
+      }
+    }
+  }
+  std::vector<double> p(result.cells.size());
+  std::transform(result.cells.begin(), result.cells.end(), p.begin(),
+                 [](const correlation_result& cell) { return cell.p; });
+  result.p_adjusted = adjust_p_values(p, options.adjustment);
+  return result;
+}
+
+}  // namespace discgeom
