@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "arguments.hpp"
+#include "correlate_command.hpp"
 #include "discs_command.hpp"
 #include "overlap_command.hpp"
 
@@ -16,7 +17,20 @@ constexpr const char* usage =
     "commands:\n"
     "  discs     per-disc geometry in mm of segmented spines (one row per disc)\n"
     "  overlap   overlap and surface-distance metrics of predictions against references\n"
+    "  correlate correlations with p-values and intervals between columns of a CSV table\n"
     "run 'discgeom COMMAND --help' for its options\n";
+
+struct subcommand {
+  const char* name;
+  const char* usage;
+  int (*run)(const std::vector<std::string>&);
+};
+
+const subcommand commands[] = {
+    {"discs", discgeom::cli::discs_usage, discgeom::cli::run_discs},
+    {"overlap", discgeom::cli::overlap_usage, discgeom::cli::run_overlap},
+    {"correlate", discgeom::cli::correlate_usage, discgeom::cli::run_correlate},
+};
 
 }  // namespace
 
@@ -29,19 +43,14 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   try {
-    if (command == "discs") {
-      if (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h")) {
-        std::fputs(discgeom::cli::discs_usage, stdout);
-        return 0;
+    for (const auto& known : commands) {
+      if (command == known.name) {
+        if (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h")) {
+          std::fputs(known.usage, stdout);
+          return 0;
+        }
+        return known.run(rest);
       }
-      return discgeom::cli::run_discs(rest);
-    }
-    if (command == "overlap") {
-      if (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h")) {
-        std::fputs(discgeom::cli::overlap_usage, stdout);
-        return 0;
-      }
-      return discgeom::cli::run_overlap(rest);
     }
     std::fprintf(stderr, "discgeom: unknown command '%s'\n%s", command.c_str(), usage);
     return 2;
