@@ -5,7 +5,8 @@
 # present, after checking their label volumes against the published ones (else of a generated
 # spine of five ellipsoidal discs, checked against the analytic volumes); then the segmentation
 # quality (`discgeom overlap`) of a simulated second rater, who draws every disc 0.7 mm inside
-# the first rater's boundary, with per-level means and 95% intervals.
+# the first rater's boundary, with per-level means and 95% intervals; and the correlations
+# between the disc measures (`discgeom correlate`).
 #
 #   scripts/demo.sh                 real masks if present, else generated
 #   scripts/demo.sh SEG...          the discs table of your own SPIDER-labelled masks
@@ -34,6 +35,14 @@ second_rater_overlap() {
            $2 == "detection_rate"' build/demo/overlap.summary.csv
 }
 
+# Spearman correlations between measures of the discs table DISCS_CSV, Holm-adjusted.
+disc_correlations() {
+  echo
+  echo "Spearman correlations between disc measures over every disc (Holm-adjusted p):"
+  "$discgeom" correlate "$1" --x height_mm,minrect_height_mm \
+    --y volume_mm3,ap_width_mm,sagittal_angle_deg --method spearman --adjust holm
+}
+
 if (($# > 0)); then
   exec "$discgeom" discs "$@"
 fi
@@ -42,14 +51,18 @@ if [[ -f "$real_data/volumes.csv" ]]; then
   "$summary" --real "$real_data"
   echo
   echo "Per-disc geometry (true spacing and orientation; the headers put 4.4 mm on the wrong axis):"
-  "$discgeom" discs "$real_data"/*_Labels.nii.gz --labels ordinal \
-    --spacing 0.4296875,0.4296875,4.4 --orientation PIL --min-voxels 100
   mkdir -p build/demo
+  "$discgeom" discs "$real_data"/*_Labels.nii.gz --labels ordinal \
+    --spacing 0.4296875,0.4296875,4.4 --orientation PIL --min-voxels 100 --out build/demo/discs.csv
+  cat build/demo/discs.csv
+  disc_correlations build/demo/discs.csv
   second_rater_overlap "$real_data" 0.4296875,0.4296875,4.4 --orientation PIL
   exit 0
 fi
 "$summary" --generated build/demo
 echo
 echo "Per-disc geometry of the generated spine:"
-"$discgeom" discs build/demo/generated_spine.nii.gz
+"$discgeom" discs build/demo/generated_spine.nii.gz --out build/demo/discs.csv
+cat build/demo/discs.csv
+disc_correlations build/demo/discs.csv
 second_rater_overlap build/demo 0.6,0.6,4.0

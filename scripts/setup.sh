@@ -18,6 +18,7 @@ optional_packages=(
   libtorch-dev             # discgeom::torch
   zlib1g-dev
   python3-numpy python3-scipy  # peers of the benchmarks in benchmarks/peers (Debian's /usr/bin/python3)
+  python3-sklearn python3-statsmodels python3-pandas  # peers of tests/golden and benchmarks/peers
 )
 
 want=("${core_packages[@]}")

@@ -3,7 +3,7 @@
 
 /// \file
 /// The increasing order of doubles by a least-significant-digit radix sort of their bit
-/// patterns: O(n) with eight byte-wide passes (a pass whose byte is the same in every key is
+/// patterns: O(n) with six 11-bit passes (a pass whose digit is the same in every key is
 /// skipped), several times faster than a comparison sort from a few thousand values on. The
 /// order is stable. Values must not be NaN.
 
@@ -24,24 +24,29 @@ namespace discgeom::detail {
 }
 
 /// Writes to `order` the indices 0..n-1 of `values` in increasing order of value (stable).
+/// Six passes of 11-bit digits (2048 counters each, all counted in one sweep).
 inline void radix_order(std::span<const double> values, std::vector<std::uint32_t>& order) {
+  constexpr std::size_t bits = 11;
+  constexpr std::size_t passes = (64 + bits - 1) / bits;
+  constexpr std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
   const std::size_t n = values.size();
   std::vector<std::uint64_t> keys(n);
   std::vector<std::uint64_t> keys_next(n);
   std::vector<std::uint32_t> order_next(n);
   order.resize(n);
-  std::array<std::array<std::uint32_t, 256>, 8> counts{};
+  std::vector<std::array<std::uint32_t, std::size_t{1} << bits>> counts(passes);
   for (std::size_t i = 0; i < n; ++i) {
     keys[i] = order_key(values[i]);
     order[i] = static_cast<std::uint32_t>(i);
-    for (std::size_t pass = 0; pass < 8; ++pass) {
-      ++counts[pass][(keys[i] >> (8 * pass)) & 0xFF];
+    for (std::size_t pass = 0; pass < passes; ++pass) {
+      ++counts[pass][(keys[i] >> (bits * pass)) & mask];
     }
   }
-  for (std::size_t pass = 0; pass < 8; ++pass) {
+  for (std::size_t pass = 0; pass < passes; ++pass) {
     auto& count = counts[pass];
-    if (n == 0 || count[(keys[0] >> (8 * pass)) & 0xFF] == n) {
-      continue;  // every key has the same byte here
+    const std::size_t shift = bits * pass;
+    if (n == 0 || count[(keys[0] >> shift) & mask] == n) {
+      continue;  // every key has the same digit here
     }
     std::uint32_t offset = 0;
     for (auto& c : count) {
@@ -50,7 +55,7 @@ inline void radix_order(std::span<const double> values, std::vector<std::uint32_
       offset += size;
     }
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t destination = count[(keys[i] >> (8 * pass)) & 0xFF]++;
+      const std::uint32_t destination = count[(keys[i] >> shift) & mask]++;
       keys_next[destination] = keys[i];
       order_next[destination] = order[i];
     }

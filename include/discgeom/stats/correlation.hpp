@@ -357,8 +357,7 @@ inline void bootstrap_interval(correlation_result& result, std::span<const doubl
 }
 
 inline void check_correlation_options(const correlation_options& options, const char* function) {
-  DISCGEOM_PRECONDITION(options.confidence > 0.0 && options.confidence < 1.0, function,
-                        "options.confidence must be in (0, 1), got ", options.confidence);
+  detail::check_confidence(options.confidence, function);
   DISCGEOM_PRECONDITION(options.bootstrap_resamples >= 1, function,
                         "options.bootstrap_resamples must be at least 1, got 0");
 }
@@ -413,28 +412,6 @@ inline correlation_result correlate_pairs(std::span<const double> x, std::span<c
   return finish_correlation(c, x, y, n_missing, options, scratch);
 }
 
-/// Keeps the pairs where neither x nor y is NaN; returns how many were left out.
-inline std::size_t complete_pairs(std::span<const double> x, std::span<const double> y,
-                                  std::vector<double>& x_out, std::vector<double>& y_out) {
-  x_out.clear();
-  y_out.clear();
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (!std::isnan(x[i]) && !std::isnan(y[i])) {
-      x_out.push_back(x[i]);
-      y_out.push_back(y[i]);
-    }
-  }
-  return x.size() - x_out.size();
-}
-
-inline void check_finite_or_missing(std::span<const double> values, const char* function,
-                                    const char* argument) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    DISCGEOM_PRECONDITION(!std::isinf(values[i]), function, argument, "[", i,
-                          "] is infinite; a correlation needs finite values (NaN marks missing)");
-  }
-}
-
 }  // namespace detail
 
 /// The correlation of x and y with its p-value and confidence interval.
@@ -468,17 +445,10 @@ inline void check_finite_or_missing(std::span<const double> values, const char* 
 template <sample X, sample Y>
 [[nodiscard]] correlation_result correlate(X&& x, Y&& y, const correlation_options& options = {}) {
   detail::check_correlation_options(options, "correlate");
-  const std::vector<double> x_values = sample_values(x);
-  const std::vector<double> y_values = sample_values(y);
-  DISCGEOM_PRECONDITION(x_values.size() == y_values.size(), "correlate",
-                        "x and y differ in length: ", x_values.size(), " vs ", y_values.size());
-  detail::check_finite_or_missing(x_values, "correlate", "x");
-  detail::check_finite_or_missing(y_values, "correlate", "y");
-  std::vector<double> x_complete;
-  std::vector<double> y_complete;
-  const std::size_t n_missing = detail::complete_pairs(x_values, y_values, x_complete, y_complete);
+  const detail::paired_values pairs =
+      detail::complete_pairs(sample_values(x), sample_values(y), "correlate");
   detail::correlation_scratch scratch;
-  return detail::correlate_pairs(x_complete, y_complete, n_missing, options, scratch);
+  return detail::correlate_pairs(pairs.x, pairs.y, pairs.n_missing, options, scratch);
 }
 
 }  // namespace discgeom

@@ -12,6 +12,8 @@
 
 #include <boost/math/special_functions/beta.hpp>
 
+#include "discgeom/error.hpp"
+
 namespace discgeom {
 
 /// Which deviation from the null hypothesis a p-value measures.
@@ -75,5 +77,15 @@ enum class alternative_hypothesis {
   }
   return std::nan("");
 }
+
+namespace detail {
+
+/// The check every interval option shares: a confidence level in (0, 1).
+inline void check_confidence(double confidence, const char* function) {
+  DISCGEOM_PRECONDITION(confidence > 0.0 && confidence < 1.0, function,
+                        "options.confidence must be in (0, 1), got ", confidence);
+}
+
+}  // namespace detail
 
 }  // namespace discgeom

@@ -19,6 +19,7 @@
 /// The public functions copy a sample once into doubles (`sample_values`) and run their kernels on
 /// `std::span<const double>`, so a new container type adds no kernel instantiation.
 
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <limits>
@@ -27,6 +28,8 @@
 #include <span>
 #include <type_traits>
 #include <vector>
+
+#include "discgeom/error.hpp"
 
 namespace discgeom {
 
@@ -88,5 +91,48 @@ template <sample_columns R>
   }
   return out;
 }
+
+namespace detail {
+
+/// The complete pairs of two paired samples and how many pairs were left out.
+struct paired_values {
+  std::vector<double> x;
+  std::vector<double> y;
+  std::size_t n_missing = 0;
+};
+
+/// Pairwise deletion: keeps the pairs where neither value is NaN (buffers of `out` reused).
+inline void keep_complete_pairs(std::span<const double> x, std::span<const double> y,
+                                paired_values& out) {
+  out.x.clear();
+  out.y.clear();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!std::isnan(x[i]) && !std::isnan(y[i])) {
+      out.x.push_back(x[i]);
+      out.y.push_back(y[i]);
+    }
+  }
+  out.n_missing = x.size() - out.x.size();
+}
+
+/// Pairwise deletion for the paired statistics, after checking the pairs; `function` names the
+/// caller in the messages.
+/// \throws precondition_error when x and y differ in length or a value is infinite
+[[nodiscard]] inline paired_values complete_pairs(std::span<const double> x,
+                                                  std::span<const double> y, const char* function) {
+  DISCGEOM_PRECONDITION(x.size() == y.size(), function, "x and y differ in length: ", x.size(),
+                        " vs ", y.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    DISCGEOM_PRECONDITION(!std::isinf(x[i]), function, "x[", i, "] is ", x[i],
+                          "; values must be finite (NaN marks a missing value)");
+    DISCGEOM_PRECONDITION(!std::isinf(y[i]), function, "y[", i, "] is ", y[i],
+                          "; values must be finite (NaN marks a missing value)");
+  }
+  paired_values pairs;
+  keep_complete_pairs(x, y, pairs);
+  return pairs;
+}
+
+}  // namespace detail
 
 }  // namespace discgeom

@@ -20,6 +20,7 @@
 #include "discgeom/detail/quantile.hpp"
 #include "discgeom/detail/random.hpp"
 #include "discgeom/error.hpp"
+#include "discgeom/stats/hypothesis.hpp"
 
 namespace discgeom {
 
@@ -75,8 +76,7 @@ struct mean_interval {
 ///   std::cout << dice.mean << " [" << dice.t_low << ", " << dice.t_high << "]\n";
 [[nodiscard]] inline mean_interval summarise_mean(std::span<const double> values,
                                                   const mean_interval_options& options = {}) {
-  DISCGEOM_PRECONDITION(options.confidence > 0.0 && options.confidence < 1.0, "summarise_mean",
-                        "options.confidence must be in (0, 1), got ", options.confidence);
+  detail::check_confidence(options.confidence, "summarise_mean");
   DISCGEOM_PRECONDITION(options.bootstrap_resamples >= 1, "summarise_mean",
                         "options.bootstrap_resamples must be at least 1, got 0");
   std::vector<double> defined;
