@@ -95,6 +95,11 @@ TEST_CASE("correlation_matrix: spans and too few rows", "[stats]") {
   const std::vector<std::span<const double>> columns{a, b};
   const auto matrix = discgeom::correlation_matrix(columns, columns);
   CHECK(matrix(0, 1).r == Approx(0.8));
+  // Columns that are not contiguous doubles are copied: the same cells.
+  const std::vector<std::vector<float>> as_float{{1, 2, 3, 4, 5}, {2, 1, 4, 3, 5}};
+  const auto from_float = discgeom::correlation_matrix(as_float, columns);
+  CHECK(from_float(1, 0).r == matrix(1, 0).r);
+  CHECK(from_float(0, 1).p == matrix(0, 1).p);
   const std::vector<std::vector<double>> two_rows{{1, 2}, {2, 1}};
   const auto few = discgeom::correlation_matrix(two_rows, two_rows);
   CHECK(few(0, 1).status == discgeom::correlation_status::too_few);

@@ -23,16 +23,27 @@ namespace discgeom::detail {
   return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
 }
 
+/// The work arrays of radix_order, kept between calls to spare their allocation.
+struct radix_buffers {
+  std::vector<std::uint64_t> keys;
+  std::vector<std::uint64_t> keys_next;
+  std::vector<std::uint32_t> order_next;
+};
+
 /// Writes to `order` the indices 0..n-1 of `values` in increasing order of value (stable).
 /// Six passes of 11-bit digits (2048 counters each, all counted in one sweep).
-inline void radix_order(std::span<const double> values, std::vector<std::uint32_t>& order) {
+inline void radix_order(std::span<const double> values, std::vector<std::uint32_t>& order,
+                        radix_buffers& buffers) {
   constexpr std::size_t bits = 11;
   constexpr std::size_t passes = (64 + bits - 1) / bits;
   constexpr std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
   const std::size_t n = values.size();
-  std::vector<std::uint64_t> keys(n);
-  std::vector<std::uint64_t> keys_next(n);
-  std::vector<std::uint32_t> order_next(n);
+  std::vector<std::uint64_t>& keys = buffers.keys;
+  std::vector<std::uint64_t>& keys_next = buffers.keys_next;
+  std::vector<std::uint32_t>& order_next = buffers.order_next;
+  keys.resize(n);
+  keys_next.resize(n);
+  order_next.resize(n);
   order.resize(n);
   std::vector<std::array<std::uint32_t, std::size_t{1} << bits>> counts(passes);
   for (std::size_t i = 0; i < n; ++i) {

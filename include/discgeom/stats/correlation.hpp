@@ -241,20 +241,21 @@ inline kendall_statistic kendall_of_pairs(std::span<const double> x, std::span<c
   return result;
 }
 
-/// Average ranks of complete values (no NaN), allocation reused through `order`.
-inline void ranks_of(std::span<const double> values, std::vector<std::uint32_t>& order,
-                     std::vector<double>& ranks) {
-  order_by_value(values, order);
-  ranks.resize(values.size());
-  average_ranks_in_order(values, order, ranks);
-}
-
 /// Reusable buffers of the coefficient kernels.
 struct correlation_scratch {
   std::vector<std::uint32_t> order;
   std::vector<double> x_ranks;
   std::vector<double> y_ranks;
+  radix_buffers radix;
 };
+
+/// Average ranks of complete values (no NaN), allocations reused through `scratch`.
+inline void ranks_of(std::span<const double> values, correlation_scratch& scratch,
+                     std::vector<double>& ranks) {
+  order_by_value(values, scratch.order, scratch.radix);
+  ranks.resize(values.size());
+  average_ranks_in_order(values, scratch.order, ranks);
+}
 
 /// The coefficient of complete pairs and, for Kendall, the statistic the p-value needs.
 struct coefficient {
@@ -272,8 +273,8 @@ inline coefficient coefficient_of_pairs(std::span<const double> x, std::span<con
       result.r = pearson_of_pairs(x, y, result.constant_x, result.constant_y);
       break;
     case correlation_method::spearman:
-      ranks_of(x, scratch.order, scratch.x_ranks);
-      ranks_of(y, scratch.order, scratch.y_ranks);
+      ranks_of(x, scratch, scratch.x_ranks);
+      ranks_of(y, scratch, scratch.y_ranks);
       result.r =
           pearson_of_pairs(scratch.x_ranks, scratch.y_ranks, result.constant_x, result.constant_y);
       break;

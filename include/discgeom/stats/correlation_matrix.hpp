@@ -10,7 +10,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <ranges>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "discgeom/error.hpp"
@@ -43,13 +46,17 @@ struct correlation_matrix_result {
 namespace detail {
 
 /// A feature column ready for the matrix: its values, whether any is missing, and, when none
-/// is, the values (or their ranks, for Spearman) centred and scaled to unit length, so that
-/// Pearson's r of two such columns is their dot product.
+/// is, the mean and the inverse norm that centre and scale the values (or their ranks, for
+/// Spearman) to unit length, so that Pearson's r of two such columns is their dot product.
 struct prepared_column {
-  std::vector<double> values;
+  std::vector<double> copy;        ///< the values, when the caller's are not contiguous doubles
+  std::span<const double> values;  ///< the caller's contiguous doubles, or `copy`
   bool has_missing = false;
   bool constant = false;
-  std::vector<double> unit;                  ///< (v - mean) / ||v - mean||, complete columns only
+  std::vector<double> ranks;  ///< Spearman, complete columns: the average ranks
+  bool standardised = false;  ///< complete and not constant: mean and inverse_norm hold
+  double mean = 0.0;          ///< of the values (or ranks); meaningful for complete columns
+  double inverse_norm = 0.0;  ///< 1 / ||v - mean||
   std::vector<std::uint32_t> present_order;  ///< rows with a value, by increasing value
 };
 
@@ -64,7 +71,7 @@ inline void order_present_rows(prepared_column& column, correlation_scratch& scr
       rows_of_present.push_back(static_cast<std::uint32_t>(k));
     }
   }
-  order_by_value(present, scratch.order);
+  order_by_value(present, scratch.order, scratch.radix);
   column.present_order.resize(present.size());
   for (std::size_t i = 0; i < present.size(); ++i) {
     column.present_order[i] = rows_of_present[scratch.order[i]];
@@ -107,47 +114,51 @@ inline coefficient spearman_of_present_pairs(const prepared_column& x, const pre
   return c;
 }
 
-inline void prepare_unit_column(prepared_column& column, correlation_method method,
-                                correlation_scratch& scratch) {
-  if (column.has_missing || method == correlation_method::kendall) {
+/// A column scaled on the fly: (data[k] - mean) * scale.
+struct standardised_column {
+  const double* data = nullptr;
+  double mean = 0.0;
+  double scale = 0.0;
+};
+
+inline void standardise_column(prepared_column& column, correlation_method method,
+                               correlation_scratch& scratch) {
+  if (column.has_missing || method == correlation_method::kendall || column.values.empty()) {
     return;
   }
-  const std::vector<double>* source = &column.values;
+  std::span<const double> v = column.values;  // its mean was summed while checking it
   if (method == correlation_method::spearman) {
-    ranks_of(column.values, scratch.order, scratch.x_ranks);
-    source = &scratch.x_ranks;
+    ranks_of(column.values, scratch, column.ranks);
+    v = column.ranks;
+    column.mean = 0.5 * static_cast<double>(v.size() + 1);  // of the ranks 1..n, ties or not
   }
-  const std::vector<double>& v = *source;
   column.constant =
       std::all_of(v.begin(), v.end(), [&](double value) { return value == v.front(); });
-  if (column.constant || v.empty()) {
+  if (column.constant) {
     return;
   }
-  double sum = 0.0;
-  for (double value : v) {
-    sum += value;
-  }
-  const double mean = sum / static_cast<double>(v.size());
-  column.unit.resize(v.size());
   double squares = 0.0;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    column.unit[i] = v[i] - mean;
-    squares += column.unit[i] * column.unit[i];
+  for (double value : v) {
+    squares += (value - column.mean) * (value - column.mean);
   }
-  const double inverse_norm = 1.0 / std::sqrt(squares);
-  for (double& value : column.unit) {
-    value *= inverse_norm;
-  }
+  column.inverse_norm = 1.0 / std::sqrt(squares);
+  column.standardised = true;
 }
 
-/// Copies rows [begin, end) of the columns `columns[first .. first + 4)` into `panel` as
-/// [row][4] (missing columns past the end as zeros): four values the kernel loads together.
-inline void pack_panel(std::span<const double* const> columns, std::size_t first, std::size_t begin,
-                       std::size_t end, double* panel) {
+/// Copies rows [begin, end) of the columns `columns[first .. first + 4)`, standardised, into
+/// `panel` as [row][4] (columns past the end as zeros): four values the kernel loads together.
+inline void pack_panel(std::span<const standardised_column> columns, std::size_t first,
+                       std::size_t begin, std::size_t end, double* panel) {
   for (std::size_t u = 0; u < 4; ++u) {
-    const double* column = first + u < columns.size() ? columns[first + u] : nullptr;
+    if (first + u >= columns.size()) {
+      for (std::size_t k = begin; k < end; ++k) {
+        panel[(k - begin) * 4 + u] = 0.0;
+      }
+      continue;
+    }
+    const standardised_column& c = columns[first + u];
     for (std::size_t k = begin; k < end; ++k) {
-      panel[(k - begin) * 4 + u] = column != nullptr ? column[k] : 0.0;
+      panel[(k - begin) * 4 + u] = (c.data[k] - c.mean) * c.scale;
     }
   }
 }
@@ -156,8 +167,9 @@ inline void pack_panel(std::span<const double* const> columns, std::size_t first
 /// columns. Rows go in blocks that stay in cache; within a block, four columns of each set are
 /// packed side by side, so that the 4 x 4 tile of sums is updated by contiguous four-wide
 /// multiply-adds the compiler turns into SIMD instructions at any vector width.
-inline void cross_products(std::span<const double* const> a, std::span<const double* const> b,
-                           std::size_t n, std::span<double> out) {
+inline void cross_products(std::span<const standardised_column> a,
+                           std::span<const standardised_column> b, std::size_t n,
+                           std::span<double> out) {
   constexpr std::size_t rows_per_block = 256;
   const std::size_t na = a.size();
   const std::size_t nb = b.size();
@@ -206,18 +218,35 @@ std::vector<prepared_column> prepare_columns(Columns&& columns, const char* argu
   std::size_t index = 0;
   for (auto&& column : columns) {
     prepared_column p;
-    p.values = sample_values(column);
+    using column_type = std::remove_cvref_t<decltype(column)>;
+    if constexpr (std::ranges::contiguous_range<column_type> &&
+                  std::same_as<std::ranges::range_value_t<column_type>, double>) {
+      p.values = std::span<const double>(std::ranges::data(column), std::ranges::size(column));
+    } else {
+      p.copy = sample_values(column);
+      p.values = p.copy;
+    }
     if (!rows_known) {
       rows = p.values.size();
       rows_known = true;
     }
     DISCGEOM_PRECONDITION(p.values.size() == rows, "correlation_matrix", argument, " column ",
                           index, " has ", p.values.size(), " values, the first column has ", rows);
-    for (std::size_t k = 0; k < p.values.size(); ++k) {
+    // Branch-free counts first (they vectorise); the slow search only to name a bad row.
+    std::size_t missing = 0;
+    std::size_t infinite = 0;
+    double sum = 0.0;
+    for (const double value : p.values) {
+      missing += value != value ? 1 : 0;
+      infinite += std::fabs(value) == std::numeric_limits<double>::infinity() ? 1 : 0;
+      sum += value;
+    }
+    p.mean = sum / static_cast<double>(p.values.size());
+    for (std::size_t k = 0; infinite > 0 && k < p.values.size(); ++k) {
       DISCGEOM_PRECONDITION(!std::isinf(p.values[k]), "correlation_matrix", argument, " column ",
                             index, " row ", k, " is infinite (NaN marks a missing value)");
-      p.has_missing = p.has_missing || std::isnan(p.values[k]);
     }
+    p.has_missing = missing > 0;
     prepared.push_back(std::move(p));
     ++index;
   }
@@ -263,25 +292,29 @@ template <sample_columns X, sample_columns Y>
   detail::correlation_scratch scratch;
   for (auto* set : {&xs, &ys}) {
     for (auto& column : *set) {
-      detail::prepare_unit_column(column, single.method, scratch);
+      detail::standardise_column(column, single.method, scratch);
     }
   }
 
   // Dot products of the unit columns: the coefficients of every complete, non-constant pair.
-  std::vector<const double*> x_units;
-  std::vector<const double*> y_units;
+  std::vector<detail::standardised_column> x_units;
+  std::vector<detail::standardised_column> y_units;
   std::vector<std::size_t> x_unit_index(xs.size(), SIZE_MAX);
   std::vector<std::size_t> y_unit_index(ys.size(), SIZE_MAX);
   for (std::size_t i = 0; i < xs.size(); ++i) {
-    if (!xs[i].unit.empty()) {
+    if (xs[i].standardised) {
+      const auto& c = xs[i];
       x_unit_index[i] = x_units.size();
-      x_units.push_back(xs[i].unit.data());
+      x_units.push_back(
+          {c.ranks.empty() ? c.values.data() : c.ranks.data(), c.mean, c.inverse_norm});
     }
   }
   for (std::size_t j = 0; j < ys.size(); ++j) {
-    if (!ys[j].unit.empty()) {
+    if (ys[j].standardised) {
+      const auto& c = ys[j];
       y_unit_index[j] = y_units.size();
-      y_units.push_back(ys[j].unit.data());
+      y_units.push_back(
+          {c.ranks.empty() ? c.values.data() : c.ranks.data(), c.mean, c.inverse_norm});
     }
   }
   std::vector<double> products(x_units.size() * y_units.size());

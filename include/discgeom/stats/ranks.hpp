@@ -39,9 +39,10 @@ namespace detail {
 
 /// Indices of `values` (no NaN) in increasing order of value (stable, so equal values keep their
 /// order): a comparison sort for short samples, a radix sort from 1024 values on.
-inline void order_by_value(std::span<const double> values, std::vector<std::uint32_t>& order) {
+inline void order_by_value(std::span<const double> values, std::vector<std::uint32_t>& order,
+                           radix_buffers& buffers) {
   if (values.size() >= 1024) {
-    radix_order(values, order);
+    radix_order(values, order, buffers);
     return;
   }
   order.resize(values.size());
@@ -115,7 +116,8 @@ template <sample Values>
   const std::vector<double> copy = sample_values(values);
   detail::check_rankable(copy, "average_ranks");
   std::vector<std::uint32_t> order;
-  detail::order_by_value(copy, order);
+  detail::radix_buffers buffers;
+  detail::order_by_value(copy, order, buffers);
   std::vector<double> ranks(copy.size());
   detail::average_ranks_in_order(copy, order, ranks);
   return ranks;
