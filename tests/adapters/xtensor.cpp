@@ -89,3 +89,17 @@ TEST_CASE("xtensor axes of extent 1 (stride 0 in xtensor) are handled") {
   CHECK(view.is_row_major());
   CHECK(view(0, 6, 0) == 1.0);
 }
+
+TEST_CASE("xtensor tables give the feature columns the statistics take") {
+  const xt::xtensor<float, 2> table{{1.f, 10.f}, {2.f, 20.f}, {3.f, 30.f}};
+  const auto columns = discgeom::feature_columns(table);
+  REQUIRE(columns.size() == 2);
+  CHECK(columns[0] == std::vector<double>{1.0, 2.0, 3.0});
+  CHECK(columns[1] == std::vector<double>{10.0, 20.0, 30.0});
+  // An unevaluated expression works too.
+  const auto doubled = discgeom::feature_columns(2.0 * table);
+  CHECK(doubled[1][2] == 60.0);
+  const xt::xarray<double> cube = xt::zeros<double>({2, 2, 2});
+  REQUIRE_THROWS_WITH(discgeom::feature_columns(cube),
+                      Catch::Contains("feature_columns()") && Catch::Contains("got rank 3"));
+}

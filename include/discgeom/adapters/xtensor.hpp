@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <type_traits>
+#include <vector>
 
 #include <xtensor/xexpression.hpp>
 #include <xtensor/xshape.hpp>
@@ -23,6 +24,7 @@
 #include <xtensor/xview.hpp>
 
 #include "discgeom/as_volume.hpp"
+#include "discgeom/error.hpp"
 
 namespace discgeom {
 
@@ -66,5 +68,31 @@ struct volume_adapter<E> {
   static const auto& shape(const E& expression) { return expression.shape(); }
   static const auto& strides(const E& expression) { return expression.strides(); }
 };
+
+/// The columns of a 2D xtensor expression whose rows are observations and whose columns are
+/// features, as the `sample_columns` the statistics take (stats/sample.hpp): one copy of the
+/// values as doubles, column by column. Any expression works, evaluated or not.
+///
+///   xt::xtensor<double, 2> latents = ...;                      // discs x features
+///   auto m = discgeom::correlation_matrix(discgeom::feature_columns(latents), geometry);
+///
+/// \throws precondition_error when the expression is not two-dimensional (its rank named)
+template <class E>
+requires xt::is_xexpression<std::remove_cvref_t<E>>::value
+    [[nodiscard]] std::vector<std::vector<double>>
+    feature_columns(const E& table) {
+  DISCGEOM_PRECONDITION(table.dimension() == 2, "feature_columns",
+                        "the table must be two-dimensional (rows x features), got rank ",
+                        table.dimension());
+  const std::size_t rows = table.shape()[0];
+  const std::size_t features = table.shape()[1];
+  std::vector<std::vector<double>> columns(features, std::vector<double>(rows));
+  for (std::size_t row = 0; row < rows; ++row) {
+    for (std::size_t feature = 0; feature < features; ++feature) {
+      columns[feature][row] = static_cast<double>(table(row, feature));
+    }
+  }
+  return columns;
+}
 
 }  // namespace discgeom
