@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+#include "discgeom/nn/autoencoder.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include <torch/torch.h>
+#include <catch2/catch.hpp>
+
+#include "discgeom/nn/train_autoencoder.hpp"
+
+namespace {
+
+const discgeom::autoencoder_config tiny{.input_size = 16, .channels = {8, 16}, .bottleneck = 4};
+
+/// N ellipsoidal discs in a 16^3 cube: semi-axes growing with the index, as masks (N,1,16,16,16).
+torch::Tensor disc_masks(std::int64_t count) {
+  auto masks = torch::zeros({count, 1, 16, 16, 16});
+  auto access = masks.accessor<float, 5>();
+  for (std::int64_t n = 0; n < count; ++n) {
+    const double a = 4.0 + 0.7 * static_cast<double>(n);      // LR
+    const double b = 6.0 - 0.5 * static_cast<double>(n);      // AP
+    const double c = 2.0 + 0.4 * static_cast<double>(n % 3);  // SI
+    for (int i = 0; i < 16; ++i)
+      for (int j = 0; j < 16; ++j)
+        for (int k = 0; k < 16; ++k) {
+          const double x = (i - 7.5) / a, y = (j - 7.5) / b, z = (k - 7.5) / c;
+          access[n][0][i][j][k] = x * x + y * y + z * z <= 1.0 ? 1.0f : 0.0f;
+        }
+  }
+  return masks;
+}
+
+discgeom::autoencoder3d seeded_model(const discgeom::autoencoder_config& config,
+                                     std::uint64_t seed) {
+  torch::manual_seed(seed);
+  return discgeom::autoencoder3d(config);
+}
+
+std::filesystem::path scratch_file(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("discgeom_nn_" + std::to_string(::getpid()) + "_" + name);
+}
+
+}  // namespace
+
+TEST_CASE("autoencoder3d: the paper's architecture and shapes") {
+  const discgeom::autoencoder_config paper;
+  CHECK(paper.input_size == 64);
+  CHECK(paper.channels == std::vector<std::int64_t>{32, 64, 128, 256, 512});
+  CHECK(paper.encoded_size() == 2);
+  CHECK(paper.describe() == "input 64, channels 32-64-128-256-512, bottleneck 4");
+
+  auto model = seeded_model(tiny, 1);
+  const auto masks = disc_masks(3);
+  const auto codes = model->encode(masks);
+  CHECK(codes.sizes() == std::vector<std::int64_t>{3, 4});
+  const auto logits = model->decode(codes);
+  CHECK(logits.sizes() == std::vector<std::int64_t>{3, 1, 16, 16, 16});
+  CHECK(model->forward(masks).sizes() == logits.sizes());
+  // Encoder: 2 convolutions + 2 batch norms; decoder: 2 transposed convolutions + 1 batch norm.
+  std::size_t convolutions = 0;
+  for (const auto& m : model->modules(false)) {
+    convolutions +=
+        m->name() == "torch::nn::Conv3dImpl" || m->name() == "torch::nn::ConvTranspose3dImpl";
+  }
+  CHECK(convolutions == 4);
+}
+
+TEST_CASE("autoencoder3d: invalid configurations and inputs are refused") {
+  REQUIRE_THROWS_WITH(
+      discgeom::autoencoder3d(discgeom::autoencoder_config{.input_size = 18, .channels = {8, 16}}),
+      Catch::Contains("autoencoder3d()") && Catch::Contains("input_size 18") &&
+          Catch::Contains("2^2 = 4"));
+  REQUIRE_THROWS_WITH(discgeom::autoencoder3d(discgeom::autoencoder_config{
+                          .input_size = 16, .channels = {8}, .bottleneck = 0}),
+                      Catch::Contains("bottleneck must be >= 1, got 0"));
+  REQUIRE_THROWS_WITH(
+      discgeom::autoencoder3d(discgeom::autoencoder_config{.input_size = 16, .channels = {}}),
+      Catch::Contains("at least one stage"));
+  auto model = seeded_model(tiny, 1);
+  REQUIRE_THROWS_WITH(model->encode(torch::zeros({2, 1, 16, 16, 8})),
+                      Catch::Contains("masks must be (N, 1, 16, 16, 16), got [2, 1, 16, 16, 8]"));
+  REQUIRE_THROWS_WITH(model->encode(torch::zeros({2, 1, 16, 16, 16}, torch::kDouble)),
+                      Catch::Contains("float32"));
+  REQUIRE_THROWS_WITH(model->decode(torch::zeros({2, 3})), Catch::Contains("codes must be (N, 4)"));
+}
+
+TEST_CASE("train_autoencoder: a tiny model overfits a handful of discs") {
+  const auto masks = disc_masks(6);
+  auto model = seeded_model(tiny, 3);
+  std::vector<discgeom::autoencoder_epoch> seen;
+  const auto result = discgeom::train_autoencoder(
+      model, masks,
+      {.learning_rate = 1e-2,
+       .max_epochs = 300,
+       .target_iou = 0.95,
+       .seed = 5,
+       .threads = 1,
+       .on_epoch = [&](const discgeom::autoencoder_epoch& e) { seen.push_back(e); }});
+  CHECK(result.converged);
+  CHECK(result.final_iou >= 0.95);
+  CHECK(result.epochs == static_cast<std::int64_t>(result.history.size()));
+  CHECK(seen.size() == result.history.size());
+  CHECK(result.per_mask_iou.size() == 6);
+  CHECK(result.history.front().loss > result.history.back().loss);
+  INFO("epochs " << result.epochs);
+  CHECK(result.epochs < 1000);
+}
+
+TEST_CASE(
+    "train_autoencoder: seeded runs repeat, and a resumed run ends where an uninterrupted one "
+    "does") {
+  const auto masks = disc_masks(5);
+  const discgeom::autoencoder_training_options base{
+      .learning_rate = 5e-3, .max_epochs = 6, .target_iou = 1.0, .seed = 11, .threads = 1};
+  auto a = seeded_model(tiny, 7);
+  const auto full = discgeom::train_autoencoder(a, masks, base);
+  auto b = seeded_model(tiny, 7);
+  const auto again = discgeom::train_autoencoder(b, masks, base);
+  REQUIRE(full.history.size() == 6);
+  for (std::size_t e = 0; e < 6; ++e) {
+    CHECK(again.history[e].loss == full.history[e].loss);
+    CHECK(again.history[e].mean_iou == full.history[e].mean_iou);
+  }
+
+  const auto checkpoint = scratch_file("resume.pt");
+  auto first_half = base;
+  first_half.max_epochs = 3;
+  first_half.checkpoint = checkpoint;
+  auto c = seeded_model(tiny, 7);
+  discgeom::train_autoencoder(c, masks, first_half);
+  auto resumed_options = base;
+  resumed_options.checkpoint = checkpoint;
+  resumed_options.resume = true;
+  auto d = seeded_model(tiny, 99);  // other initial weights: the checkpoint replaces them
+  const auto resumed = discgeom::train_autoencoder(d, masks, resumed_options);
+  REQUIRE(resumed.history.size() == 6);
+  for (std::size_t e = 0; e < 6; ++e) {
+    CHECK(resumed.history[e].loss == full.history[e].loss);
+    CHECK(resumed.history[e].mean_iou == full.history[e].mean_iou);
+  }
+  const auto pa = a->parameters();
+  const auto pd = d->parameters();
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    CHECK(torch::equal(pa[i], pd[i]));
+  }
+  std::filesystem::remove(checkpoint);
+}
+
+TEST_CASE("train_autoencoder: damaged or foreign checkpoints are refused, naming the file") {
+  const auto masks = disc_masks(2);
+  const auto checkpoint = scratch_file("foreign.pt");
+  auto model = seeded_model(tiny, 1);
+  discgeom::train_autoencoder(model, masks,
+                              {.max_epochs = 1, .threads = 1, .checkpoint = checkpoint});
+  REQUIRE(std::filesystem::exists(checkpoint));
+  CHECK_FALSE(std::filesystem::exists(checkpoint.string() + ".partial"));
+
+  auto other_config = tiny;
+  other_config.bottleneck = 3;
+  auto other = seeded_model(other_config, 1);
+  REQUIRE_THROWS_WITH(
+      discgeom::train_autoencoder(other, masks,
+                                  {.max_epochs = 2, .checkpoint = checkpoint, .resume = true}),
+      Catch::Contains(checkpoint.string()) &&
+          Catch::Contains("holds a model of input 16, channels 8-16, bottleneck 4, not input 16, "
+                          "channels 8-16, bottleneck 3"));
+  REQUIRE_THROWS_WITH(
+      discgeom::train_autoencoder(
+          model, masks, {.max_epochs = 2, .seed = 4, .checkpoint = checkpoint, .resume = true}),
+      Catch::Contains("was trained with seed 0, not 4"));
+
+  const auto size = std::filesystem::file_size(checkpoint);
+  std::filesystem::resize_file(checkpoint, size / 2);
+  REQUIRE_THROWS_AS(discgeom::train_autoencoder(
+                        model, masks, {.max_epochs = 2, .checkpoint = checkpoint, .resume = true}),
+                    discgeom::io_error);
+  REQUIRE_THROWS_WITH(
+      discgeom::train_autoencoder(model, masks,
+                                  {.max_epochs = 2, .checkpoint = checkpoint, .resume = true}),
+      Catch::Contains(checkpoint.string()) && Catch::Contains("not a readable checkpoint"));
+  std::filesystem::remove(checkpoint);
+
+  REQUIRE_THROWS_WITH(
+      discgeom::train_autoencoder(model, torch::zeros({2, 1, 8, 8, 8})),
+      Catch::Contains("masks must be (N >= 1, 1, 16, 16, 16), got [2, 1, 8, 8, 8]"));
+  REQUIRE_THROWS_WITH(discgeom::train_autoencoder(model, masks, {.batch_size = 0}),
+                      Catch::Contains("options.batch_size"));
+}
