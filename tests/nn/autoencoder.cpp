@@ -9,6 +9,9 @@
 #include <torch/torch.h>
 #include <catch2/catch.hpp>
 
+#include "discgeom/latent/decode_and_measure.hpp"
+#include "discgeom/nn/autoencoder_io.hpp"
+#include "discgeom/nn/latent_codec.hpp"
 #include "discgeom/nn/train_autoencoder.hpp"
 
 namespace {
@@ -189,4 +192,75 @@ TEST_CASE("train_autoencoder: damaged or foreign checkpoints are refused, naming
       Catch::Contains("masks must be (N >= 1, 1, 16, 16, 16), got [2, 1, 8, 8, 8]"));
   REQUIRE_THROWS_WITH(discgeom::train_autoencoder(model, masks, {.batch_size = 0}),
                       Catch::Contains("options.batch_size"));
+}
+
+TEST_CASE("save_autoencoder and load_autoencoder: a round trip, and foreign files refused") {
+  auto model = seeded_model(tiny, 2);
+  const auto masks = disc_masks(3);
+  discgeom::train_autoencoder(model, masks, {.max_epochs = 2, .threads = 1});
+  model->eval();
+  const auto file = scratch_file("model.pt");
+  discgeom::save_autoencoder(model, file);
+  CHECK_FALSE(std::filesystem::exists(file.string() + ".partial"));
+  auto loaded = discgeom::load_autoencoder(file, tiny);
+  CHECK(loaded->config().describe() == tiny.describe());
+  torch::NoGradGuard no_grad;
+  CHECK(torch::equal(loaded->forward(masks), model->forward(masks)));  // BatchNorm statistics too
+
+  auto other = tiny;
+  other.bottleneck = 8;
+  REQUIRE_THROWS_WITH(discgeom::load_autoencoder(file, other),
+                      Catch::Contains(file.string()) && Catch::Contains("bottleneck 4, not") &&
+                          Catch::Contains("bottleneck 8"));
+  std::filesystem::resize_file(file, std::filesystem::file_size(file) / 3);
+  REQUIRE_THROWS_WITH(
+      discgeom::load_autoencoder(file),
+      Catch::Contains(file.string()) && Catch::Contains("not a discgeom autoencoder"));
+  std::filesystem::remove(file);
+  REQUIRE_THROWS_WITH(discgeom::load_autoencoder(file), Catch::Contains("no such file"));
+  const auto text = scratch_file("text.pt");
+  std::ofstream(text) << "not a model";
+  REQUIRE_THROWS_AS(discgeom::load_autoencoder(text), discgeom::io_error);
+  std::filesystem::remove(text);
+}
+
+TEST_CASE("encode_masks and autoencoder_decoder plug into the latent-space analysis") {
+  const auto masks = disc_masks(6);
+  auto model = seeded_model(tiny, 3);
+  discgeom::train_autoencoder(
+      model, masks,
+      {.learning_rate = 1e-2, .max_epochs = 1000, .target_iou = 0.95, .seed = 5, .threads = 1});
+  const auto columns = discgeom::encode_masks(model, masks, 4);
+  REQUIRE(columns.size() == 4);
+  REQUIRE(columns[0].size() == 6);
+  torch::NoGradGuard no_grad;
+  model->eval();
+  const auto direct = model->encode(masks);
+  CHECK(columns[2][5] == Approx(direct[5][2].item<double>()).epsilon(1e-6));
+
+  // Decoding the code of mask 4 gives mask 4 back (the model reproduces its training set).
+  const discgeom::image_geometry crop{.spacing = {1.4, 1.2, 1.5}};
+  discgeom::autoencoder_decoder decode(model, crop);
+  std::vector<double> code(4);
+  for (std::size_t f = 0; f < 4; ++f)
+    code[f] = columns[f][4];
+  const auto decoded = decode(code);
+  CHECK(decoded.geometry.spacing == crop.spacing);
+  double both = 0, either = 0;
+  for (std::int64_t i = 0; i < 16; ++i)
+    for (std::int64_t j = 0; j < 16; ++j)
+      for (std::int64_t k = 0; k < 16; ++k) {
+        const bool truth = masks[4][0][i][j][k].item<float>() > 0.5f;
+        const bool mine = decoded.voxels(i, j, k) != 0;
+        both += truth && mine;
+        either += truth || mine;
+      }
+  CHECK(both / either > 0.9);
+  REQUIRE_THROWS_WITH(decode(std::vector<double>{1.0, 2.0}),
+                      Catch::Contains("the code has 2 values, the model's bottleneck 4"));
+
+  // The whole step 6 in one call, on the trained decoder.
+  const auto study = discgeom::study_traversal(columns, decode, {.traversal = {.steps = 4}});
+  CHECK(study.measures.size() == 16);
+  CHECK(study.correlations.size() == 4 * discgeom::disc_geometric_features.size());
 }
