@@ -2,7 +2,7 @@
 # Finding the optional dependencies of discgeom's components, shared by the build and by the
 # installed discgeomConfig.cmake so both agree on what "found" means.
 
-set(DISCGEOM_ITK_MODULES ITKCommon ITKIOImageBase ITKIONIFTI ITKIOMeta ITKIONRRD)
+set(DISCGEOM_ITK_MODULES ITKCommon ITKIOImageBase ITKIONIFTI ITKIOMeta ITKIONRRD ITKIOPNG)
 
 # discgeom_find_itk(<result-var>): finds ITK 5 with the image I/O modules discgeom::io uses.
 # Sets <result-var> TRUE/FALSE and DISCGEOM_ITK_LIBRARIES. ITK's own config runs checks written

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#include "discgeom/io/png.hpp"
+
+#include <filesystem>
+#include <string>
+
+#include <itkImageFileReader.h>
+#include <catch2/catch.hpp>
+
+TEST_CASE("png: a montage by hand, written and read back") {
+  auto a = discgeom::gray_picture::filled(2, 1, 10);
+  auto b = discgeom::gray_picture::filled(2, 1, 20);
+  b.at(1, 0) = 30;
+  auto c = discgeom::gray_picture::filled(2, 1, 40);
+  // Two columns, scale 2, gap 1: width 1 + 2 * (4 + 1) = 11, height 1 + 2 * (2 + 1) = 7.
+  const auto picture = discgeom::montage({a, b, c}, 2, 2, 1, 0);
+  REQUIRE(picture.width == 11);
+  REQUIRE(picture.height == 7);
+  CHECK(picture.at(0, 0) == 0);   // gap
+  CHECK(picture.at(1, 1) == 10);  // tile a
+  CHECK(picture.at(4, 2) == 10);
+  CHECK(picture.at(6, 1) == 20);  // tile b, first pixel enlarged
+  CHECK(picture.at(9, 2) == 30);  // tile b, second pixel
+  CHECK(picture.at(1, 4) == 40);  // tile c, second row
+  CHECK(picture.at(6, 4) == 0);   // the empty fourth place
+
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("discgeom_png_" + std::to_string(::getpid()) + ".png");
+  discgeom::write_png(file, picture);
+  CHECK_FALSE(std::filesystem::exists(file.string() + ".partial"));
+  auto reader = itk::ImageFileReader<itk::Image<std::uint8_t, 2>>::New();
+  reader->SetImageIO(itk::PNGImageIO::New());
+  reader->SetFileName(file.string());
+  reader->Update();
+  const auto* read = reader->GetOutput();
+  REQUIRE(read->GetLargestPossibleRegion().GetSize()[0] == 11);
+  REQUIRE(read->GetLargestPossibleRegion().GetSize()[1] == 7);
+  for (std::size_t y = 0; y < 7; ++y)
+    for (std::size_t x = 0; x < 11; ++x)
+      CHECK(read->GetPixel({{static_cast<long>(x), static_cast<long>(y)}}) == picture.at(x, y));
+  std::filesystem::remove(file);
+}
+
+TEST_CASE("png: bad pictures and unwritable files") {
+  REQUIRE_THROWS_WITH(discgeom::write_png("x.png", discgeom::gray_picture{}),
+                      Catch::Contains("write_png()") && Catch::Contains("0 x 0"));
+  REQUIRE_THROWS_WITH(
+      discgeom::write_png("/nonexistent/dir/x.png", discgeom::gray_picture::filled(2, 2)),
+      Catch::Contains("/nonexistent/dir/x.png: cannot be written"));
+  REQUIRE_THROWS_WITH(
+      discgeom::montage(
+          {discgeom::gray_picture::filled(2, 2), discgeom::gray_picture::filled(3, 2)}, 2),
+      Catch::Contains("tile 1 is 3 x 2, tile 0 is 2 x 2"));
+}
