@@ -78,14 +78,8 @@ inline std::vector<cell> disc_row(const std::string& name, const disc_measures& 
   return row;
 }
 
-inline int run_discs(const std::vector<std::string>& argv) {
-  const auto args = parse_arguments(argv,
-                                    {"--labels", "--lowest-level", "--min-voxels", "--spacing",
-                                     "--orientation", "--format", "--out"},
-                                    {"--largest-component", "--quiet"});
-  if (args.positional.empty())
-    throw usage_error("discs needs at least one segmentation file");
-
+/// --labels spider|ordinal and --lowest-level, shared by the commands that find discs.
+inline disc_table_options parse_disc_labels(const arguments& args) {
   disc_table_options options;
   const std::string scheme = args.value_or("--labels", "spider");
   if (scheme == "spider") {
@@ -101,6 +95,18 @@ inline int run_discs(const std::vector<std::string>& argv) {
   } catch (const precondition_error& e) {
     throw usage_error(std::string("--lowest-level: ") + e.what());
   }
+  return options;
+}
+
+inline int run_discs(const std::vector<std::string>& argv) {
+  const auto args = parse_arguments(argv,
+                                    {"--labels", "--lowest-level", "--min-voxels", "--spacing",
+                                     "--orientation", "--format", "--out"},
+                                    {"--largest-component", "--quiet"});
+  if (args.positional.empty())
+    throw usage_error("discs needs at least one segmentation file");
+
+  disc_table_options options = parse_disc_labels(args);
   if (args.has("--min-voxels"))
     options.min_voxels = parse_count("--min-voxels", args.value_or("--min-voxels", ""));
   options.largest_component = args.has("--largest-component");

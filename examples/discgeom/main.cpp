@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "arguments.hpp"
+#include "autoencoder_commands.hpp"
 #include "correlate_command.hpp"
+#include "crop_command.hpp"
 #include "discs_command.hpp"
 #include "overlap_command.hpp"
 
@@ -18,6 +20,10 @@ constexpr const char* usage =
     "  discs     per-disc geometry in mm of segmented spines (one row per disc)\n"
     "  overlap   overlap and surface-distance metrics of predictions against references\n"
     "  correlate correlations with p-values and intervals between columns of a CSV table\n"
+    "  crop      every disc resampled and centred in a cube: the autoencoder's input\n"
+    "  train-ae  train the 3D autoencoder of disc shape on the crops\n"
+    "  encode    the latent code of every crop\n"
+    "  traverse  latent traversal: decoded geometry, montage, latent-geometry correlations\n"
     "run 'discgeom COMMAND --help' for its options\n";
 
 struct subcommand {
@@ -30,6 +36,10 @@ const subcommand commands[] = {
     {"discs", discgeom::cli::discs_usage, discgeom::cli::run_discs},
     {"overlap", discgeom::cli::overlap_usage, discgeom::cli::run_overlap},
     {"correlate", discgeom::cli::correlate_usage, discgeom::cli::run_correlate},
+    {"crop", discgeom::cli::crop_usage, discgeom::cli::run_crop},
+    {"train-ae", discgeom::cli::train_ae_usage, discgeom::cli::run_train_ae},
+    {"encode", discgeom::cli::encode_usage, discgeom::cli::run_encode},
+    {"traverse", discgeom::cli::traverse_usage, discgeom::cli::run_traverse},
 };
 
 }  // namespace

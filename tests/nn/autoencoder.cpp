@@ -207,6 +207,12 @@ TEST_CASE("save_autoencoder and load_autoencoder: a round trip, and foreign file
   torch::NoGradGuard no_grad;
   CHECK(torch::equal(loaded->forward(masks), model->forward(masks)));  // BatchNorm statistics too
 
+  CHECK_FALSE(discgeom::load_autoencoder_file(file).crop_spacing.has_value());
+  discgeom::save_autoencoder(model, file, discgeom::vec3{1.4, 1.2, 1.5});
+  const auto with_spacing = discgeom::load_autoencoder_file(file, tiny);
+  REQUIRE(with_spacing.crop_spacing.has_value());
+  CHECK(*with_spacing.crop_spacing == discgeom::vec3{1.4, 1.2, 1.5});
+
   auto other = tiny;
   other.bottleneck = 8;
   REQUIRE_THROWS_WITH(discgeom::load_autoencoder(file, other),

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: MIT
+// `discgeom train-ae`, `encode` and `traverse`: the only translation unit of the program that
+// compiles against LibTorch (docs/cli.md).
+#include "autoencoder_commands.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arguments.hpp"
+#include "crops.hpp"
+#include "discgeom/geometry/disc_measures.hpp"
+#include "discgeom/io/csv.hpp"
+#include "discgeom/io/png.hpp"
+#include "discgeom/latent/decode_and_measure.hpp"
+#include "discgeom/mask/structures.hpp"
+#include "discgeom/nn/autoencoder.hpp"
+#include "discgeom/nn/autoencoder_io.hpp"
+#include "discgeom/nn/latent_codec.hpp"
+#include "discgeom/nn/train_autoencoder.hpp"
+#include "discgeom/stats/correlation_matrix.hpp"
+#include "discgeom/stats/summary.hpp"
+#include "table.hpp"
+
+namespace discgeom::cli {
+
+namespace {
+
+/// The crops as one (N, 1, S, S, S) float tensor of 0 and 1.
+torch::Tensor crops_tensor(const crop_folder& folder) {
+  const auto s = static_cast<std::int64_t>(folder.size);
+  auto masks = torch::zeros({static_cast<std::int64_t>(folder.crops.size()), 1, s, s, s});
+  auto access = masks.accessor<float, 5>();
+  for (std::size_t n = 0; n < folder.crops.size(); ++n) {
+    const auto& voxels = folder.crops[n].mask.voxels;
+    for (std::int64_t i = 0; i < s; ++i)
+      for (std::int64_t j = 0; j < s; ++j)
+        for (std::int64_t k = 0; k < s; ++k)
+          access[static_cast<std::int64_t>(n)][0][i][j][k] = voxels(i, j, k) != 0 ? 1.0f : 0.0f;
+  }
+  return masks;
+}
+
+std::vector<std::int64_t> parse_channels(const std::string& text) {
+  std::vector<std::int64_t> channels;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = text.find(',', start);
+    const std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::size_t value = parse_count("--channels", part);
+    if (value == 0)
+      throw usage_error("--channels '" + text + "': a width must be at least 1");
+    channels.push_back(static_cast<std::int64_t>(value));
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  return channels;
+}
+
+/// One line on stderr per epoch when stderr is a terminal: "epoch 12/200 loss 0.0123 IoU 0.9876".
+class training_progress {
+ public:
+  training_progress(std::int64_t epochs, bool quiet)
+      : epochs_(epochs), shown_(!quiet && isatty(STDERR_FILENO) != 0) {}
+  ~training_progress() {
+    if (shown_ && drawn_)
+      std::fputc('\n', stderr);
+  }
+  training_progress(const training_progress&) = delete;
+  training_progress& operator=(const training_progress&) = delete;
+  void operator()(const autoencoder_epoch& e) {
+    if (!shown_)
+      return;
+    constexpr std::int64_t width = 30;
+    const std::int64_t filled = epochs_ == 0 ? width : std::min(width, width * e.epoch / epochs_);
+    std::fprintf(stderr, "\rtrain-ae [%s%s] epoch %lld/%lld loss %.4g IoU %.4f\x1b[K",
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(width - filled), '.').c_str(),
+                 static_cast<long long>(e.epoch), static_cast<long long>(epochs_), e.loss,
+                 e.mean_iou);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+ private:
+  std::int64_t epochs_;
+  bool shown_;
+  bool drawn_ = false;
+};
+
+/// The model file, with an error naming it when its input size is not the crops'.
+autoencoder_file load_model_for(const std::filesystem::path& model_file, std::size_t crop_size,
+                                const std::string& crops_name) {
+  auto loaded = load_autoencoder_file(model_file);
+  if (static_cast<std::size_t>(loaded.model->config().input_size) != crop_size) {
+    throw io_error(model_file.string() + ": the model takes " +
+                   std::to_string(loaded.model->config().input_size) + "^3 crops, " + crops_name +
+                   " holds " + std::to_string(crop_size) + "^3");
+  }
+  return loaded;
+}
+
+}  // namespace
+
+int run_train_ae(const std::vector<std::string>& argv) {
+  const auto args = parse_arguments(
+      argv,
+      {"--crops", "--out", "--bottleneck", "--epochs", "--target-iou", "--batch", "--seed",
+       "--threads", "--channels", "--learning-rate", "--checkpoint-every"},
+      {"--resume", "--quiet"});
+  if (!args.positional.empty())
+    throw usage_error("unexpected argument '" + args.positional[0] + "'");
+  if (!args.has("--crops") || !args.has("--out"))
+    throw usage_error("train-ae needs --crops DIR and --out MODEL");
+  autoencoder_config config;
+  if (args.has("--bottleneck")) {
+    config.bottleneck =
+        static_cast<std::int64_t>(parse_count("--bottleneck", args.value_or("--bottleneck", "")));
+    if (config.bottleneck < 1)
+      throw usage_error("--bottleneck must be at least 1");
+  }
+  if (args.has("--channels"))
+    config.channels = parse_channels(args.value_or("--channels", ""));
+  autoencoder_training_options options;
+  options.max_epochs =
+      args.has("--epochs")
+          ? static_cast<std::int64_t>(parse_count("--epochs", args.value_or("--epochs", "")))
+          : 200;
+  if (args.has("--target-iou"))
+    options.target_iou = parse_number("--target-iou", args.value_or("--target-iou", ""), 1e-9, 1.0);
+  if (args.has("--batch")) {
+    options.batch_size =
+        static_cast<std::int64_t>(parse_count("--batch", args.value_or("--batch", "")));
+    if (options.batch_size < 1)
+      throw usage_error("--batch must be at least 1");
+  }
+  if (args.has("--learning-rate"))
+    options.learning_rate =
+        parse_number("--learning-rate", args.value_or("--learning-rate", ""), 1e-12, 10.0);
+  options.seed = args.has("--seed") ? parse_count("--seed", args.value_or("--seed", "")) : 0;
+  options.threads = args.has("--threads")
+                        ? static_cast<int>(parse_count("--threads", args.value_or("--threads", "")))
+                        : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  if (options.threads < 1)
+    throw usage_error("--threads must be at least 1");
+  options.checkpoint_every =
+      args.has("--checkpoint-every")
+          ? static_cast<std::int64_t>(
+                parse_count("--checkpoint-every", args.value_or("--checkpoint-every", "")))
+          : 10;
+  const std::filesystem::path model_file = args.value_or("--out", "");
+  options.checkpoint = model_file.string() + ".checkpoint";
+  options.resume = args.has("--resume");
+
+  try {
+    const auto folder = read_crop_folder(args.value_or("--crops", ""));
+    config.input_size = static_cast<std::int64_t>(folder.size);
+    try {
+      config.validate("train-ae");
+    } catch (const precondition_error& e) {
+      throw usage_error(std::string(e.what()) + " (the crops are " + std::to_string(folder.size) +
+                        "^3; choose --channels accordingly)");
+    }
+    const auto masks = crops_tensor(folder);
+    torch::manual_seed(options.seed);
+    autoencoder3d model(config);
+    training_progress progress(options.max_epochs, args.has("--quiet"));
+    options.on_epoch = [&](const autoencoder_epoch& e) { progress(e); };
+    const auto result = train_autoencoder(model, masks, options);
+    save_autoencoder(model, model_file, folder.spacing);
+    table curve{{"epoch", "loss", "mean_iou"}, {}};
+    for (const auto& e : result.history)
+      curve.rows.push_back(
+          {number(static_cast<double>(e.epoch)), number(e.loss), number(e.mean_iou)});
+    write_table_atomically(model_file.string() + ".training.csv", curve);
+    const auto iou = summarise_mean(result.per_mask_iou, {.seed = options.seed});
+    std::printf("%s after %lld epochs: mean IoU %.4f (95%% CI %.4f-%.4f over %zu discs), %s\n",
+                result.converged ? "converged" : "not converged",
+                static_cast<long long>(result.epochs), iou.mean, iou.t_low, iou.t_high, iou.n,
+                config.describe().c_str());
+  } catch (const error& failure) {
+    std::cerr << "discgeom train-ae: " << failure.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+int run_encode(const std::vector<std::string>& argv) {
+  const auto args = parse_arguments(argv, {"--model", "--crops", "--out"}, {"--quiet"});
+  if (!args.positional.empty())
+    throw usage_error("unexpected argument '" + args.positional[0] + "'");
+  if (!args.has("--model") || !args.has("--crops") || !args.has("--out"))
+    throw usage_error("encode needs --model MODEL, --crops DIR and --out latents.csv");
+  try {
+    const std::string crops_name = args.value_or("--crops", "");
+    const auto folder = read_crop_folder(crops_name);
+    auto loaded = load_model_for(args.value_or("--model", ""), folder.size, crops_name);
+    const auto columns = encode_masks(loaded.model, crops_tensor(folder));
+    table latents{{"case", "level"}, {}};
+    for (std::size_t f = 0; f < columns.size(); ++f)
+      latents.columns.push_back("z" + std::to_string(f));
+    for (std::size_t n = 0; n < folder.crops.size(); ++n) {
+      std::vector<cell> row{text(folder.crops[n].case_name), text(folder.crops[n].level)};
+      for (const auto& column : columns)
+        row.push_back(number(column[n]));
+      latents.rows.push_back(std::move(row));
+    }
+    write_table_atomically(args.value_or("--out", ""), latents);
+  } catch (const error& failure) {
+    std::cerr << "discgeom encode: " << failure.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+namespace {
+
+/// Mid-sagittal (fixed L index; anterior left, superior up) and mid-transverse (fixed S index;
+/// patient's right left, anterior up) slices of a decoded crop, side by side.
+gray_picture middle_slices(const image<std::uint8_t>& mask) {
+  const auto shape = mask.shape();
+  const std::size_t s = shape[0];
+  auto tile = gray_picture::filled(2 * s + 1, s, 32);
+  for (std::size_t y = 0; y < s; ++y) {
+    for (std::size_t x = 0; x < s; ++x) {
+      tile.at(x, y) = mask.voxels(s / 2, x, s - 1 - y) != 0 ? 255 : 0;
+      tile.at(s + 1 + x, y) = mask.voxels(x, y, s / 2) != 0 ? 255 : 0;
+    }
+  }
+  return tile;
+}
+
+}  // namespace
+
+int run_traverse(const std::vector<std::string>& argv) {
+  const auto args = parse_arguments(
+      argv,
+      {"--model", "--latents", "--out", "--steps", "--fix", "--crops", "--method", "--neighbours"},
+      {"--quiet"});
+  if (!args.positional.empty())
+    throw usage_error("unexpected argument '" + args.positional[0] + "'");
+  if (!args.has("--model") || !args.has("--latents") || !args.has("--out"))
+    throw usage_error("traverse needs --model MODEL, --latents latents.csv and --out DIR");
+  traversal_study_options options;
+  options.traversal.steps =
+      args.has("--steps") ? parse_count("--steps", args.value_or("--steps", "")) : 6;
+  if (options.traversal.steps < 2)
+    throw usage_error("--steps must be at least 2");
+  const std::string fix = args.value_or("--fix", "mean");
+  if (fix == "median")
+    options.traversal.anchor = traversal_anchor::median;
+  else if (fix != "mean")
+    throw usage_error("--fix '" + fix + "' must be mean or median");
+  const std::string method = args.value_or("--method", "pearson");
+  if (method != "pearson" && method != "spearman")
+    throw usage_error("--method '" + method + "' must be pearson or spearman");
+  plausibility_options plausibility;
+  if (args.has("--neighbours")) {
+    plausibility.k = parse_count("--neighbours", args.value_or("--neighbours", ""));
+    if (plausibility.k < 1)
+      throw usage_error("--neighbours must be at least 1");
+  }
+  options.plausibility = plausibility;
+
+  const std::filesystem::path out = args.value_or("--out", "");
+  try {
+    const std::filesystem::path model_file = args.value_or("--model", "");
+    auto loaded = load_autoencoder_file(model_file);
+    if (!loaded.crop_spacing) {
+      throw io_error(model_file.string() +
+                     ": holds no crop spacing (save it with discgeom "
+                     "train-ae) to measure decoded discs in mm");
+    }
+    const std::int64_t b = loaded.model->config().bottleneck;
+    const std::string latents_file = args.value_or("--latents", "");
+    const csv_table latents = read_csv(latents_file);
+    std::vector<std::vector<double>> columns;
+    for (std::int64_t f = 0; f < b; ++f)
+      columns.push_back(latents.numeric_column("z" + std::to_string(f)));
+    if (latents.header.size() != static_cast<std::size_t>(b) + 2) {
+      throw io_error(latents_file + ": has " + std::to_string(latents.header.size() - 2) +
+                     " latent columns, the model's bottleneck is " + std::to_string(b));
+    }
+    std::filesystem::create_directories(out);
+
+    autoencoder_decoder decoder(loaded.model, image_geometry{.spacing = *loaded.crop_spacing});
+    std::vector<gray_picture> tiles;
+    auto decode_and_keep = [&](std::span<const double> code) {
+      auto mask = decoder(code);
+      tiles.push_back(middle_slices(mask));
+      return mask;
+    };
+    const auto study = study_traversal(columns, decode_and_keep, options);
+
+    table grid{{"feature", "step"}, {}};
+    for (std::int64_t f = 0; f < b; ++f)
+      grid.columns.push_back("z" + std::to_string(f));
+    for (const auto& g : disc_geometric_features)
+      grid.columns.emplace_back(g.name);
+    grid.columns.insert(grid.columns.end(), {"status", "plausibility"});
+    for (std::size_t p = 0; p < study.traversal.points.size(); ++p) {
+      const auto& point = study.traversal.points[p];
+      std::vector<cell> row{number(static_cast<double>(point.feature)),
+                            number(static_cast<double>(point.step))};
+      for (double z : point.latent)
+        row.push_back(number(z));
+      for (const auto& g : disc_geometric_features)
+        row.push_back(number(g.value(study.measures[p])));
+      row.push_back(text(study.measures[p].status));
+      row.push_back(number(study.plausibility[p]));
+      grid.rows.push_back(std::move(row));
+    }
+    write_table_atomically(out / "grid.csv", grid);
+    const std::size_t size = static_cast<std::size_t>(loaded.model->config().input_size);
+    write_png(out / "traversal.png",
+              montage(tiles, options.traversal.steps, std::max<std::size_t>(1, 96 / size)));
+
+    if (args.has("--crops")) {
+      // Latent against geometry over the real discs: the crops' own geometry at the crop spacing.
+      const auto folder = read_crop_folder(args.value_or("--crops", ""));
+      std::map<std::pair<std::string, std::string>, disc_measures> measured;
+      for (const auto& crop : folder.crops)
+        measured[{crop.case_name, crop.level}] =
+            measure_disc(collect_foreground_voxels(crop.mask, crop.mask.geometry));
+      const auto case_column = latents.column("case");
+      const auto level_column = latents.column("level");
+      std::vector<std::vector<double>> geometry(disc_geometric_features.size());
+      for (const auto& row : latents.rows) {
+        const auto found = measured.find({row[case_column], row[level_column]});
+        if (found == measured.end()) {
+          throw io_error(latents_file + ": " + row[case_column] + " " + row[level_column] +
+                         " has no crop in " + args.value_or("--crops", ""));
+        }
+        for (std::size_t g = 0; g < disc_geometric_features.size(); ++g) {
+          const auto v = disc_geometric_features[g].value(found->second);
+          geometry[g].push_back(v ? *v : std::nan(""));
+        }
+      }
+      const auto matrix = correlation_matrix(
+          columns, geometry,
+          {.correlation = {.method = method == "spearman" ? correlation_method::spearman
+                                                          : correlation_method::pearson},
+           .adjustment = p_adjustment::holm});
+      table correlations{{"x", "y", "method", "n", "r", "p", "ci_low", "ci_high", "p_adjusted"},
+                         {}};
+      for (std::size_t f = 0; f < columns.size(); ++f) {
+        for (std::size_t g = 0; g < geometry.size(); ++g) {
+          const auto& c = matrix(f, g);
+          correlations.rows.push_back(
+              {text("z" + std::to_string(f)), text(std::string(disc_geometric_features[g].name)),
+               text(method), number(static_cast<double>(c.n)), number(c.r), number(c.p),
+               number(c.ci_low), number(c.ci_high), number(matrix.adjusted_p(f, g))});
+        }
+      }
+      write_table_atomically(out / "correlations.csv", correlations);
+    } else {
+      std::cerr << "discgeom traverse: no --crops: correlations.csv (latent vs the real discs' "
+                   "geometry) is not written\n";
+    }
+  } catch (const error& failure) {
+    std::cerr << "discgeom traverse: " << failure.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace discgeom::cli
