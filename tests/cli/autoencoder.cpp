@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+// `discgeom crop`, `train-ae`, `encode` and `traverse` run as a user runs them, on small
+// generated spines with a tiny architecture.
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "cli/cli_helpers.hpp"
+#include "discgeom/io/image_io.hpp"
+#include "discgeom/io/npy.hpp"
+#include "discgeom/transform/crop.hpp"
+
+namespace fs = std::filesystem;
+using namespace cli_test;
+
+namespace {
+
+// A sagittal spine (LR x AP x SI at 1 x 1 x 2 mm) with discs 201-203: ellipsoids whose AP and
+// SI semi-axes depend on the case.
+fs::path write_spine(const std::string& name, int variant) {
+  const discgeom::image_geometry geometry{.spacing = {1.0, 1.0, 2.0}};
+  auto img = discgeom::image<std::uint16_t>::filled({24, 32, 24}, geometry, 0);
+  for (int d = 0; d < 3; ++d) {
+    const double ck = 4.0 + 7.0 * d, a = 8.0, b = 9.0 + variant, c = 2.0 + 0.5 * (variant % 2);
+    for (int k = 0; k < 24; ++k)
+      for (int j = 0; j < 32; ++j)
+        for (int i = 0; i < 24; ++i) {
+          const double x = (i - 11.5) / a, y = (j - 15.5) / b, z = (2.0 * (k - ck)) / c;
+          if (x * x + y * y + z * z <= 1.0)
+            img.voxels(i, j, k) = static_cast<std::uint16_t>(201 + d);
+        }
+  }
+  const fs::path path = scratch() / "spines" / (name + ".nii.gz");
+  fs::create_directories(path.parent_path());
+  discgeom::write_image(path, img);
+  return path;
+}
+
+std::string spines() {
+  std::string files;
+  for (int v = 0; v < 4; ++v)
+    files += " " + write_spine("case" + std::to_string(v), v).string();
+  return files;
+}
+
+bool no_partial_files(const fs::path& folder) {
+  for (const auto& entry : fs::recursive_directory_iterator(folder))
+    if (entry.path().extension() == ".partial")
+      return false;
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("crop, train-ae, encode, traverse: the pipeline of a tiny model") {
+  const fs::path crops = scratch() / "crops";
+  fs::remove_all(crops);
+  const auto crop =
+      run("crop" + spines() + " --out " + crops.string() + " --size 16 --spacing 2,2,2 --quiet");
+  REQUIRE(crop.status == 0);
+  const auto index = parse_csv(slurp(crops / "index.csv"));
+  REQUIRE(index.size() == 12);  // 4 cases x 3 discs
+  CHECK(index[0].at("case") == "case0");
+  CHECK(index[0].at("level") == "L5/S1");
+  CHECK(index[0].at("file") == "case0_L5-S1.npy");
+  CHECK(index[0].at("fits") == "1");
+  CHECK(index[0].at("spacing_z_mm") == "2");
+  const auto first = discgeom::read_npy<std::uint8_t>(crops / "case0_L5-S1.npy");
+  CHECK(first.shape() == std::array<std::size_t, 3>{16, 16, 16});
+  std::size_t voxels = 0;
+  for (auto v : first.voxels)
+    voxels += v;
+  CHECK(std::to_string(voxels) == index[0].at("crop_voxels"));
+
+  const fs::path model = scratch() / "model.pt";
+  const auto train = run("train-ae --crops " + crops.string() + " --out " + model.string() +
+                         " --channels 4,8 --bottleneck 3 --epochs 3 --seed 2 --threads 1 --quiet");
+  REQUIRE(train.status == 0);
+  CHECK(train.out.find("after 3 epochs") != std::string::npos);
+  CHECK(fs::exists(model));
+  CHECK(fs::exists(model.string() + ".checkpoint"));
+  const auto curve = parse_csv(slurp(model.string() + ".training.csv"));
+  REQUIRE(curve.size() == 3);
+  CHECK(number(curve[2], "epoch") == 3);
+
+  // Resuming to 4 epochs continues the curve.
+  const auto resumed = run("train-ae --crops " + crops.string() + " --out " + model.string() +
+                           " --channels 4,8 --bottleneck 3 --epochs 4 --seed 2 --threads 1 "
+                           "--resume --quiet");
+  REQUIRE(resumed.status == 0);
+  const auto longer = parse_csv(slurp(model.string() + ".training.csv"));
+  REQUIRE(longer.size() == 4);
+  CHECK(longer[2].at("loss") == curve[2].at("loss"));
+
+  const fs::path latents = scratch() / "latents.csv";
+  const auto encode = run("encode --model " + model.string() + " --crops " + crops.string() +
+                          " --out " + latents.string());
+  REQUIRE(encode.status == 0);
+  CHECK(slurp(latents).rfind("case,level,z0,z1,z2\n", 0) == 0);
+  REQUIRE(parse_csv(slurp(latents)).size() == 12);
+
+  const fs::path out = scratch() / "traversal";
+  const auto traverse =
+      run("traverse --model " + model.string() + " --latents " + latents.string() + " --crops " +
+          crops.string() + " --out " + out.string() + " --steps 4");
+  REQUIRE(traverse.status == 0);
+  const auto grid = parse_csv(slurp(out / "grid.csv"));
+  REQUIRE(grid.size() == 3 * 4);
+  CHECK(grid[5].at("feature") == "1");
+  CHECK(grid[5].at("step") == "1");
+  CHECK(grid[0].count("height_mm") == 1);
+  CHECK(grid[0].count("plausibility") == 1);
+  CHECK(fs::file_size(out / "traversal.png") > 100);
+  const auto correlations = parse_csv(slurp(out / "correlations.csv"));
+  CHECK(correlations.size() == 3 * 8);
+  CHECK(correlations[0].at("x") == "z0");
+  CHECK(correlations[0].at("y") == "volume_mm3");
+  CHECK(correlations[0].at("n") == "12");
+  CHECK(no_partial_files(scratch()));
+}
+
+TEST_CASE("autoencoder commands: bad crops, models and latents exit 1 naming the file") {
+  const fs::path crops = scratch() / "bad_crops";
+  fs::remove_all(crops);
+  REQUIRE(run("crop" + spines() + " --out " + crops.string() + " --size 16 --spacing 2,2,2 --quiet")
+              .status == 0);
+  // Mixed sizes: one crop rewritten at 8^3.
+  const auto mixed = crops / "case1_L4-L5.npy";
+  discgeom::write_npy(mixed, discgeom::image<std::uint8_t>::filled({8, 8, 8}, {}, 1));
+  const fs::path model = scratch() / "bad_model.pt";
+  const auto train = run("train-ae --crops " + crops.string() + " --out " + model.string() +
+                         " --channels 4,8 --epochs 1 --quiet");
+  CHECK(train.status == 1);
+  CHECK(train.err.find(mixed.string()) != std::string::npos);
+  CHECK(train.err.find("one folder holds one crop size") != std::string::npos);
+  CHECK_FALSE(fs::exists(model));
+  // An empty crop.
+  discgeom::write_npy(mixed, discgeom::image<std::uint8_t>::filled({16, 16, 16}, {}, 0));
+  const auto empty = run("train-ae --crops " + crops.string() + " --out " + model.string() +
+                         " --channels 4,8 --epochs 1 --quiet");
+  CHECK(empty.status == 1);
+  CHECK(empty.err.find("holds no disc voxel") != std::string::npos);
+  discgeom::write_npy(mixed, discgeom::image<std::uint8_t>::filled({16, 16, 16}, {}, 1));
+
+  REQUIRE(run("train-ae --crops " + crops.string() + " --out " + model.string() +
+              " --channels 4,8 --bottleneck 2 --epochs 1 --threads 1 --quiet")
+              .status == 0);
+  // Latents of another bottleneck.
+  const fs::path latents = scratch() / "bad_latents.csv";
+  std::ofstream(latents) << "case,level,z0,z1,z2\na,L1,1,2,3\nb,L2,2,3,4\nc,L3,0,1,1\n";
+  const auto traverse = run("traverse --model " + model.string() + " --latents " +
+                            latents.string() + " --out " + (scratch() / "bad_trav").string());
+  CHECK(traverse.status == 1);
+  CHECK(traverse.err.find("bottleneck is 2") != std::string::npos);
+  // A truncated model.
+  fs::resize_file(model, fs::file_size(model) / 2);
+  const auto encode = run("encode --model " + model.string() + " --crops " + crops.string() +
+                          " --out " + (scratch() / "never.csv").string());
+  CHECK(encode.status == 1);
+  CHECK(encode.err.find(model.string()) != std::string::npos);
+  CHECK_FALSE(fs::exists(scratch() / "never.csv"));
+  // No index.
+  const auto no_index = run("encode --model " + model.string() + " --crops " + scratch().string() +
+                            "/nowhere --out x.csv");
+  CHECK(no_index.status == 1);
+  CHECK(no_index.err.find("no crop index") != std::string::npos);
+  // Bad usage.
+  CHECK(run("train-ae --crops " + crops.string()).status == 2);
+  CHECK(run("train-ae --crops " + crops.string() + " --out m.pt --channels 4,0").status == 2);
+  CHECK(run("traverse --model m --latents l --out o --steps 1").status == 2);
+  // An architecture the crop size cannot take: 16 is not a multiple of 2^5.
+  const auto deep = run("train-ae --crops " + crops.string() + " --out " + model.string() +
+                        " --channels 2,2,2,2,2,2 --epochs 1 --quiet");
+  CHECK(deep.status == 2);
+  CHECK(deep.err.find("the crops are 16^3") != std::string::npos);
+}
