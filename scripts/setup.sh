@@ -19,6 +19,7 @@ optional_packages=(
   zlib1g-dev
   python3-numpy python3-scipy  # peers of the benchmarks in benchmarks/peers (Debian's /usr/bin/python3)
   python3-sklearn python3-statsmodels python3-pandas  # peers of tests/golden and benchmarks/peers
+  python3-torch            # the TorchScript golden model and the PyTorch benchmark peer
 )
 
 want=("${core_packages[@]}")
