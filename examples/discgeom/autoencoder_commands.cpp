@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "discgeom/mask/structures.hpp"
 #include "discgeom/nn/autoencoder.hpp"
 #include "discgeom/nn/autoencoder_io.hpp"
+#include "discgeom/nn/bottleneck_sweep.hpp"
 #include "discgeom/nn/latent_codec.hpp"
 #include "discgeom/nn/train_autoencoder.hpp"
 #include "discgeom/stats/correlation_matrix.hpp"
@@ -109,6 +111,43 @@ autoencoder_file load_model_for(const std::filesystem::path& model_file, std::si
   return loaded;
 }
 
+/// train-ae with several bottleneck sizes: DIR/bottleneck_<B>.pt for each and DIR/sweep.csv.
+int sweep(const torch::Tensor& masks, const autoencoder_config& config,
+          const std::vector<std::int64_t>& sizes, autoencoder_training_options training,
+          const std::filesystem::path& folder, const vec3& crop_spacing, bool quiet) {
+  std::filesystem::create_directories(folder);
+  training.checkpoint.clear();
+  std::unique_ptr<training_progress> progress;
+  bottleneck_sweep_options options{
+      .training = training,
+      .initialisation_seed = training.seed,
+      .folder = folder,
+      .on_size = [&](std::int64_t b) {
+        progress.reset();
+        if (!quiet && isatty(STDERR_FILENO) != 0)
+          std::fprintf(stderr, "bottleneck %lld\n", static_cast<long long>(b));
+        progress = std::make_unique<training_progress>(training.max_epochs, quiet);
+      }};
+  options.training.on_epoch = [&](const autoencoder_epoch& e) { (*progress)(e); };
+  const auto results = sweep_bottlenecks(masks, config, sizes, options);
+  progress.reset();
+  table summary{
+      {"bottleneck", "converged", "epochs", "mean_iou", "sd_iou", "ci_low", "ci_high", "discs"},
+      {}};
+  for (const auto& r : results) {
+    auto model = load_autoencoder(folder / ("bottleneck_" + std::to_string(r.bottleneck) + ".pt"));
+    save_autoencoder(model, folder / ("bottleneck_" + std::to_string(r.bottleneck) + ".pt"),
+                     crop_spacing);
+    summary.rows.push_back({number(static_cast<double>(r.bottleneck)),
+                            number(r.converged ? 1.0 : 0.0), number(static_cast<double>(r.epochs)),
+                            number(r.iou.mean), number(r.iou.sd), number(r.iou.t_low),
+                            number(r.iou.t_high), number(static_cast<double>(r.iou.n))});
+  }
+  write_table_atomically(folder / "sweep.csv", summary);
+  write_table(std::cout, summary, "csv");
+  return 0;
+}
+
 }  // namespace
 
 int run_train_ae(const std::vector<std::string>& argv) {
@@ -122,11 +161,10 @@ int run_train_ae(const std::vector<std::string>& argv) {
   if (!args.has("--crops") || !args.has("--out"))
     throw usage_error("train-ae needs --crops DIR and --out MODEL");
   autoencoder_config config;
+  std::vector<std::int64_t> bottlenecks{config.bottleneck};
   if (args.has("--bottleneck")) {
-    config.bottleneck =
-        static_cast<std::int64_t>(parse_count("--bottleneck", args.value_or("--bottleneck", "")));
-    if (config.bottleneck < 1)
-      throw usage_error("--bottleneck must be at least 1");
+    bottlenecks = parse_channels(args.value_or("--bottleneck", ""));  // one size or a list
+    config.bottleneck = bottlenecks.front();
   }
   if (args.has("--channels"))
     config.channels = parse_channels(args.value_or("--channels", ""));
@@ -171,6 +209,10 @@ int run_train_ae(const std::vector<std::string>& argv) {
                         "^3; choose --channels accordingly)");
     }
     const auto masks = crops_tensor(folder);
+    if (bottlenecks.size() > 1) {
+      return sweep(masks, config, bottlenecks, options, model_file, folder.spacing,
+                   args.has("--quiet"));
+    }
     torch::manual_seed(options.seed);
     autoencoder3d model(config);
     training_progress progress(options.max_epochs, args.has("--quiet"));

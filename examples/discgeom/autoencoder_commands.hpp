@@ -15,7 +15,9 @@ inline constexpr const char* train_ae_usage =
     "                         [--resume] [--channels 32,64,128,256,512] [--learning-rate 0.001]\n"
     "                         [--checkpoint-every N] [--quiet]\n"
     "Trains the autoencoder on the crops of `discgeom crop`: MODEL (architecture, weights, crop\n"
-    "spacing), MODEL.checkpoint (to --resume from), MODEL.training.csv (loss and IoU per epoch).\n";
+    "spacing), MODEL.checkpoint (to --resume from), MODEL.training.csv (loss and IoU per epoch).\n"
+    "With several sizes (--bottleneck 64,8,4,3) it sweeps them: --out is then a folder with\n"
+    "bottleneck_<B>.pt per size and sweep.csv (converged, epochs, IoU with 95% CI).\n";
 
 inline constexpr const char* encode_usage =
     "usage: discgeom encode --model MODEL --crops DIR --out latents.csv\n"

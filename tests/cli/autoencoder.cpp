@@ -119,6 +119,18 @@ TEST_CASE("crop, train-ae, encode, traverse: the pipeline of a tiny model") {
   CHECK(correlations[0].at("x") == "z0");
   CHECK(correlations[0].at("y") == "volume_mm3");
   CHECK(correlations[0].at("n") == "12");
+  // A sweep of bottleneck sizes: a model per size and the summary table.
+  const fs::path sweep = scratch() / "sweep";
+  const auto swept = run("train-ae --crops " + crops.string() + " --out " + sweep.string() +
+                         " --channels 4,8 --bottleneck 1,2 --epochs 2 --threads 1 --quiet");
+  REQUIRE(swept.status == 0);
+  const auto summary = parse_csv(slurp(sweep / "sweep.csv"));
+  REQUIRE(summary.size() == 2);
+  CHECK(summary[1].at("bottleneck") == "2");
+  CHECK(summary[1].at("epochs") == "2");
+  CHECK(summary[1].at("discs") == "12");
+  CHECK(number(summary[1], "ci_low") <= number(summary[1], "mean_iou"));
+  CHECK(fs::exists(sweep / "bottleneck_1.pt"));
   CHECK(no_partial_files(scratch()));
 }
 

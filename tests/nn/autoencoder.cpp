@@ -11,6 +11,7 @@
 
 #include "discgeom/latent/decode_and_measure.hpp"
 #include "discgeom/nn/autoencoder_io.hpp"
+#include "discgeom/nn/bottleneck_sweep.hpp"
 #include "discgeom/nn/latent_codec.hpp"
 #include "discgeom/nn/train_autoencoder.hpp"
 
@@ -269,4 +270,28 @@ TEST_CASE("encode_masks and autoencoder_decoder plug into the latent-space analy
   const auto study = discgeom::study_traversal(columns, decode, {.traversal = {.steps = 4}});
   CHECK(study.measures.size() == 16);
   CHECK(study.correlations.size() == 4 * discgeom::disc_geometric_features.size());
+}
+
+TEST_CASE("sweep_bottlenecks: one model per size, converged or not, IoU with its interval") {
+  const auto masks = disc_masks(6);
+  std::vector<std::int64_t> announced;
+  const auto results = discgeom::sweep_bottlenecks(
+      masks, tiny, {1, 6},
+      {.training =
+           {.learning_rate = 1e-2, .max_epochs = 400, .target_iou = 0.95, .seed = 5, .threads = 1},
+       .initialisation_seed = 3,
+       .on_size = [&](std::int64_t b) { announced.push_back(b); }});
+  REQUIRE(results.size() == 2);
+  CHECK(announced == std::vector<std::int64_t>{1, 6});
+  for (const auto& r : results) {
+    INFO("bottleneck " << r.bottleneck << " epochs " << r.epochs << " IoU " << r.iou.mean);
+    CHECK(r.iou.n == 6);
+    CHECK(r.iou.t_low <= r.iou.mean);
+    CHECK(r.iou.mean <= r.iou.t_high);
+    CHECK(r.epochs == static_cast<std::int64_t>(r.history.size()));
+    CHECK(r.converged == (r.iou.mean >= 0.95));
+  }
+  CHECK(results[1].converged);  // six discs, six latent features: it must fit them
+  REQUIRE_THROWS_WITH(discgeom::sweep_bottlenecks(masks, tiny, {4, 0}),
+                      Catch::Contains("sizes[1] must be >= 1, got 0"));
 }
