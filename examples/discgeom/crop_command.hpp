@@ -27,7 +27,7 @@ namespace discgeom::cli {
 
 inline constexpr const char* crop_usage =
     "usage: discgeom crop SEG... --out DIR [--size 64] [--spacing 1.4,1.2,1.5]\n"
-    "                     [--labels spider|ordinal] [--lowest-level L5/S1]\n"
+    "                     [--labels spider|ordinal] [--lowest-level L5/S1] [--min-voxels N]\n"
     "                     [--input-spacing SX,SY,SZ] [--orientation CODE] [--quiet]\n"
     "Each disc is resampled (nearest neighbour) to --spacing, given in mm along the patient's\n"
     "L, P and S axes (the crop's axes), and centred in a --size cube: DIR/<case>_<level>.npy\n"
@@ -54,6 +54,11 @@ inline std::vector<std::vector<cell>> crop_case(const std::filesystem::path& fil
   }
   std::vector<std::vector<cell>> rows;
   for (const auto& disc : discs) {
+    if (disc.status == "fragment") {
+      std::cerr << "discgeom crop: " << file.string() << ": label " << disc.label << " has "
+                << disc.voxels << " voxels, fewer than --min-voxels: left out\n";
+      continue;
+    }
     const auto found = by_label.find(static_cast<std::uint32_t>(disc.label));
     if (found == by_label.end() || found->second.voxels.empty()) {
       std::cerr << "discgeom crop: " << file.string() << ": disc " << disc.level << " (label "
@@ -84,7 +89,7 @@ inline std::vector<std::vector<cell>> crop_case(const std::filesystem::path& fil
 inline int run_crop(const std::vector<std::string>& argv) {
   const auto args = parse_arguments(argv,
                                     {"--out", "--size", "--spacing", "--labels", "--lowest-level",
-                                     "--input-spacing", "--orientation"},
+                                     "--min-voxels", "--input-spacing", "--orientation"},
                                     {"--quiet"});
   if (args.positional.empty())
     throw usage_error("crop needs at least one segmentation file");
@@ -95,7 +100,9 @@ inline int run_crop(const std::vector<std::string>& argv) {
   if (size < 2)
     throw usage_error("--size must be at least 2");
   const vec3 spacing = parse_spacing(args.value_or("--spacing", "1.4,1.2,1.5"));
-  const disc_table_options scheme = parse_disc_labels(args);
+  disc_table_options scheme = parse_disc_labels(args);
+  if (args.has("--min-voxels"))
+    scheme.min_voxels = parse_count("--min-voxels", args.value_or("--min-voxels", ""));
   geometry_overrides overrides;
   if (args.has("--input-spacing"))
     overrides.spacing = parse_spacing(args.value_or("--input-spacing", ""));

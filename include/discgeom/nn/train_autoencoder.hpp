@@ -63,7 +63,7 @@ inline std::vector<double> reconstruction_iou(autoencoder3d& model, const torch:
                                               std::int64_t batch_size) {
   const bool was_training = model->is_training();
   model->eval();
-  torch::NoGradGuard no_grad;
+  c10::InferenceMode inference;  // no autograd bookkeeping at all (faster than NoGradGuard)
   std::vector<double> iou;
   for (std::int64_t start = 0; start < masks.size(0); start += batch_size) {
     const auto batch = masks.slice(0, start, std::min(masks.size(0), start + batch_size));
