@@ -60,23 +60,35 @@ inline arguments parse_arguments(const std::vector<std::string>& argv,
   return result;
 }
 
-/// "SX,SY,SZ": three finite numbers > 0.
-inline vec3 parse_spacing(const std::string& text) {
-  vec3 spacing{};
+/// The comma-separated items of `text` ("a,,b" has an empty middle item; "" is one empty item).
+inline std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> items;
   std::size_t start = 0;
-  for (std::size_t axis = 0; axis < 3; ++axis) {
+  while (true) {
     const std::size_t comma = text.find(',', start);
-    if ((axis < 2) != (comma != std::string::npos)) {
-      throw usage_error("--spacing '" + text + "' must be three numbers SX,SY,SZ");
-    }
-    const std::string part =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    char* end = nullptr;
-    spacing[axis] = std::strtod(part.c_str(), &end);
-    if (part.empty() || *end != '\0' || !std::isfinite(spacing[axis]) || spacing[axis] <= 0.0) {
-      throw usage_error("--spacing '" + text + "': '" + part + "' is not a finite number > 0");
-    }
+    items.push_back(
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos)
+      return items;
     start = comma + 1;
+  }
+}
+
+/// "SX,SY,SZ": three finite numbers > 0.
+inline vec3 parse_spacing(const std::string& text, const std::string& option = "--spacing") {
+  const auto parts = split_commas(text);
+  if (parts.size() != 3) {
+    throw usage_error(option + " '" + text + "' must be three numbers SX,SY,SZ");
+  }
+  vec3 spacing{};
+  for (std::size_t axis = 0; axis < 3; ++axis) {
+    char* end = nullptr;
+    spacing[axis] = std::strtod(parts[axis].c_str(), &end);
+    if (parts[axis].empty() || *end != '\0' || !std::isfinite(spacing[axis]) ||
+        spacing[axis] <= 0.0) {
+      throw usage_error(option + " '" + text + "': '" + parts[axis] +
+                        "' is not a finite number > 0");
+    }
   }
   return spacing;
 }

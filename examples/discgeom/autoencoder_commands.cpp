@@ -52,18 +52,11 @@ torch::Tensor crops_tensor(const crop_folder& folder) {
 
 std::vector<std::int64_t> parse_channels(const std::string& text) {
   std::vector<std::int64_t> channels;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = text.find(',', start);
-    const std::string part =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& part : split_commas(text)) {
     const std::size_t value = parse_count("--channels", part);
     if (value == 0)
       throw usage_error("--channels '" + text + "': a width must be at least 1");
     channels.push_back(static_cast<std::int64_t>(value));
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
   }
   return channels;
 }

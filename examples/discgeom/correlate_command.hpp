@@ -54,11 +54,7 @@ inline bool matches_pattern(const std::string& pattern, const std::string& name)
 inline std::vector<std::string> select_columns(const csv_table& table, const std::string& option,
                                                const std::string& list) {
   std::vector<std::string> selected;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const std::size_t comma = list.find(',', start);
-    const std::string item =
-        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& item : split_commas(list)) {
     if (item.empty())
       throw usage_error(option + " '" + list + "' has an empty column name");
     bool found = false;
@@ -72,20 +68,13 @@ inline std::vector<std::string> select_columns(const csv_table& table, const std
     if (!found) {
       (void)table.column(item);  // throws io_error naming the file and listing the columns
     }
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
   }
   return selected;
 }
 
 inline std::vector<correlation_method> parse_methods(const std::string& list) {
   std::vector<correlation_method> methods;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const std::size_t comma = list.find(',', start);
-    const std::string item =
-        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& item : split_commas(list)) {
     bool known = false;
     for (auto m :
          {correlation_method::pearson, correlation_method::spearman, correlation_method::kendall}) {
@@ -96,9 +85,6 @@ inline std::vector<correlation_method> parse_methods(const std::string& list) {
     }
     if (!known)
       throw usage_error("--method '" + item + "' must be pearson, spearman or kendall");
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
   }
   return methods;
 }

@@ -105,7 +105,7 @@ inline int run_crop(const std::vector<std::string>& argv) {
     scheme.min_voxels = parse_count("--min-voxels", args.value_or("--min-voxels", ""));
   geometry_overrides overrides;
   if (args.has("--input-spacing"))
-    overrides.spacing = parse_spacing(args.value_or("--input-spacing", ""));
+    overrides.spacing = parse_spacing(args.value_or("--input-spacing", ""), "--input-spacing");
   if (args.has("--orientation"))
     overrides.direction = parse_geometry_overrides(args).direction;
 

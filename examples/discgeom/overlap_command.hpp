@@ -64,11 +64,7 @@ struct overlap_settings {
 
 inline std::vector<label_value> parse_labels(const std::string& text) {
   std::vector<label_value> labels;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = text.find(',', start);
-    const std::string part =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& part : split_commas(text)) {
     char* end = nullptr;
     const unsigned long long value = std::strtoull(part.c_str(), &end, 10);
     if (part.empty() || *end != '\0' || part[0] == '-' || value == 0 || value > UINT32_MAX) {
@@ -76,9 +72,6 @@ inline std::vector<label_value> parse_labels(const std::string& text) {
                         "' is not a label (a whole number in [1, 4294967295])");
     }
     labels.push_back(static_cast<label_value>(value));
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
   }
   return labels;
 }
