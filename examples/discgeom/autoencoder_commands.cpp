@@ -147,7 +147,7 @@ int run_train_ae(const std::vector<std::string>& argv) {
   const auto args = parse_arguments(
       argv,
       {"--crops", "--out", "--bottleneck", "--epochs", "--target-iou", "--batch", "--seed",
-       "--threads", "--channels", "--learning-rate", "--checkpoint-every"},
+       "--threads", "--channels", "--learning-rate", "--checkpoint-every", "--device"},
       {"--resume", "--quiet"});
   if (!args.positional.empty())
     throw usage_error("unexpected argument '" + args.positional[0] + "'");
@@ -188,6 +188,14 @@ int run_train_ae(const std::vector<std::string>& argv) {
           ? static_cast<std::int64_t>(
                 parse_count("--checkpoint-every", args.value_or("--checkpoint-every", "")))
           : 10;
+  const std::string device = args.value_or("--device", "cpu");
+  if (device != "cpu" && device.rfind("cuda", 0) != 0)
+    throw usage_error("--device '" + device + "' must be cpu or cuda[:N]");
+  try {
+    options.device = torch::Device(device);
+  } catch (const std::exception&) {
+    throw usage_error("--device '" + device + "' must be cpu or cuda[:N]");
+  }
   const std::filesystem::path model_file = args.value_or("--out", "");
   options.checkpoint = model_file.string() + ".checkpoint";
   options.resume = args.has("--resume");

@@ -13,7 +13,7 @@ inline constexpr const char* train_ae_usage =
     "usage: discgeom train-ae --crops DIR --out MODEL [--bottleneck 4] [--epochs N]\n"
     "                         [--target-iou 0.995] [--batch 4] [--seed S] [--threads T]\n"
     "                         [--resume] [--channels 32,64,128,256,512] [--learning-rate 0.001]\n"
-    "                         [--checkpoint-every N] [--quiet]\n"
+    "                         [--checkpoint-every N] [--device cpu|cuda] [--quiet]\n"
     "Trains the autoencoder on the crops of `discgeom crop`: MODEL (architecture, weights, crop\n"
     "spacing), MODEL.checkpoint (to --resume from), MODEL.training.csv (loss and IoU per epoch).\n"
     "With several sizes (--bottleneck 64,8,4,3) it sweeps them: --out is then a folder with\n"

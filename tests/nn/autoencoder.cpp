@@ -295,3 +295,14 @@ TEST_CASE("sweep_bottlenecks: one model per size, converged or not, IoU with its
   REQUIRE_THROWS_WITH(discgeom::sweep_bottlenecks(masks, tiny, {4, 0}),
                       Catch::Contains("sizes[1] must be >= 1, got 0"));
 }
+
+TEST_CASE("train_autoencoder: a CUDA device without CUDA is refused, not ignored") {
+  if (torch::cuda::is_available()) {
+    SUCCEED("this LibTorch has CUDA: the refusal cannot be shown here");
+    return;
+  }
+  auto model = seeded_model(tiny, 1);
+  REQUIRE_THROWS_WITH(
+      discgeom::train_autoencoder(model, disc_masks(2), {.max_epochs = 1, .device = torch::kCUDA}),
+      Catch::Contains("options.device cuda") && Catch::Contains("has no CUDA"));
+}

@@ -17,6 +17,7 @@
 #include "discgeom/image.hpp"
 #include "discgeom/image_geometry.hpp"
 #include "discgeom/nn/autoencoder.hpp"
+#include "discgeom/nn/train_autoencoder.hpp"
 
 namespace discgeom {
 
@@ -35,8 +36,10 @@ inline std::vector<std::vector<double>> encode_masks(autoencoder3d& model,
   std::vector<std::vector<double>> columns(static_cast<std::size_t>(model->config().bottleneck));
   for (std::int64_t start = 0; start < masks.size(0); start += batch_size) {
     const auto codes =
-        model->encode(masks.slice(0, start, std::min(masks.size(0), start + batch_size)))
-            .to(torch::kDouble)
+        model
+            ->encode(masks.slice(0, start, std::min(masks.size(0), start + batch_size))
+                         .to(detail::model_device(model)))
+            .to(torch::kCPU, torch::kDouble)
             .contiguous();
     const auto access = codes.accessor<double, 2>();
     for (std::int64_t n = 0; n < codes.size(0); ++n) {
@@ -73,9 +76,10 @@ class autoencoder_decoder {
     }
     c10::InferenceMode inference;  // no autograd bookkeeping at all (faster than NoGradGuard)
     const auto codes = torch::tensor(std::vector<double>(code.begin(), code.end()), torch::kDouble)
-                           .to(torch::kFloat)
+                           .to(detail::model_device(model_), torch::kFloat)
                            .view({1, b});
-    const auto decoded = (model_->decode(codes)[0][0] > 0).to(torch::kUInt8).contiguous();
+    const auto decoded =
+        (model_->decode(codes)[0][0] > 0).to(torch::kCPU, torch::kUInt8).contiguous();
     const auto size = static_cast<std::size_t>(model_->config().input_size);
     auto mask = image<std::uint8_t>::filled({size, size, size}, geometry_, 0);
     const auto source = as_volume<const std::uint8_t, 3>(decoded);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include <torch/cuda.h>
 #include <torch/nn.h>
 #include <torch/optim/adam.h>
 #include <torch/serialize.h>
@@ -45,6 +46,9 @@ struct autoencoder_training_options {
   std::int64_t checkpoint_every = 0;   ///< also every N epochs (0: only at the end)
   bool resume = false;                 ///< continue from `checkpoint` when it exists
   std::function<void(const autoencoder_epoch&)> on_epoch{};  ///< progress (loss, IoU)
+  /// Where to train: the CPU, or a CUDA device when this LibTorch was built with CUDA (the
+  /// masks stay on the CPU and go to the device batch by batch).
+  torch::Device device = torch::kCPU;
 };
 
 struct autoencoder_training_result {
@@ -57,6 +61,12 @@ struct autoencoder_training_result {
 
 namespace detail {
 
+/// The device the model's parameters are on.
+inline torch::Device model_device(autoencoder3d& model) {
+  const auto parameters = model->parameters();
+  return parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
+}
+
 /// IoU of each reconstruction thresholded at probability 0.5 (logit 0) against its mask > 0.5;
 /// two empty masks have IoU 1. Evaluated in eval mode (BatchNorm's running statistics).
 inline std::vector<double> reconstruction_iou(autoencoder3d& model, const torch::Tensor& masks,
@@ -66,11 +76,12 @@ inline std::vector<double> reconstruction_iou(autoencoder3d& model, const torch:
   c10::InferenceMode inference;  // no autograd bookkeeping at all (faster than NoGradGuard)
   std::vector<double> iou;
   for (std::int64_t start = 0; start < masks.size(0); start += batch_size) {
-    const auto batch = masks.slice(0, start, std::min(masks.size(0), start + batch_size));
+    const auto batch =
+        masks.slice(0, start, std::min(masks.size(0), start + batch_size)).to(model_device(model));
     const auto predicted = model->forward(batch) > 0;
     const auto truth = batch > 0.5;
-    const auto both = (predicted & truth).flatten(1).sum(1).to(torch::kDouble);
-    const auto either = (predicted | truth).flatten(1).sum(1).to(torch::kDouble);
+    const auto both = (predicted & truth).flatten(1).sum(1).to(torch::kCPU, torch::kDouble);
+    const auto either = (predicted | truth).flatten(1).sum(1).to(torch::kCPU, torch::kDouble);
     for (std::int64_t i = 0; i < batch.size(0); ++i) {
       const double u = either[i].item<double>();
       iou.push_back(u == 0.0 ? 1.0 : both[i].item<double>() / u);
@@ -214,6 +225,7 @@ inline std::vector<autoencoder_epoch> load_training_state(const std::filesystem:
 /// IoU of each reconstruction thresholded at 0.5 against its mask; training stops when the mean
 /// IoU reaches options.target_iou (converged) or after options.max_epochs epochs.
 ///
+/// On options.device: the CPU, or a CUDA device when LibTorch has CUDA (refused otherwise).
 /// Determinism: with the same initial weights (torch::manual_seed before constructing the
 /// model), seed and thread count, two runs on the CPU give the same weights and curve. A
 /// checkpoint (options.checkpoint, every options.checkpoint_every epochs and at the end, written
@@ -250,6 +262,12 @@ inline autoencoder_training_result train_autoencoder(
   if (options.threads > 0) {
     torch::set_num_threads(options.threads);
   }
+  DISCGEOM_PRECONDITION(
+      options.device.is_cpu() || (options.device.is_cuda() && torch::cuda::is_available()),
+      "train_autoencoder", "options.device ", options.device.str(),
+      " is not available: this LibTorch ",
+      torch::cuda::is_available() ? "has no such device" : "has no CUDA");
+  model->to(options.device);
 
   torch::optim::Adam optimizer(model->parameters(),
                                torch::optim::AdamOptions(options.learning_rate));
@@ -272,7 +290,7 @@ inline autoencoder_training_result train_autoencoder(
       const std::int64_t end = std::min(count, start + options.batch_size);
       const auto indices = torch::tensor(
           std::vector<std::int64_t>(order.begin() + start, order.begin() + end), torch::kLong);
-      const auto batch = masks.index_select(0, indices);
+      const auto batch = masks.index_select(0, indices).to(options.device);
       optimizer.zero_grad();
       const auto loss = torch::binary_cross_entropy_with_logits(model->forward(batch), batch);
       loss.backward();
