@@ -7,9 +7,12 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/image.hpp"
 #include "discgeom/io/csv.hpp"
 #include "discgeom/io/npy.hpp"
@@ -103,18 +106,13 @@ inline crop_folder read_crop_folder(const std::filesystem::path& folder) {
 /// truncated table under the real name.
 inline void write_table_atomically(const std::filesystem::path& file, const table& t,
                                    const std::string& format = "csv") {
-  const std::filesystem::path temporary = file.string() + ".partial";
-  {
+  detail::write_atomically(file, "write_table", [&](const std::filesystem::path& temporary) {
     std::ofstream out(temporary);
     write_table(out, t, format);
     out.close();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw io_error(file.string() + ": cannot be written");
-    }
-  }
-  std::filesystem::rename(temporary, file);
+    if (!out)
+      throw std::runtime_error("the stream failed");
+  });
 }
 
 }  // namespace discgeom::cli

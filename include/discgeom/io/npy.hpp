@@ -17,11 +17,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "discgeom/as_volume.hpp"
+#include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/image.hpp"
 
@@ -101,8 +103,7 @@ void write_npy(const std::filesystem::path& file, Volume&& volume) {
     for (std::size_t j = 0; j < view.shape(1); ++j)
       for (std::size_t k = 0; k < view.shape(2); ++k)
         data.push_back(view(i, j, k));
-  const std::filesystem::path temporary = file.string() + ".partial";
-  {
+  detail::write_atomically(file, "write_npy", [&](const std::filesystem::path& temporary) {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     const char magic[8] = {'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0};
     const auto length = static_cast<std::uint16_t>(header.size());
@@ -114,17 +115,9 @@ void write_npy(const std::filesystem::path& file, Volume&& volume) {
               static_cast<std::streamsize>(data.size() * sizeof(T)));
     out.close();
     if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      detail::throw_error<io_error>("write_npy", file.string(), ": cannot be written");
+      throw std::runtime_error("the stream failed");
     }
-  }
-  std::error_code renamed;
-  std::filesystem::rename(temporary, file, renamed);
-  if (renamed) {
-    detail::throw_error<io_error>("write_npy", file.string(), ": cannot be written (",
-                                  renamed.message(), ")");
-  }
+  });
 }
 
 /// The shape and dtype of a .npy file, read from its header.

@@ -16,6 +16,7 @@
 #include <itkImageFileWriter.h>
 #include <itkPNGImageIO.h>
 
+#include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/error.hpp"
 
 namespace discgeom {
@@ -82,20 +83,13 @@ inline void write_png(const std::filesystem::path& file, const gray_picture& pic
   itk_picture->SetRegions(region);
   itk_picture->Allocate();
   std::copy(picture.pixels.begin(), picture.pixels.end(), itk_picture->GetBufferPointer());
-  const std::filesystem::path temporary = file.string() + ".partial";
-  try {
+  detail::write_atomically(file, "write_png", [&](const std::filesystem::path& temporary) {
     auto writer = itk::ImageFileWriter<picture_type>::New();
     writer->SetImageIO(itk::PNGImageIO::New());
     writer->SetFileName(temporary.string());
     writer->SetInput(itk_picture);
     writer->Update();
-    std::filesystem::rename(temporary, file);
-  } catch (const std::exception& e) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    detail::throw_error<io_error>("write_png", file.string(),
-                                  ": cannot be written: ", std::string(e.what()).substr(0, 200));
-  }
+  });
 }
 
 }  // namespace discgeom

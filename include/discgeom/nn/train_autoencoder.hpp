@@ -21,6 +21,7 @@
 #include <torch/optim/adam.h>
 #include <torch/serialize.h>
 
+#include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/detail/random.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/nn/autoencoder.hpp"
@@ -127,15 +128,9 @@ inline autoencoder_config config_from_tensor(const torch::Tensor& values) {
 /// that a crash never leaves a truncated file under the real name.
 inline void save_archive_atomically(torch::serialize::OutputArchive& archive,
                                     const std::filesystem::path& file, const char* function) {
-  const std::filesystem::path temporary = file.string() + ".partial";
-  try {
+  write_atomically(file, function, [&](const std::filesystem::path& temporary) {
     archive.save_to(temporary.string());
-    std::filesystem::rename(temporary, file);
-  } catch (const std::exception& e) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw_error<io_error>(function, file.string(), ": cannot be written: ", e.what());
-  }
+  });
 }
 
 inline void save_training_state(const std::filesystem::path& file, autoencoder3d& model,
