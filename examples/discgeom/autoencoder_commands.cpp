@@ -115,6 +115,7 @@ int sweep(const torch::Tensor& masks, const autoencoder_config& config,
       .training = training,
       .initialisation_seed = training.seed,
       .folder = folder,
+      .crop_spacing = crop_spacing,
       .on_size = [&](std::int64_t b) {
         progress.reset();
         if (!quiet && isatty(STDERR_FILENO) != 0)
@@ -128,9 +129,6 @@ int sweep(const torch::Tensor& masks, const autoencoder_config& config,
       {"bottleneck", "converged", "epochs", "mean_iou", "sd_iou", "ci_low", "ci_high", "discs"},
       {}};
   for (const auto& r : results) {
-    auto model = load_autoencoder(folder / ("bottleneck_" + std::to_string(r.bottleneck) + ".pt"));
-    save_autoencoder(model, folder / ("bottleneck_" + std::to_string(r.bottleneck) + ".pt"),
-                     crop_spacing);
     summary.rows.push_back({number(static_cast<double>(r.bottleneck)),
                             number(r.converged ? 1.0 : 0.0), number(static_cast<double>(r.epochs)),
                             number(r.iou.mean), number(r.iou.sd), number(r.iou.t_low),

@@ -292,6 +292,18 @@ TEST_CASE("sweep_bottlenecks: one model per size, converged or not, IoU with its
     CHECK(r.converged == (r.iou.mean >= 0.95));
   }
   CHECK(results[1].converged);  // six discs, six latent features: it must fit them
+
+  // With a folder, each size's model is kept there with the crop spacing.
+  const auto folder = scratch_file("sweep");
+  const auto kept = discgeom::sweep_bottlenecks(masks, tiny, {2},
+                                                {.training = {.max_epochs = 1, .threads = 1},
+                                                 .folder = folder,
+                                                 .crop_spacing = discgeom::vec3{1.5, 1.5, 2.0}});
+  const auto file = discgeom::load_autoencoder_file(folder / "bottleneck_2.pt");
+  CHECK(file.model->config().bottleneck == 2);
+  REQUIRE(file.crop_spacing.has_value());
+  CHECK(*file.crop_spacing == discgeom::vec3{1.5, 1.5, 2.0});
+  std::filesystem::remove_all(folder);
   REQUIRE_THROWS_WITH(discgeom::sweep_bottlenecks(masks, tiny, {4, 0}),
                       Catch::Contains("sizes[1] must be >= 1, got 0"));
 }

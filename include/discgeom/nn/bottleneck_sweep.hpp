@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct bottleneck_sweep_options {
   std::uint64_t initialisation_seed = 0;    ///< torch::manual_seed before each model is built
   /// Where to keep each size's model and checkpoint: "<folder>/bottleneck_<B>.pt"; empty: none.
   std::filesystem::path folder{};
+  std::optional<vec3> crop_spacing{};           ///< saved with each model (see save_autoencoder)
   std::function<void(std::int64_t)> on_size{};  ///< called before each size is trained
 };
 
@@ -72,7 +74,7 @@ struct bottleneck_sweep_options {
     training.resume = training.resume && !model_file.empty();
     const auto trained = train_autoencoder(model, masks, training);
     if (!model_file.empty()) {
-      save_autoencoder(model, model_file);
+      save_autoencoder(model, model_file, options.crop_spacing);
     }
     results.push_back({size, trained.converged, trained.epochs,
                        summarise_mean(trained.per_mask_iou, {.seed = training.seed}),
