@@ -26,6 +26,25 @@ struct neighbour {
   double distance = 0.0;
 };
 
+namespace detail {
+
+/// The k points of a nanoflann L2 tree nearest to `query`, by increasing distance, with their
+/// Euclidean (not squared) distances.
+template <class Tree>
+[[nodiscard]] std::vector<neighbour> k_nearest_neighbours(const Tree& tree, const double* query,
+                                                          std::size_t k) {
+  std::vector<std::uint32_t> indices(k);
+  std::vector<double> squared(k);
+  const std::size_t found = tree.knnSearch(query, k, indices.data(), squared.data());
+  std::vector<neighbour> result(found);
+  for (std::size_t i = 0; i < found; ++i) {
+    result[i] = {indices[i], std::sqrt(squared[i])};
+  }
+  return result;
+}
+
+}  // namespace detail
+
 /// An immutable k-d tree over a copy of the given points (LPS mm, or any 3D coordinates).
 ///
 /// Queries are exact (nanoflann with eps = 0): `nearest` equals the brute-force minimum of
@@ -93,14 +112,7 @@ class point_cloud_index {
       DISCGEOM_PRECONDITION(std::isfinite(query[d]), "point_cloud_index::k_nearest", "query ",
                             query, " is not finite");
     }
-    std::vector<std::uint32_t> indices(k);
-    std::vector<double> squared(k);
-    const std::size_t found = tree_->knnSearch(query.data(), k, indices.data(), squared.data());
-    std::vector<neighbour> result(found);
-    for (std::size_t i = 0; i < found; ++i) {
-      result[i] = {indices[i], std::sqrt(squared[i])};
-    }
-    return result;
+    return detail::k_nearest_neighbours(*tree_, query.data(), k);
   }
 
  private:

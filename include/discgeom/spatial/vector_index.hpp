@@ -73,14 +73,7 @@ class vector_index {
     }
     DISCGEOM_PRECONDITION(k >= 1 && k <= size(), "vector_index::k_nearest", "k = ", k,
                           " must be in [1, ", size(), "], the number of points");
-    std::vector<std::uint32_t> indices(k);
-    std::vector<double> squared(k);
-    const std::size_t found = tree_->knnSearch(query.data(), k, indices.data(), squared.data());
-    std::vector<neighbour> result(found);
-    for (std::size_t i = 0; i < found; ++i) {
-      result[i] = {indices[i], std::sqrt(squared[i])};
-    }
-    return result;
+    return detail::k_nearest_neighbours(*tree_, query.data(), k);
   }
 
  private:
