@@ -13,6 +13,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "discgeom/io/csv.hpp"
+
 namespace fs = std::filesystem;
 
 namespace cli_test {
@@ -43,39 +45,17 @@ inline run_result run(const std::string& arguments) {
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
 }
 
-// A CSV table as rows of column -> text (quoted fields understood).
+// A CSV table as rows of column -> text, read by discgeom's own RFC 4180 reader (a ragged row
+// throws); no text at all gives no rows.
 inline std::vector<std::map<std::string, std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> lines;
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c == '\n') {
-      lines.push_back(fields);
-      fields.assign(1, "");
-    } else {
-      fields.back() += c;
-    }
-  }
   std::vector<std::map<std::string, std::string>> rows;
-  for (std::size_t r = 1; r < lines.size(); ++r) {
-    REQUIRE(lines[r].size() == lines[0].size());
+  if (text.empty())
+    return rows;
+  const discgeom::csv_table table = discgeom::parse_csv(text, "program output");
+  for (const auto& cells : table.rows) {
     std::map<std::string, std::string> row;
-    for (std::size_t c = 0; c < lines[0].size(); ++c)
-      row[lines[0][c]] = lines[r][c];
+    for (std::size_t c = 0; c < table.header.size(); ++c)
+      row[table.header[c]] = cells[c];
     rows.push_back(row);
   }
   return rows;
