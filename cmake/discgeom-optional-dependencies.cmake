@@ -43,3 +43,29 @@ macro(discgeom_find_torch result)
     endif()
   endif()
 endmacro()
+
+# discgeom_find_xgboost(<result-var>): finds the XGBoost C API (Debian's libxgboost-dev:
+# xgboost/c_api.h and libxgboost) and provides it as the imported target xgboost::xgboost (the
+# name XGBoost's own CMake package uses; an existing target of that name is reused).
+macro(discgeom_find_xgboost result)
+  set(${result} FALSE)
+  if(NOT DEFINED DISCGEOM_WITH_XGBOOST OR DISCGEOM_WITH_XGBOOST)
+    if(NOT TARGET xgboost::xgboost)
+      find_path(DISCGEOM_XGBOOST_INCLUDE_DIR xgboost/c_api.h)
+      find_library(DISCGEOM_XGBOOST_LIBRARY xgboost)
+      if(DISCGEOM_XGBOOST_INCLUDE_DIR AND DISCGEOM_XGBOOST_LIBRARY)
+        add_library(xgboost::xgboost UNKNOWN IMPORTED)
+        set_target_properties(xgboost::xgboost PROPERTIES
+          IMPORTED_LOCATION "${DISCGEOM_XGBOOST_LIBRARY}"
+          INTERFACE_INCLUDE_DIRECTORIES "${DISCGEOM_XGBOOST_INCLUDE_DIR}")
+      endif()
+    endif()
+    if(TARGET xgboost::xgboost)
+      set(${result} TRUE)
+    elseif(DISCGEOM_REQUIRE_OPTIONAL)
+      message(FATAL_ERROR "discgeom: the XGBoost C API (xgboost/c_api.h, libxgboost) was not found")
+    else()
+      message(STATUS "discgeom: XGBoost not found; discgeom::xgboost is unavailable")
+    endif()
+  endif()
+endmacro()

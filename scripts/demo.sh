@@ -1,68 +1,58 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Installs what is missing, builds, and runs the main jobs: the per-disc geometry table
-# (`discgeom discs`) of the ten real disc masks in ../shared/data/ivd-real when that folder is
-# present, after checking their label volumes against the published ones (else of a generated
-# spine of five ellipsoidal discs, checked against the analytic volumes); then the segmentation
-# quality (`discgeom overlap`) of a simulated second rater, who draws every disc 0.7 mm inside
-# the first rater's boundary, with per-level means and 95% intervals; and the correlations
-# between the disc measures (`discgeom correlate`).
+# Installs what is missing, builds the discgeom program, and runs the whole pipeline of Perrone
+# et al. (docs/pipeline.md): segmentation-free on masks -> per-disc geometry -> crops -> 3D
+# autoencoder -> latent codes -> traversal -> latent-geometry correlations -> narrowing
+# classification -> a self-contained report.
 #
-#   scripts/demo.sh                 real masks if present, else generated
-#   scripts/demo.sh SEG...          the discs table of your own SPIDER-labelled masks
+#   scripts/demo.sh                       a phantom cohort of 40 spines, reduced settings
+#   scripts/demo.sh --data DIR            the same on your data (SPIDER layout or a folder of masks)
+#   scripts/demo.sh --paper [--data DIR]  the paper's configuration (hours, not minutes)
+#   scripts/demo.sh --out DIR ...         any other `discgeom pipeline` option is passed on
+#
+# The report is DIR/report.html (default build/demo/pipeline/report.html).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh >/dev/null
 cmake --preset default >/dev/null
-cmake --build --preset default --target discgeom_cli mask_summary second_rater -j "$(nproc)" >/dev/null
+cmake --build --preset default --target discgeom_cli -j "$(nproc)" >/dev/null
 discgeom=build/default/examples/discgeom
-summary=build/default/examples/mask_summary
-second_rater=build/default/examples/second_rater
 
-# Overlap of REFERENCE_DIR's masks with a simulated second rater's, at the given true spacing.
-second_rater_overlap() {
-  local references="$1" spacing="$2"
-  shift 2
-  rm -rf build/demo/second_rater
-  "$second_rater" build/demo/second_rater 0.7 "$spacing" "$references"/*.nii.gz
-  echo
-  echo "Second rater (every disc eroded by a 0.7 mm ball) against the first: per label, mean"
-  echo "over cases with t and bootstrap 95% intervals (build/demo/overlap.csv, overlap.summary.csv):"
-  "$discgeom" overlap --reference "$references" --prediction build/demo/second_rater --match \
-    --spacing "$spacing" "$@" --out build/demo/overlap.csv
-  awk -F, 'NR == 1 || $2 == "dice" || $2 == "hd95_mm" || $2 == "assd_mm" || $2 == "nsd" ||
-           $2 == "detection_rate"' build/demo/overlap.summary.csv
-}
-
-# Spearman correlations between measures of the discs table DISCS_CSV, Holm-adjusted.
-disc_correlations() {
-  echo
-  echo "Spearman correlations between disc measures over every disc (Holm-adjusted p):"
-  "$discgeom" correlate "$1" --x height_mm,minrect_height_mm \
-    --y volume_mm3,ap_width_mm,sagittal_angle_deg --method spearman --adjust holm
-}
-
-if (($# > 0)); then
-  exec "$discgeom" discs "$@"
+arguments=("$@")
+out=build/demo/pipeline
+for ((i = 0; i < ${#arguments[@]}; ++i)); do
+  [[ "${arguments[$i]}" == "--out" ]] && out="${arguments[$((i + 1))]}"
+done
+if [[ " $* " != *" --out "* ]]; then
+  arguments+=(--out "$out")
 fi
-real_data="../shared/data/ivd-real"
-if [[ -f "$real_data/volumes.csv" ]]; then
-  "$summary" --real "$real_data"
-  echo
-  echo "Per-disc geometry (true spacing and orientation; the headers put 4.4 mm on the wrong axis):"
-  mkdir -p build/demo
-  "$discgeom" discs "$real_data"/*_Labels.nii.gz --labels ordinal \
-    --spacing 0.4296875,0.4296875,4.4 --orientation PIL --min-voxels 100 --out build/demo/discs.csv
-  cat build/demo/discs.csv
-  disc_correlations build/demo/discs.csv
-  second_rater_overlap "$real_data" 0.4296875,0.4296875,4.4 --orientation PIL
-  exit 0
+if [[ " $* " != *" --data "* && " $* " != *" --phantom "* ]]; then
+  arguments+=(--phantom 40)
 fi
-"$summary" --generated build/demo
+
+start=$(date +%s)
+status=0
+"$discgeom" pipeline "${arguments[@]}" || status=$?
 echo
-echo "Per-disc geometry of the generated spine:"
-"$discgeom" discs build/demo/generated_spine.nii.gz --out build/demo/discs.csv
-cat build/demo/discs.csv
-disc_correlations build/demo/discs.csv
-second_rater_overlap build/demo 0.6,0.6,4.0
+echo "Pipeline finished in $(($(date +%s) - start)) s with status $status; outputs in $out:"
+if [[ -f "$out/classification.summary.csv" ]]; then
+  echo
+  echo "Disc narrowing prediction (mean over the folds, 95% interval):"
+  column -s, -t <"$out/classification.summary.csv"
+fi
+if [[ -f "$out/correlations.csv" ]]; then
+  echo
+  echo "Strongest latent-geometry correlations (Holm-adjusted p):"
+  head -1 "$out/correlations.csv" | cut -d, -f1-2,4-6,9
+  tail -n +2 "$out/correlations.csv" | awk -F, '$5 != "" { a = $5 < 0 ? -$5 : $5; print a "," $0 }' |
+    sort -t, -k1 -g -r | head -8 | cut -d, -f2-3,5-7,10
+fi
+if [[ -f "$out/failures.csv" ]]; then
+  echo
+  echo "Failures ($(($(wc -l <"$out/failures.csv") - 1))):"
+  tail -n +2 "$out/failures.csv" | head -10
+fi
+echo
+echo "Report: $out/report.html"
+exit "$status"

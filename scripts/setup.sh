@@ -20,6 +20,10 @@ optional_packages=(
   python3-numpy python3-scipy  # peers of the benchmarks in benchmarks/peers (Debian's /usr/bin/python3)
   python3-sklearn python3-statsmodels python3-pandas  # peers of tests/golden and benchmarks/peers
   python3-torch            # the TorchScript golden model and the PyTorch benchmark peer
+  libopenmpi-dev openmpi-bin  # `discgeom pipeline` under mpirun (cohorts shared among ranks)
+  chromium                 # the report's test: headless Chromium loads it and takes a screenshot
+  libxgboost-dev           # discgeom::xgboost (gradient boosting, `discgeom classify`)
+  python3-xgboost          # the XGBoost golden values and the classify benchmark peer
 )
 
 want=("${core_packages[@]}")

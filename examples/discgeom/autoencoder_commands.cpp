@@ -195,6 +195,8 @@ int run_train_ae(const std::vector<std::string>& argv) {
     throw usage_error("--device '" + device + "' must be cpu or cuda[:N]");
   }
   const std::filesystem::path model_file = args.value_or("--out", "");
+  if (model_file.has_parent_path())
+    std::filesystem::create_directories(model_file.parent_path());
   options.checkpoint = model_file.string() + ".checkpoint";
   options.resume = args.has("--resume");
 

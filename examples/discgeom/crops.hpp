@@ -111,7 +111,7 @@ inline void write_table_atomically(const std::filesystem::path& file, const tabl
     write_table(out, t, format);
     out.close();
     if (!out)
-      throw std::runtime_error("the stream failed");
+      throw std::runtime_error(detail::stream_failure_reason());
   });
 }
 

@@ -7,10 +7,14 @@
 
 #include "arguments.hpp"
 #include "autoencoder_commands.hpp"
+#include "classify_command.hpp"
 #include "correlate_command.hpp"
 #include "crop_command.hpp"
 #include "discs_command.hpp"
 #include "overlap_command.hpp"
+#include "phantom_command.hpp"
+#include "pipeline_command.hpp"
+#include "segment_commands.hpp"
 
 namespace {
 
@@ -24,6 +28,11 @@ constexpr const char* usage =
     "  train-ae  train the 3D autoencoder of disc shape on the crops\n"
     "  encode    the latent code of every crop\n"
     "  traverse  latent traversal: decoded geometry, montage, latent-geometry correlations\n"
+    "  classify  gradient boosting of a binary label: cross-validated F1 and ROC AUC per set\n"
+    "  phantom   synthetic lumbar spines in SPIDER labels with the truth of every disc\n"
+    "  segment   segment images with a TorchScript or native U-Net model (SPIDER disc labels)\n"
+    "  train-seg train the native 3D U-Net segmenter on image/mask pairs\n"
+    "  pipeline  the whole pipeline on a cohort (phantoms or your data) with an HTML report\n"
     "run 'discgeom COMMAND --help' for its options\n";
 
 struct subcommand {
@@ -40,6 +49,11 @@ const subcommand commands[] = {
     {"train-ae", discgeom::cli::train_ae_usage, discgeom::cli::run_train_ae},
     {"encode", discgeom::cli::encode_usage, discgeom::cli::run_encode},
     {"traverse", discgeom::cli::traverse_usage, discgeom::cli::run_traverse},
+    {"classify", discgeom::cli::classify_usage, discgeom::cli::run_classify},
+    {"phantom", discgeom::cli::phantom_usage, discgeom::cli::run_phantom},
+    {"segment", discgeom::cli::segment_usage, discgeom::cli::run_segment},
+    {"train-seg", discgeom::cli::train_seg_usage, discgeom::cli::run_train_seg},
+    {"pipeline", discgeom::cli::pipeline_usage, discgeom::cli::run_pipeline},
 };
 
 }  // namespace

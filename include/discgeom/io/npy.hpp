@@ -115,7 +115,7 @@ void write_npy(const std::filesystem::path& file, Volume&& volume) {
               static_cast<std::streamsize>(data.size() * sizeof(T)));
     out.close();
     if (!out) {
-      throw std::runtime_error("the stream failed");
+      throw std::runtime_error(detail::stream_failure_reason());
     }
   });
 }

@@ -10,9 +10,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <random>
 #include <span>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -125,11 +128,20 @@ inline autoencoder_config config_from_tensor(const torch::Tensor& values) {
 }
 
 /// Writes `archive` to `file` through a temporary name in the same folder, then renames it, so
-/// that a crash never leaves a truncated file under the real name.
+/// that a crash never leaves a truncated file under the real name. The archive is serialised in
+/// memory first and written with a checked stream: LibTorch's file writer throws from its
+/// destructor when a write fails (a full disk), which would end the program.
 inline void save_archive_atomically(torch::serialize::OutputArchive& archive,
                                     const std::filesystem::path& file, const char* function) {
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  const std::string serialised = std::move(bytes).str();
   write_atomically(file, function, [&](const std::filesystem::path& temporary) {
-    archive.save_to(temporary.string());
+    std::ofstream out(temporary, std::ios::binary);
+    out.write(serialised.data(), static_cast<std::streamsize>(serialised.size()));
+    out.close();
+    if (!out)
+      throw std::runtime_error(stream_failure_reason());
   });
 }
 

@@ -1,0 +1,665 @@
+// SPDX-License-Identifier: MIT
+// `discgeom pipeline`: the stages, their records and the failures (docs/pipeline.md).
+#include "pipeline_command.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "arguments.hpp"
+#include "autoencoder_commands.hpp"
+#include "classify_command.hpp"
+#include "cohort_ranks.hpp"
+#include "correlate_command.hpp"
+#include "crop_command.hpp"
+#include "crops.hpp"
+#include "discs_command.hpp"
+#include "inputs.hpp"
+#include "phantom_command.hpp"
+#include "pipeline_config.hpp"
+#include "pipeline_inputs.hpp"
+#include "pipeline_records.hpp"
+#include "report.hpp"
+#include "segment_commands.hpp"
+#include "table.hpp"
+
+namespace discgeom::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// One CSV line of cells, as write_csv writes it (without the newline).
+std::string csv_line(const std::vector<cell>& row) {
+  std::string line;
+  for (std::size_t c = 0; c < row.size(); ++c) {
+    if (c)
+      line += ',';
+    if (const auto* s = std::get_if<std::string>(&row[c]))
+      line += csv_escape(*s);
+    if (const auto* d = std::get_if<double>(&row[c]))
+      line += format_number(*d);
+  }
+  return line;
+}
+
+std::string header_line(const std::vector<std::string>& columns) {
+  std::string line;
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    line += (c ? "," : "") + csv_escape(columns[c]);
+  return line;
+}
+
+/// Writes a header and lines to `file` atomically.
+void write_lines(const fs::path& file, const std::string& header,
+                 const std::vector<std::string>& lines) {
+  detail::write_atomically(file, "pipeline", [&](const fs::path& temporary) {
+    std::ofstream out(temporary);
+    out << header << '\n';
+    for (const auto& line : lines)
+      out << line << '\n';
+    out.close();
+    if (!out)
+      throw std::runtime_error(detail::stream_failure_reason());
+  });
+}
+
+/// Records of one case travel between ranks as `tag length\nbytes` items.
+void put_item(std::string& out, char tag, const std::string& text) {
+  out += tag;
+  out += ' ' + std::to_string(text.size()) + '\n' + text;
+}
+
+struct case_items {
+  std::vector<std::string> discs, crops, failures;
+};
+
+/// Parses what put_item wrote; items of each case index in order.
+std::map<std::size_t, case_items> read_items(const std::vector<std::string>& texts) {
+  std::map<std::size_t, case_items> by_case;
+  for (const auto& text : texts) {
+    std::size_t at = 0, current = 0;
+    while (at < text.size()) {
+      const char tag = text[at];
+      const std::size_t newline = text.find('\n', at);
+      const std::size_t length = std::stoull(text.substr(at + 2, newline - at - 2));
+      const std::string item = text.substr(newline + 1, length);
+      at = newline + 1 + length;
+      if (tag == 'i')
+        current = std::stoull(item);
+      else if (tag == 'd')
+        by_case[current].discs.push_back(item);
+      else if (tag == 'c')
+        by_case[current].crops.push_back(item);
+      else if (tag == 'f')
+        by_case[current].failures.push_back(item);
+    }
+  }
+  return by_case;
+}
+
+/// The settings of the cases stage that decide its outputs.
+disc_table_options disc_scheme(const pipeline_config& config) {
+  disc_table_options scheme;
+  scheme.scheme =
+      config.labels == "ordinal" ? disc_label_scheme::ordinal : disc_label_scheme::spider;
+  scheme.min_voxels = config.min_voxels;
+  return scheme;
+}
+
+/// The geometry of an image and of its mask must agree (same grid in the same place).
+std::string pair_mismatch(const fs::path& image, const fs::path& mask) {
+  const auto a = read_image_header(image), b = read_image_header(mask);
+  const auto shape = [](const std::array<std::size_t, 3>& s) {
+    return std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]);
+  };
+  if (a.shape != b.shape)
+    return "image and mask differ in shape: " + shape(a.shape) + " vs " + shape(b.shape);
+  for (std::size_t axis = 0; axis < 3; ++axis) {
+    if (std::abs(a.geometry.spacing[axis] - b.geometry.spacing[axis]) > 1e-4 ||
+        std::abs(a.geometry.origin[axis] - b.geometry.origin[axis]) > 1e-3)
+      return "image and mask differ in spacing or origin along axis " + std::to_string(axis);
+    for (std::size_t other = 0; other < 3; ++other) {
+      if (std::abs(a.geometry.direction[axis][other] - b.geometry.direction[axis][other]) > 1e-4)
+        return "image and mask differ in direction";
+    }
+  }
+  return "";
+}
+
+/// The per-case work: (segment,) measure the discs, crop them. Returns the case's items.
+std::string run_case(std::size_t index, const cohort_case& c, const fs::path& out,
+                     const pipeline_config& config) {
+  std::string items;
+  put_item(items, 'i', std::to_string(index));
+  const auto fail = [&](const std::string& stage, const std::string& reason) {
+    put_item(items, 'f', csv_line({text(c.name), text(stage), text(reason)}));
+    return items;
+  };
+  fs::path mask = c.mask;
+  try {
+    if (!config.segmenter_model.empty() && !c.image.empty()) {
+      mask = out / "segmentations" / (c.name + ".nii.gz");
+      segment_cli_options options;
+      options.threads = static_cast<int>(config.threads);
+      options.min_disc_voxels = config.min_voxels;
+      const auto summary = segment_file(config.segmenter_model, c.image, mask, options);
+      if (summary.status != "ok")
+        return fail("segment", "the segmentation holds " + std::to_string(summary.discs) +
+                                   " discs (status " + summary.status + ")");
+    } else if (!c.image.empty() && !c.mask.empty()) {
+      if (const auto mismatch = pair_mismatch(c.image, c.mask); !mismatch.empty())
+        return fail("inputs", mismatch);
+    }
+  } catch (const std::exception& e) {
+    return fail("segment", e.what());
+  }
+  const disc_table_options scheme = disc_scheme(config);
+  try {
+    const auto labels = read_label_image<std::int64_t>(mask, "pipeline", {});
+    const auto discs = measure_discs(labels, labels.geometry, scheme);
+    std::size_t measured = 0;
+    for (const auto& d : discs) {
+      if (d.status == "fragment")
+        continue;
+      put_item(items, 'd', csv_line(disc_row(c.name, d, false)));
+      ++measured;
+    }
+    if (measured == 0)
+      return fail("discs", std::string("no disc in the mask (labels ") + config.labels +
+                               (config.labels == "spider" ? ": discs are 201-225)" : ")"));
+  } catch (const std::exception& e) {
+    return fail("discs", e.what());
+  }
+  try {
+    for (const auto& row : crop_case(mask, out / "crops", scheme, {}, config.crop_size,
+                                     parse_spacing(config.crop_spacing, "crop_spacing")))
+      put_item(items, 'c', csv_line(row));
+  } catch (const std::exception& e) {
+    return fail("crops", e.what());
+  }
+  return items;
+}
+
+/// Runs a command of the program as a stage: its exit status, with exceptions as failures.
+void run_command(const char* stage, int (*command)(const std::vector<std::string>&),
+                 const std::vector<std::string>& args) {
+  const int status = command(args);
+  if (status != 0)
+    throw std::runtime_error(std::string(stage) + " exited with status " + std::to_string(status));
+}
+
+class pipeline_run {
+ public:
+  pipeline_run(fs::path out, pipeline_config config, bool resume, std::string stop_after,
+               const cohort_ranks& ranks)
+      : out_(std::move(out)),
+        config_(std::move(config)),
+        resume_(resume),
+        stop_after_(std::move(stop_after)),
+        ranks_(ranks),
+        records_(out_) {}
+
+  /// Runs `work` as `stage` on rank 0 unless --resume finds it up to date. Returns false when
+  /// the stage failed (recorded) or when the run stops here.
+  bool stage(const std::string& name, const std::string& inputs,
+             const std::vector<std::string>& outputs, const std::function<void()>& work) {
+    if (stopped_)
+      return false;
+    if (resume_ && records_.up_to_date(name, inputs)) {
+      say(name + ": skipped, inputs unchanged");
+    } else {
+      const auto start = std::chrono::steady_clock::now();
+      try {
+        records_.forget(name);
+        work();
+        records_.finished(name, inputs, outputs);
+      } catch (const std::exception& e) {
+        failures_.push_back({"", name, e.what()});
+        say(name + ": failed: " + e.what());
+        stopped_ = failed_ = true;
+        return false;
+      }
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::ostringstream line;
+      line.precision(3);
+      line << name << ": done in " << seconds << " s";
+      say(line.str());
+      timings_.emplace_back(name, seconds);
+    }
+    if (name == stop_after_) {
+      say("stopping after " + name + " (--stop-after)");
+      stopped_ = true;
+    }
+    return !stopped_;
+  }
+
+  void say(const std::string& line) const {
+    if (ranks_.is_root())
+      std::cerr << "discgeom pipeline: " << line << '\n';
+  }
+
+  const fs::path& out() const { return out_; }
+  const pipeline_config& config() const { return config_; }
+  bool resume() const { return resume_; }
+  bool stopped() const { return stopped_; }
+  bool failed() const { return failed_; }
+  void stop() { stopped_ = failed_ = true; }
+  void stop_here() { stopped_ = true; }
+  const stage_records& records() const { return records_; }
+  std::vector<pipeline_failure>& failures() { return failures_; }
+  const std::vector<std::pair<std::string, double>>& timings() const { return timings_; }
+
+ private:
+  fs::path out_;
+  pipeline_config config_;
+  bool resume_ = false;
+  std::string stop_after_;
+  const cohort_ranks& ranks_;
+  stage_records records_;
+  std::vector<pipeline_failure> failures_;
+  std::vector<std::pair<std::string, double>> timings_;
+  bool stopped_ = false;
+  bool failed_ = false;
+};
+
+/// The settings entries whose keys are listed, as fingerprint input.
+std::string settings_text(const pipeline_config& config, const std::set<std::string>& keys) {
+  std::string text;
+  for (const auto& [key, value] : config_entries(config)) {
+    if (keys.count(key))
+      text += key + "=" + value + ";";
+  }
+  return text;
+}
+
+/// The per-case stage on every rank, gathered on rank 0 into discs.csv, crops/index.csv and
+/// case_failures.csv, in case order (the same bytes however many ranks ran it).
+void run_cases_stage(pipeline_run& run, const cohort& cases, const cohort_ranks& ranks) {
+  const fs::path out = run.out();
+  fingerprint inputs;
+  inputs.add("cases v1")
+      .add(settings_text(run.config(), {"labels", "min_voxels", "segmenter_model", "crop_size",
+                                        "crop_spacing", "threads"}));
+  for (const auto& c : cases.cases)
+    inputs.add(c.name).add_file(c.mask).add_file(c.image);
+  if (!run.config().segmenter_model.empty())
+    inputs.add_file(run.config().segmenter_model);
+  const std::string hash = inputs.hex();
+
+  // Every rank must take the same decision: rank 0's.
+  const bool skip =
+      ranks.broadcast(run.resume() && run.records().up_to_date("cases", hash) ? "1" : "0") == "1";
+  std::string failure;
+  if (!skip) {
+    if (ranks.is_root()) {
+      run.records().forget("cases");
+      fs::remove_all(out / "crops");
+      fs::create_directories(out / "crops");
+      if (!run.config().segmenter_model.empty())
+        fs::create_directories(out / "segmentations");
+    }
+    ranks.barrier();
+    std::string mine;
+    for (std::size_t i = static_cast<std::size_t>(ranks.rank()); i < cases.cases.size();
+         i += static_cast<std::size_t>(ranks.size()))
+      mine += run_case(i, cases.cases[i], out, run.config());
+    const auto gathered = ranks.gather(mine);
+    if (ranks.is_root()) {
+      std::vector<std::string> discs, crops, failures;
+      for (const auto& f : cases.unusable)
+        failures.push_back(csv_line({text(f.case_name), text(f.stage), text(f.reason)}));
+      for (auto& [index, items] : read_items(gathered)) {
+        discs.insert(discs.end(), items.discs.begin(), items.discs.end());
+        crops.insert(crops.end(), items.crops.begin(), items.crops.end());
+        failures.insert(failures.end(), items.failures.begin(), items.failures.end());
+      }
+      try {
+        write_lines(out / "discs.csv", header_line(discs_columns(false)), discs);
+        write_lines(out / "crops" / "index.csv", header_line(crop_index_columns), crops);
+        write_lines(out / "case_failures.csv", "case,stage,reason", failures);
+        run.records().finished("cases", hash, {"discs.csv", "crops", "case_failures.csv"});
+        std::ostringstream line;
+        line << "cases: " << cases.cases.size() << " cases on " << ranks.size() << " rank(s), "
+             << discs.size() << " discs, " << crops.size() << " crops, " << failures.size()
+             << " failed";
+        run.say(line.str());
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+    }
+  } else {
+    run.say("cases: skipped, inputs unchanged");
+  }
+  failure = ranks.broadcast(failure);
+  if (!failure.empty()) {
+    run.failures().push_back({"", "cases", failure});
+    run.say("cases: failed: " + failure);
+    run.stop();
+  }
+}
+
+/// discs.csv + latents.csv -> geometry_latents.csv (every measured disc with a code), and with
+/// the labels -> features.csv (only the discs that also have a narrowing label).
+void write_feature_tables(const fs::path& out, const narrowing_labels& labels,
+                          std::vector<pipeline_failure>& notes) {
+  const csv_table discs = read_csv(out / "discs.csv");
+  const csv_table latents = read_csv(out / "latents.csv");
+  std::map<std::pair<std::string, std::string>, std::size_t> latent_row;
+  for (std::size_t r = 0; r < latents.rows.size(); ++r)
+    latent_row[{latents.rows[r][0], latents.rows[r][1]}] = r;
+  const auto case_column = discs.column("case"), level_column = discs.column("level"),
+             label_column = discs.column("label"), status_column = discs.column("status");
+
+  std::string code_header;
+  for (std::size_t c = 2; c < latents.header.size(); ++c)
+    code_header += "," + latents.header[c];
+  std::vector<std::string> coded, labelled;
+  std::size_t unlabelled = 0, uncoded = 0;
+  for (const auto& row : discs.rows) {
+    if (row[status_column] != "ok")
+      continue;
+    const auto code = latent_row.find({row[case_column], row[level_column]});
+    if (code == latent_row.end()) {
+      ++uncoded;
+      continue;
+    }
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c)
+      line += (c ? "," : "") + csv_escape(row[c]);
+    std::string code_text;
+    for (std::size_t c = 2; c < latents.header.size(); ++c)
+      code_text += "," + latents.rows[code->second][c];
+    coded.push_back(line + code_text);
+    const auto label = labels.by_disc.find({row[case_column], std::stoll(row[label_column])});
+    if (label == labels.by_disc.end()) {
+      ++unlabelled;
+      continue;
+    }
+    labelled.push_back(line + "," + std::to_string(label->second) + code_text);
+  }
+  if (uncoded)
+    notes.push_back({"", "encode",
+                     std::to_string(uncoded) +
+                         " measured discs have no crop or latent code (see the crop failures)"});
+  write_lines(out / "geometry_latents.csv", header_line(discs.header) + code_header, coded);
+  if (labels.source.empty())
+    return;
+  if (unlabelled)
+    notes.push_back({"", "classify",
+                     std::to_string(unlabelled) + " discs have no narrowing label in " +
+                         labels.source + " and are left out of the classification"});
+  write_lines(out / "features.csv", header_line(discs.header) + ",narrowed" + code_header,
+              labelled);
+}
+
+/// failures.csv: the case failures of the cases stage, then the stages' own.
+void write_failures(const fs::path& out, const std::vector<pipeline_failure>& stage_failures) {
+  std::vector<std::string> lines;
+  if (fs::is_regular_file(out / "case_failures.csv")) {
+    const csv_table cases = read_csv(out / "case_failures.csv");
+    for (const auto& row : cases.rows) {
+      std::vector<cell> cells;
+      for (const auto& value : row)
+        cells.push_back(text(value));
+      lines.push_back(csv_line(cells));
+    }
+  }
+  for (const auto& f : stage_failures)
+    lines.push_back(csv_line({text(f.case_name), text(f.stage), text(f.reason)}));
+  write_lines(out / "failures.csv", "case,stage,reason", lines);
+}
+
+}  // namespace
+
+int run_pipeline(const std::vector<std::string>& argv) {
+  const auto args =
+      parse_arguments(argv, {"--out", "--phantom", "--data", "--config", "--stop-after"},
+                      {"--paper", "--resume", "--quiet"});
+  if (!args.positional.empty())
+    throw usage_error("pipeline takes no positional argument ('" + args.positional[0] + "')");
+  if (!args.has("--out"))
+    throw usage_error("pipeline needs --out DIR");
+  if (args.has("--phantom") && args.has("--data"))
+    throw usage_error("--phantom and --data exclude each other");
+  const std::set<std::string> stages{"phantom",  "cases",     "autoencoder", "sweep", "encode",
+                                     "traverse", "correlate", "classify",    "report"};
+  const std::string stop_after = args.value_or("--stop-after", "");
+  if (!stop_after.empty() && !stages.count(stop_after))
+    throw usage_error("--stop-after '" + stop_after +
+                      "' is not a stage (phantom, cases, autoencoder, sweep, encode, traverse, "
+                      "correlate, classify, report)");
+  pipeline_config config = args.has("--paper") ? paper_pipeline_config() : pipeline_config{};
+  if (args.has("--config"))
+    read_config_file(args.value_or("--config", ""), config);
+  const std::size_t phantoms =
+      args.has("--phantom") ? parse_count("--phantom", args.value_or("--phantom", "")) : 40;
+  if (!args.has("--data") && phantoms < 2)
+    throw usage_error("--phantom needs at least 2 spines");
+
+  const cohort_ranks ranks;
+  const fs::path out = args.value_or("--out", "");
+  if (ranks.is_root())
+    fs::create_directories(out);
+  ranks.barrier();
+  pipeline_run run(out, config, args.has("--resume"), stop_after, ranks);
+  const auto& c = run.config();
+
+  // Phantom cohort (rank 0 writes it; every rank reads it).
+  fs::path data = args.value_or("--data", "");
+  if (data.empty()) {
+    data = out / "phantom";
+    fingerprint inputs;
+    inputs.add("phantom v1").add(std::to_string(phantoms)).add(std::to_string(c.seed));
+    inputs.add(c.segmenter_model.empty() ? "masks" : "images");
+    std::string failure;
+    if (ranks.is_root()) {
+      run.stage("phantom", inputs.hex(), {"phantom"}, [&] {
+        fs::remove_all(data);
+        std::vector<std::string> phantom_args{"--out",   data.string(),
+                                              "--cases", std::to_string(phantoms),
+                                              "--seed",  std::to_string(c.seed)};
+        if (!c.segmenter_model.empty())
+          phantom_args.push_back("--image");
+        run_command("phantom", run_phantom, phantom_args);
+      });
+      failure = run.stopped() ? "stop" : "";
+    }
+    if (ranks.broadcast(failure) == "stop")
+      run.stop();
+  }
+
+  cohort cases;
+  if (!run.stopped()) {
+    cases = find_cohort(data, !c.segmenter_model.empty());
+    run.say("cohort: " + std::to_string(cases.cases.size()) + " cases (" + cases.layout +
+            " layout), labels " + (cases.labels.source.empty() ? "none" : cases.labels.source));
+    run_cases_stage(run, cases, ranks);
+    if (!run.stopped() && stop_after == "cases") {
+      run.say("stopping after cases (--stop-after)");
+      run.stop_here();
+    }
+  }
+  if (!ranks.is_root())
+    return 0;  // the remaining stages run on rank 0 only
+
+  const std::string threads = std::to_string(c.threads);
+  const fs::path model = out / "autoencoder" / "model.pt";
+  const std::string crops_hash =
+      fingerprint{}.add_folder(out / "crops").hex();  // every crop and the index
+  const std::string ae_settings = settings_text(
+      c, {"channels", "bottleneck", "epochs", "target_iou", "batch", "learning_rate", "seed"});
+  const std::string train_inputs = fingerprint{}.add(crops_hash).add(ae_settings).hex();
+  run.stage("autoencoder", train_inputs,
+            {"autoencoder/model.pt", "autoencoder/model.pt.training.csv"}, [&] {
+              fs::create_directories(model.parent_path());
+              // An interrupted training on the same inputs continues from its checkpoint.
+              const fs::path started = out / "records" / "autoencoder.started";
+              std::ifstream previous(started);
+              std::string previous_inputs;
+              previous >> previous_inputs;
+              const bool resume_training = previous_inputs == train_inputs &&
+                                           fs::is_regular_file(model.string() + ".checkpoint");
+              write_lines(started, train_inputs, {});
+              std::vector<std::string> train{"--crops",
+                                             (out / "crops").string(),
+                                             "--out",
+                                             model.string(),
+                                             "--bottleneck",
+                                             std::to_string(c.bottleneck),
+                                             "--epochs",
+                                             std::to_string(c.epochs),
+                                             "--target-iou",
+                                             format_number(c.target_iou),
+                                             "--batch",
+                                             std::to_string(c.batch),
+                                             "--seed",
+                                             std::to_string(c.seed),
+                                             "--threads",
+                                             threads,
+                                             "--channels",
+                                             c.channels,
+                                             "--learning-rate",
+                                             format_number(c.learning_rate),
+                                             "--checkpoint-every",
+                                             std::to_string(c.checkpoint_every),
+                                             "--quiet"};
+              if (resume_training) {
+                run.say("autoencoder: continuing the interrupted training from its checkpoint");
+                train.push_back("--resume");
+              }
+              run_command("train-ae", run_train_ae, train);
+            });
+  if (!c.bottleneck_sweep.empty()) {
+    const std::string sweep_inputs =
+        fingerprint{}
+            .add(crops_hash)
+            .add(settings_text(c, {"channels", "bottleneck_sweep", "sweep_epochs", "target_iou",
+                                   "batch", "learning_rate", "seed"}))
+            .hex();
+    run.stage("sweep", sweep_inputs, {"autoencoder/sweep"}, [&] {
+      run_command("train-ae", run_train_ae,
+                  {"--crops",         (out / "crops").string(),
+                   "--out",           (out / "autoencoder" / "sweep").string(),
+                   "--bottleneck",    c.bottleneck_sweep,
+                   "--epochs",        std::to_string(c.sweep_epochs),
+                   "--target-iou",    format_number(c.target_iou),
+                   "--batch",         std::to_string(c.batch),
+                   "--seed",          std::to_string(c.seed),
+                   "--threads",       threads,
+                   "--channels",      c.channels,
+                   "--learning-rate", format_number(c.learning_rate),
+                   "--quiet"});
+    });
+  }
+  const std::string model_hash = fingerprint{}.add_file(model).hex();
+  run.stage("encode", fingerprint{}.add(model_hash).add(crops_hash).hex(), {"latents.csv"}, [&] {
+    run_command("encode", run_encode,
+                {"--model", model.string(), "--crops", (out / "crops").string(), "--out",
+                 (out / "latents.csv").string()});
+  });
+  const std::string latents_hash = fingerprint{}.add_file(out / "latents.csv").hex();
+  run.stage("traverse",
+            fingerprint{}
+                .add(model_hash)
+                .add(latents_hash)
+                .add(crops_hash)
+                .add(settings_text(c, {"traversal_steps", "correlation_method"}))
+                .hex(),
+            {"traversal"}, [&] {
+              run_command(
+                  "traverse", run_traverse,
+                  {"--model", model.string(), "--latents", (out / "latents.csv").string(), "--out",
+                   (out / "traversal").string(), "--steps", std::to_string(c.traversal_steps),
+                   "--crops", (out / "crops").string(), "--method", c.correlation_method});
+            });
+  if (!run.stopped()) {
+    std::vector<pipeline_failure> notes;
+    try {
+      write_feature_tables(out, cases.labels, notes);
+    } catch (const std::exception& e) {
+      run.failures().push_back({"", "features", e.what()});
+      run.stop();
+    }
+    run.failures().insert(run.failures().end(), notes.begin(), notes.end());
+  }
+  const std::string geometric = c.geometric_features;
+  run.stage("correlate",
+            fingerprint{}
+                .add_file(out / "geometry_latents.csv")
+                .add(settings_text(c, {"correlation_method", "adjust", "geometric_features"}))
+                .hex(),
+            {"correlations.csv"}, [&] {
+              run_command("correlate", run_correlate,
+                          {(out / "geometry_latents.csv").string(), "--x", "z*", "--y",
+                           geometric + ",volume_mm3", "--method", c.correlation_method, "--adjust",
+                           c.adjust, "--out", (out / "correlations.csv").string()});
+            });
+  if (!run.stopped() && cases.labels.source.empty()) {
+    run.failures().push_back(
+        {"", "classify",
+         "no narrowing labels (truth.csv or radiological_gradings.csv): not classified"});
+  } else if (!run.stopped()) {
+    run.stage("classify",
+              fingerprint{}
+                  .add_file(out / "features.csv")
+                  .add(settings_text(c, {"folds", "trees", "depth", "boosting_learning_rate",
+                                         "seed", "geometric_features", "threads"}))
+                  .hex(),
+              {"classification.csv", "classification.summary.csv"}, [&] {
+                run_command("classify", run_classify,
+                            {(out / "features.csv").string(),
+                             "--label",
+                             "narrowed",
+                             "--features",
+                             "latent=z*",
+                             "--features",
+                             "geometric=" + geometric,
+                             "--features",
+                             "combined=" + geometric + ",z*",
+                             "--folds",
+                             std::to_string(c.folds),
+                             "--seed",
+                             std::to_string(c.seed),
+                             "--trees",
+                             std::to_string(c.trees),
+                             "--depth",
+                             std::to_string(c.depth),
+                             "--learning-rate",
+                             format_number(c.boosting_learning_rate),
+                             "--threads",
+                             threads,
+                             "--out",
+                             (out / "classification.csv").string()});
+              });
+  }
+
+  int status = run.failed() ? 1 : 0;
+  try {
+    write_failures(out, run.failures());
+    // Written even when the run stopped early: it shows what the folder holds, failures first.
+    report_context context;
+    context.run_folder = out;
+    context.layout = cases.layout;
+    context.settings = config_entries(c);
+    context.ranks = ranks.size();
+    context.timings = run.timings();
+    write_report(context);
+    run.say("report: " + (out / "report.html").string());
+  } catch (const std::exception& e) {
+    run.say(std::string("report: failed: ") + e.what());
+    status = 1;
+  }
+  return status;
+}
+
+}  // namespace discgeom::cli

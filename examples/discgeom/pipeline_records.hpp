@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// What each stage of `discgeom pipeline` was run on: a fingerprint of its inputs (file contents
+// and settings) and of its outputs, kept in DIR/records/<stage>.txt. With --resume a stage whose
+// record matches its current inputs, and whose outputs are still those it wrote, is skipped.
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "discgeom/detail/atomic_file.hpp"
+#include "discgeom/error.hpp"
+
+namespace discgeom::cli {
+
+/// A 64-bit FNV-1a hash, fed with texts and file contents (not a cryptographic hash: it detects
+/// changed inputs, not forged ones).
+class fingerprint {
+ public:
+  fingerprint& add(const std::string& text) {
+    add_bytes(text.data(), text.size());
+    const char separator = '\0';
+    add_bytes(&separator, 1);
+    return *this;
+  }
+  /// The file's name (relative to nothing: its full path as given) is not added, only its
+  /// bytes; a missing file adds a marker.
+  fingerprint& add_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+      return add("<missing>");
+    char buffer[1 << 16];
+    while (in) {
+      in.read(buffer, sizeof buffer);
+      add_bytes(buffer, static_cast<std::size_t>(in.gcount()));
+    }
+    return add("<end>");
+  }
+  /// Every regular file under `folder` (recursively), in name order, with its relative name.
+  fingerprint& add_folder(const std::filesystem::path& folder) {
+    std::vector<std::filesystem::path> files;
+    if (std::filesystem::is_directory(folder)) {
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
+        if (entry.is_regular_file() && entry.path().extension() != ".partial")
+          files.push_back(entry.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files)
+      add(std::filesystem::relative(file, folder).string()).add_file(file);
+    return add("<folder end>");
+  }
+  [[nodiscard]] std::string hex() const {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(state_));
+    return text;
+  }
+
+ private:
+  void add_bytes(const char* bytes, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      state_ ^= static_cast<unsigned char>(bytes[i]);
+      state_ *= 0x100000001b3ULL;
+    }
+  }
+  std::uint64_t state_ = 0xcbf29ce484222325ULL;
+};
+
+/// The hash of a stage's output: a file's bytes, or a folder's files.
+inline std::string output_hash(const std::filesystem::path& output) {
+  fingerprint f;
+  if (std::filesystem::is_directory(output))
+    f.add_folder(output);
+  else
+    f.add_file(output);
+  return f.hex();
+}
+
+/// DIR/records/<stage>.txt: `inputs HASH`, then `output RELATIVE_PATH HASH` per output.
+class stage_records {
+ public:
+  explicit stage_records(std::filesystem::path run_folder) : run_(std::move(run_folder)) {}
+
+  /// True when the stage's record has these inputs and every output it lists still has the
+  /// hash it had when the stage finished.
+  [[nodiscard]] bool up_to_date(const std::string& stage, const std::string& inputs) const {
+    std::ifstream in(file_of(stage));
+    std::string word, hash, path;
+    if (!(in >> word >> hash) || word != "inputs" || hash != inputs)
+      return false;
+    bool any_output = false;
+    while (in >> word >> path >> hash) {
+      if (word != "output" || output_hash(run_ / path) != hash)
+        return false;
+      any_output = true;
+    }
+    return any_output;
+  }
+
+  /// Records that the stage finished on `inputs`, writing `outputs` (relative to the run folder).
+  void finished(const std::string& stage, const std::string& inputs,
+                const std::vector<std::string>& outputs) const {
+    std::filesystem::create_directories(run_ / "records");
+    detail::write_atomically(file_of(stage), "pipeline", [&](const std::filesystem::path& temp) {
+      std::ofstream out(temp);
+      out << "inputs " << inputs << '\n';
+      for (const auto& output : outputs)
+        out << "output " << output << ' ' << output_hash(run_ / output) << '\n';
+      out.close();
+      if (!out)
+        throw std::runtime_error(detail::stream_failure_reason());
+    });
+  }
+
+  /// Forgets a stage (it ran again and failed, or its inputs changed).
+  void forget(const std::string& stage) const {
+    std::error_code ignored;
+    std::filesystem::remove(file_of(stage), ignored);
+  }
+
+ private:
+  [[nodiscard]] std::filesystem::path file_of(const std::string& stage) const {
+    return run_ / "records" / (stage + ".txt");
+  }
+  std::filesystem::path run_;
+};
+
+}  // namespace discgeom::cli

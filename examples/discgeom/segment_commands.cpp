@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: MIT
+// `discgeom segment` and `discgeom train-seg`: compiled against LibTorch (docs/cli.md,
+// docs/segmentation.md).
+#include "segment_commands.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <random>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "arguments.hpp"
+#include "crops.hpp"
+#include "discgeom/io/image_io.hpp"
+#include "discgeom/nn/segmenter.hpp"
+#include "discgeom/nn/segmenter_io.hpp"
+#include "discgeom/nn/train_segmenter.hpp"
+#include "discgeom/nn/unet3d.hpp"
+#include "inputs.hpp"
+#include "progress.hpp"
+#include "table.hpp"
+
+namespace discgeom::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::array<std::int64_t, 3> parse_patch(const std::string& text) {
+  const auto parts = split_commas(text);
+  if (parts.size() != 1 && parts.size() != 3)
+    throw usage_error("--patch '" + text + "' must be N or N,N,N");
+  std::array<std::int64_t, 3> patch{};
+  for (std::size_t d = 0; d < 3; ++d) {
+    const std::size_t value = parse_count("--patch", parts[parts.size() == 1 ? 0 : d]);
+    if (value < 4 || value > 1024)
+      throw usage_error("--patch '" + text + "': each edge must be in [4, 1024]");
+    patch[d] = static_cast<std::int64_t>(value);
+  }
+  return patch;
+}
+
+std::vector<std::int64_t> parse_widths(const std::string& text) {
+  std::vector<std::int64_t> widths;
+  for (const std::string& part : split_commas(text)) {
+    const std::size_t value = parse_count("--channels", part);
+    if (value == 0)
+      throw usage_error("--channels '" + text + "': a width must be at least 1");
+    widths.push_back(static_cast<std::int64_t>(value));
+  }
+  return widths;
+}
+
+int default_threads() {
+  return static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+}
+
+int parse_threads(const arguments& args) {
+  if (!args.has("--threads"))
+    return default_threads();
+  const auto threads = parse_count("--threads", args.value_or("--threads", ""));
+  if (threads < 1 || threads > 1024)
+    throw usage_error("--threads must be in [1, 1024]");
+  return static_cast<int>(threads);
+}
+
+intensity_normalisation parse_normalise(const std::string& text) {
+  if (text == "zscore")
+    return intensity_normalisation::zscore;
+  if (text == "percentile")
+    return intensity_normalisation::percentile;
+  throw usage_error("--normalise '" + text + "' must be zscore or percentile");
+}
+
+bool has_image_extension(const fs::path& path) {
+  return case_name(path) != path.filename().string();
+}
+
+/// A 3D image read as T with the overrides applied.
+template <class T>
+image<T> read_3d(const fs::path& file, const char* command, const std::optional<vec3>& spacing,
+                 const std::optional<mat3>& direction) {
+  const auto header = read_image_header(file);
+  if (header.dimensions != 3)
+    throw io_error(file.string() + ": the image is " + std::to_string(header.dimensions) + "D; " +
+                   command + " needs a 3D volume");
+  auto img = read_image<T>(file);
+  if (spacing)
+    img.geometry.spacing = *spacing;
+  if (direction)
+    img.geometry.direction = *direction;
+  return img;
+}
+
+/// Writes labels to `output` through `<case>.partial<ext>` in the same folder and a rename.
+void write_labels_atomically(const fs::path& output, const image<std::uint16_t>& labels) {
+  const std::string name = output.filename().string();
+  const std::string base = case_name(output);
+  const fs::path temporary = output.parent_path() / (base + ".partial" + name.substr(base.size()));
+  try {
+    write_image(temporary, labels, labels.geometry);
+    fs::rename(temporary, output);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw io_error(output.string() + ": cannot be written: " + e.what());
+  }
+}
+
+segmentation_model load_model(const fs::path& file, const segment_cli_options& options) {
+  auto model = load_segmentation_model(file, {.spacing = options.model_spacing});
+  if (model.input_channels != 1)
+    throw precondition_error(file.string() + ": the model expects " +
+                             std::to_string(model.input_channels) +
+                             " input channels, the images have 1");
+  return model;
+}
+
+segment_summary segment_with(const segmentation_model& model, const fs::path& image_file,
+                             const fs::path& output, const segment_cli_options& options) {
+  const auto t1 = read_3d<float>(image_file, "segment", options.spacing, options.direction);
+  segmentation_options settings;
+  settings.window.patch = options.patch ? *options.patch
+                          : model.patch ? *model.patch
+                                        : std::array<std::int64_t, 3>{96, 96, 96};
+  settings.window.overlap = options.overlap;
+  if (!options.normalise.empty()) {
+    normalisation_options n;
+    n.method = parse_normalise(options.normalise);
+    settings.normalisation = n;
+  }
+  settings.threads = options.threads;
+  settings.labels = options.labels == "classes" ? segmentation_labels::classes
+                                                : segmentation_labels::spider_discs;
+  settings.minimum_disc_voxels = options.min_disc_voxels;
+  settings.keep_largest_component = options.cleanup;
+  settings.fill_holes = options.cleanup;
+  segmentation_result result;
+  try {
+    result = segment(t1, model, settings);
+  } catch (const precondition_error& e) {
+    throw precondition_error(image_file.string() + ": " + e.what());
+  }
+  if (output.has_parent_path())
+    fs::create_directories(output.parent_path());
+  write_labels_atomically(output, result.labels);
+  segment_summary summary;
+  summary.discs = result.discs;
+  summary.windows = result.windows;
+  summary.status = to_string(result.status);
+  for (const auto v : result.labels.voxels)
+    summary.foreground_voxels += v != 0 ? 1 : 0;
+  return summary;
+}
+
+/// The pairs of train-seg: (case, image, mask), sorted by case.
+struct training_pair {
+  std::string name;
+  fs::path image, mask;
+};
+
+std::vector<training_pair> find_pairs(const fs::path& images, const fs::path& masks,
+                                      const std::string& suffix) {
+  if (!fs::is_directory(images))
+    throw io_error(images.string() + ": not a folder");
+  if (!fs::is_directory(masks))
+    throw io_error(masks.string() + ": not a folder");
+  const bool same = fs::equivalent(images, masks);
+  std::vector<training_pair> pairs;
+  for (const auto& entry : fs::directory_iterator(images)) {
+    if (!entry.is_regular_file() || !has_image_extension(entry.path()))
+      continue;
+    const std::string base = case_name(entry.path());
+    const bool suffixed = !suffix.empty() && base.size() > suffix.size() &&
+                          base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0;
+    if (same && !suffixed)
+      continue;  // a mask beside its image
+    const std::string name = suffixed ? base.substr(0, base.size() - suffix.size()) : base;
+    fs::path mask;
+    for (const std::string ext : {".nii.gz", ".nii", ".mha", ".mhd", ".nrrd", ".nhdr"}) {
+      if (fs::is_regular_file(masks / (name + ext))) {
+        mask = masks / (name + ext);
+        break;
+      }
+    }
+    if (mask.empty())
+      throw io_error(entry.path().string() + ": no mask " + name + ".nii.gz (or .nii, .mha, " +
+                     ".mhd, .nrrd, .nhdr) in " + masks.string());
+    pairs.push_back({name, entry.path(), mask});
+  }
+  std::sort(pairs.begin(), pairs.end(),
+            [](const training_pair& a, const training_pair& b) { return a.name < b.name; });
+  return pairs;
+}
+
+bool same_geometry(const image_geometry& a, const image_geometry& b) {
+  for (std::size_t r = 0; r < 3; ++r) {
+    if (std::abs(a.spacing[r] - b.spacing[r]) > 1e-4 || std::abs(a.origin[r] - b.origin[r]) > 1e-4)
+      return false;
+    for (std::size_t c = 0; c < 3; ++c)
+      if (std::abs(a.direction[r][c] - b.direction[r][c]) > 1e-4)
+        return false;
+  }
+  return true;
+}
+
+/// One line on stderr per epoch when stderr is a terminal.
+class epoch_progress {
+ public:
+  epoch_progress(std::int64_t epochs, bool quiet)
+      : epochs_(epochs), shown_(!quiet && isatty(STDERR_FILENO) != 0) {}
+  ~epoch_progress() {
+    if (shown_ && drawn_)
+      std::fputc('\n', stderr);
+  }
+  epoch_progress(const epoch_progress&) = delete;
+  epoch_progress& operator=(const epoch_progress&) = delete;
+  void operator()(const segmentation_epoch& e) {
+    if (!shown_)
+      return;
+    std::fprintf(stderr,
+                 "\rtrain-seg epoch %lld/%lld loss %.4f validation IoU %.4f Dice %.4f\x1b[K",
+                 static_cast<long long>(e.epoch), static_cast<long long>(epochs_), e.loss,
+                 e.validation_iou, e.validation_dice);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+ private:
+  std::int64_t epochs_;
+  bool shown_ = false, drawn_ = false;
+};
+
+}  // namespace
+
+std::string image_case(const fs::path& image, const std::string& suffix) {
+  const std::string base = case_name(image);
+  if (!suffix.empty() && base.size() > suffix.size() &&
+      base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return base.substr(0, base.size() - suffix.size());
+  return base;
+}
+
+segment_summary segment_file(const fs::path& model, const fs::path& image, const fs::path& output,
+                             const segment_cli_options& options) {
+  return segment_with(load_model(model, options), image, output, options);
+}
+
+int run_segment(const std::vector<std::string>& argv) {
+  const auto args = parse_arguments(
+      argv,
+      {"--model", "--out", "--patch", "--overlap", "--normalise", "--threads", "--model-spacing",
+       "--labels", "--min-disc-voxels", "--image-suffix", "--spacing", "--orientation", "--format"},
+      {"--quiet", "--no-cleanup"});
+  if (!args.has("--model") || !args.has("--out") || args.positional.empty())
+    throw usage_error("segment needs --model MODEL, --out DIR and at least one IMAGE");
+  segment_cli_options options;
+  if (args.has("--patch"))
+    options.patch = parse_patch(args.value_or("--patch", ""));
+  options.overlap = parse_number("--overlap", args.value_or("--overlap", "0.5"), 0.0, 0.95);
+  options.normalise = args.value_or("--normalise", "");
+  if (!options.normalise.empty())
+    parse_normalise(options.normalise);
+  options.threads = parse_threads(args);
+  if (args.has("--model-spacing"))
+    options.model_spacing = parse_spacing(args.value_or("--model-spacing", ""), "--model-spacing");
+  options.labels = args.value_or("--labels", "spider");
+  if (options.labels != "spider" && options.labels != "classes")
+    throw usage_error("--labels '" + options.labels + "' must be spider or classes");
+  options.min_disc_voxels =
+      parse_count("--min-disc-voxels", args.value_or("--min-disc-voxels", "0"));
+  options.cleanup = !args.has("--no-cleanup");
+  const auto overrides = parse_geometry_overrides(args);
+  options.spacing = overrides.spacing;
+  options.direction = overrides.direction;
+  const std::string suffix = args.value_or("--image-suffix", "_t1");
+  const std::string format = parse_format(args);
+  const fs::path out = args.value_or("--out", "");
+
+  segmentation_model model;
+  try {
+    model = load_model(args.value_or("--model", ""), options);
+  } catch (const error& failure) {
+    std::cerr << "discgeom segment: " << failure.what() << '\n';
+    return 1;
+  }
+  table rows{
+      {"case", "image", "output", "labels", "discs", "foreground_voxels", "windows", "status"}, {}};
+  int status = 0;
+  progress_bar progress("segment", args.positional.size(), args.has("--quiet"));
+  for (const std::string& file : args.positional) {
+    const std::string name = image_case(file, suffix);
+    const fs::path output = out / (name + ".nii.gz");
+    try {
+      const auto summary = segment_with(model, file, output, options);
+      rows.rows.push_back({text(name), text(file), text(output.string()), text(options.labels),
+                           number(static_cast<double>(summary.discs)),
+                           number(static_cast<double>(summary.foreground_voxels)),
+                           number(static_cast<double>(summary.windows)), text(summary.status)});
+    } catch (const error& failure) {
+      const std::string message = failure.what();
+      std::cerr << "discgeom segment: "
+                << (message.find(file) == std::string::npos ? file + ": " : std::string())
+                << message << '\n';
+      rows.rows.push_back({text(name), text(file), cell{}, text(options.labels), cell{}, cell{},
+                           cell{}, text("failed")});
+      status = 1;
+    }
+    progress.step(name);
+  }
+  write_table(std::cout, rows, format);
+  return status;
+}
+
+int run_train_seg(const std::vector<std::string>& argv) {
+  const auto args = parse_arguments(
+      argv,
+      {"--images", "--masks", "--out", "--validation-fraction", "--epochs", "--patience", "--seed",
+       "--model-spacing", "--patch", "--channels", "--batch", "--batches-per-epoch",
+       "--learning-rate", "--normalise", "--image-suffix", "--threads"},
+      {"--quiet"});
+  if (!args.positional.empty())
+    throw usage_error("unexpected argument '" + args.positional[0] + "'");
+  if (!args.has("--images") || !args.has("--masks") || !args.has("--out"))
+    throw usage_error("train-seg needs --images DIR, --masks DIR and --out MODEL");
+  const double fraction = parse_number("--validation-fraction",
+                                       args.value_or("--validation-fraction", "0.2"), 0.01, 0.9);
+  segmentation_training_options options;
+  options.max_epochs =
+      static_cast<std::int64_t>(parse_count("--epochs", args.value_or("--epochs", "100")));
+  options.patience =
+      static_cast<std::int64_t>(parse_count("--patience", args.value_or("--patience", "15")));
+  if (options.max_epochs < 1 || options.patience < 1)
+    throw usage_error("--epochs and --patience must be at least 1");
+  options.seed = parse_count("--seed", args.value_or("--seed", "0"));
+  if (args.has("--patch"))
+    options.patch = parse_patch(args.value_or("--patch", ""));
+  unet3d_config config;
+  if (args.has("--channels"))
+    config.channels = parse_widths(args.value_or("--channels", ""));
+  if (config.channels.size() > 6)
+    throw usage_error("--channels: at most 6 levels");
+  options.batch_size =
+      static_cast<std::int64_t>(parse_count("--batch", args.value_or("--batch", "2")));
+  options.batches_per_epoch = static_cast<std::int64_t>(
+      parse_count("--batches-per-epoch", args.value_or("--batches-per-epoch", "8")));
+  if (options.batch_size < 1 || options.batches_per_epoch < 1)
+    throw usage_error("--batch and --batches-per-epoch must be at least 1");
+  options.learning_rate =
+      parse_number("--learning-rate", args.value_or("--learning-rate", "0.001"), 1e-9, 1.0);
+  normalisation_options normalisation;
+  normalisation.method = parse_normalise(args.value_or("--normalise", "percentile"));
+  options.threads = parse_threads(args);
+  std::optional<vec3> model_spacing;
+  if (args.has("--model-spacing"))
+    model_spacing = parse_spacing(args.value_or("--model-spacing", ""), "--model-spacing");
+  const std::string suffix = args.value_or("--image-suffix", "_t1");
+  const fs::path model_file = args.value_or("--out", "");
+
+  try {
+    const auto started = std::chrono::steady_clock::now();
+    const auto pairs =
+        find_pairs(args.value_or("--images", ""), args.value_or("--masks", ""), suffix);
+    if (pairs.size() < 2)
+      throw io_error(args.value_or("--images", "") + ": holds " + std::to_string(pairs.size()) +
+                     " image/mask pairs; train-seg needs at least 2 (training and validation)");
+    // The split: a permutation drawn from the seed; the first ones validate.
+    std::vector<std::size_t> order(pairs.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::mt19937_64 generator(options.seed);
+    std::shuffle(order.begin(), order.end(), generator);
+    const auto validation_count = std::clamp<std::size_t>(
+        static_cast<std::size_t>(std::llround(fraction * static_cast<double>(pairs.size()))), 1,
+        pairs.size() - 1);
+    std::vector<bool> validates(pairs.size(), false);
+    for (std::size_t i = 0; i < validation_count; ++i)
+      validates[order[i]] = true;
+
+    std::vector<segmentation_volume> training, validation;
+    table split{{"case", "set"}, {}};
+    progress_bar reading("train-seg: reading", pairs.size(), args.has("--quiet"));
+    vec3 spacing{};
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      const auto& pair = pairs[i];
+      const auto t1 = read_3d<float>(pair.image, "train-seg", std::nullopt, std::nullopt);
+      const auto mask = read_3d<std::uint16_t>(pair.mask, "train-seg", std::nullopt, std::nullopt);
+      if (t1.shape() != mask.shape() || !same_geometry(t1.geometry, mask.geometry))
+        throw io_error(pair.image.string() + " and " + pair.mask.string() +
+                       " differ in shape or geometry (tolerance 1e-4 mm)");
+      if (i == 0)
+        spacing = model_spacing ? *model_spacing : t1.geometry.spacing;
+      try {
+        auto volume = make_segmentation_volume(t1, mask, spacing, normalisation);
+        (validates[i] ? validation : training).push_back(std::move(volume));
+      } catch (const precondition_error& e) {
+        throw precondition_error(pair.image.string() + ": " + e.what());
+      }
+      split.rows.push_back({text(pair.name), text(validates[i] ? "validation" : "training")});
+      reading.step(pair.name);
+    }
+    torch::manual_seed(options.seed);
+    unet3d model(config);
+    epoch_progress progress(options.max_epochs, args.has("--quiet"));
+    options.on_epoch = [&](const segmentation_epoch& e) { progress(e); };
+    const auto result = train_segmenter(model, training, validation, options);
+    if (model_file.has_parent_path())
+      fs::create_directories(model_file.parent_path());
+    save_segmenter(model, model_file,
+                   {.spacing = spacing, .normalisation = normalisation, .patch = options.patch});
+    table curve{{"epoch", "loss", "validation_iou", "validation_dice", "improved"}, {}};
+    for (const auto& e : result.history)
+      curve.rows.push_back({number(static_cast<double>(e.epoch)), number(e.loss),
+                            number(e.validation_iou), number(e.validation_dice),
+                            number(e.improved ? 1.0 : 0.0)});
+    write_table_atomically(model_file.string() + ".training.csv", curve);
+    write_table_atomically(model_file.string() + ".split.csv", split);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf(
+        "best epoch %lld of %lld%s: validation IoU %.4f, Dice %.4f; %zu training and %zu "
+        "validation cases at spacing %g x %g x %g mm, %s, %.1f s on %d threads\n",
+        static_cast<long long>(result.best_epoch), static_cast<long long>(result.epochs),
+        result.stopped_early ? " (stopped early)" : "", result.best_iou, result.best_dice,
+        training.size(), validation.size(), spacing[0], spacing[1], spacing[2],
+        config.describe().c_str(), seconds, options.threads);
+  } catch (const error& failure) {
+    std::cerr << "discgeom train-seg: " << failure.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace discgeom::cli

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// The segmentation commands when the program is built without LibTorch.
+#include <cstdio>
+
+#include "discgeom/error.hpp"
+#include "inputs.hpp"
+#include "segment_commands.hpp"
+
+namespace discgeom::cli {
+
+namespace {
+int unavailable(const char* command) {
+  std::fprintf(stderr, "discgeom %s: this discgeom was built without LibTorch (discgeom::torch)\n",
+               command);
+  return 1;
+}
+}  // namespace
+
+std::string image_case(const std::filesystem::path& image, const std::string& suffix) {
+  const std::string base = case_name(image);
+  if (!suffix.empty() && base.size() > suffix.size() &&
+      base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return base.substr(0, base.size() - suffix.size());
+  return base;
+}
+
+segment_summary segment_file(const std::filesystem::path&, const std::filesystem::path& image,
+                             const std::filesystem::path&, const segment_cli_options&) {
+  throw io_error(
+      image.string() +
+      ": cannot be segmented: this discgeom was built without LibTorch (discgeom::torch)");
+}
+
+int run_segment(const std::vector<std::string>&) {
+  return unavailable("segment");
+}
+int run_train_seg(const std::vector<std::string>&) {
+  return unavailable("train-seg");
+}
+
+}  // namespace discgeom::cli

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// \file
+/// Any TorchScript segmentation network (a MONAI SwinUNETR or UNet traced or scripted in Python,
+/// or one's own) as a `segmentation_model`. The model's expectations are read from attributes
+/// the exporting script sets on the module (docs/segmentation.md shows how):
+///   - `discgeom_spacing`: List[float] of 3, the spacing in mm per array axis the model works at;
+///   - `discgeom_in_channels`: int, the input channels;
+///   - `discgeom_normalisation`: str, "zscore" or "percentile" (optional).
+/// Without `discgeom_in_channels` the input channels are those of the first 5D weight (a Conv3d
+/// is (out, in, k, k, k)); without `discgeom_spacing` the spacing must be given. Part of
+/// `discgeom::torch`.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <torch/script.h>
+
+#include "discgeom/error.hpp"
+#include "discgeom/nn/segmenter.hpp"
+
+namespace discgeom {
+
+struct torchscript_segmenter_options {
+  /// The spacing to use; required when the module has no `discgeom_spacing`, checked against it
+  /// (to 1e-3 mm) otherwise.
+  std::optional<vec3> spacing{};
+  /// The input channels the caller will give; checked against the module's when set.
+  std::optional<std::int64_t> input_channels{};
+};
+
+/// Loads a TorchScript segmentation model for `segment`.
+///
+/// \param file     a TorchScript archive (torch.jit.save of a traced or scripted module);
+///                 forward maps (N, C, D, H, W) float to (N, K, D, H, W) logits
+/// \returns the model in eval mode on the CPU, with its spacing, channels and normalisation
+/// \throws io_error naming the file when it is missing or not TorchScript, or a metadata
+///         attribute has the wrong type; precondition_error naming both values when
+///         options.spacing or options.input_channels disagree with the module's, or when neither
+///         gives a spacing
+/// Complexity: one load.
+///
+///   auto model = discgeom::load_torchscript_segmenter("swin_unetr.pt");
+///   auto seg = discgeom::segment(t1, model);
+[[nodiscard]] inline segmentation_model load_torchscript_segmenter(
+    const std::filesystem::path& file, const torchscript_segmenter_options& options = {}) {
+  constexpr const char* function = "load_torchscript_segmenter";
+  if (!std::filesystem::is_regular_file(file))
+    detail::throw_error<io_error>(function, file.string(), ": no such file");
+  auto module = std::make_shared<torch::jit::script::Module>();
+  try {
+    *module = torch::jit::load(file.string(), torch::kCPU);
+  } catch (const std::exception& e) {
+    detail::throw_error<io_error>(function, file.string(), ": not a TorchScript file: ",
+                                  std::string(e.what()).substr(0, 200));
+  }
+  module->eval();
+  segmentation_model model;
+  model.name = file.string();
+  try {
+    if (module->hasattr("discgeom_spacing")) {
+      const auto values = module->attr("discgeom_spacing").toDoubleList();
+      if (values.size() != 3)
+        detail::throw_error<io_error>(function, file.string(), ": discgeom_spacing has ",
+                                      values.size(), " values, not 3");
+      model.spacing = vec3{values[0], values[1], values[2]};
+    }
+    if (module->hasattr("discgeom_in_channels")) {
+      model.input_channels = module->attr("discgeom_in_channels").toInt();
+    } else {
+      for (const auto& p : module->named_parameters(/*recurse=*/true))
+        if (p.value.dim() == 5) {
+          model.input_channels = p.value.size(1);
+          break;
+        }
+    }
+    if (module->hasattr("discgeom_normalisation")) {
+      model.normalisation =
+          normalisation_options{.method = parse_intensity_normalisation(
+                                    module->attr("discgeom_normalisation").toStringRef())};
+    }
+  } catch (const io_error&) {
+    throw;
+  } catch (const std::exception& e) {
+    detail::throw_error<io_error>(function, file.string(), ": unreadable discgeom_ metadata: ",
+                                  std::string(e.what()).substr(0, 200));
+  }
+  if (options.spacing && model.spacing) {
+    for (std::size_t d = 0; d < 3; ++d)
+      DISCGEOM_PRECONDITION(std::abs((*options.spacing)[d] - (*model.spacing)[d]) <= 1e-3, function,
+                            "model ", file.string(), " works at spacing ", *model.spacing,
+                            " mm, but spacing ", *options.spacing, " mm was asked for");
+  }
+  DISCGEOM_PRECONDITION(options.spacing || model.spacing, function, "model ", file.string(),
+                        " carries no discgeom_spacing; give the spacing it works at");
+  if (options.spacing)
+    model.spacing = options.spacing;
+  if (options.input_channels)
+    DISCGEOM_PRECONDITION(*options.input_channels == model.input_channels, function, "model ",
+                          file.string(), " expects ", model.input_channels,
+                          " input channels, the input has ", *options.input_channels);
+  model.predict = [module, name = file.string()](const torch::Tensor& input) {
+    const auto output = module->forward({input});
+    if (!output.isTensor())
+      detail::throw_error<precondition_error>("segment", "model ", name, " returned a ",
+                                              output.tagKind(), ", not a tensor of logits");
+    return output.toTensor();
+  };
+  return model;
+}
+
+}  // namespace discgeom
