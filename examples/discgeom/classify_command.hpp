@@ -153,7 +153,7 @@ inline void write_classification_tables(const xgboost::cross_validation_result& 
                                write_csv(out, t);
                                out.close();
                                if (!out)
-                                 throw std::runtime_error("the stream failed");
+                                 throw std::runtime_error(detail::stream_failure_reason());
                              });
   };
   write(folds_csv, classification_folds_table(result));
