@@ -613,7 +613,7 @@ int run_pipeline(const std::vector<std::string>& argv) {
               fingerprint{}
                   .add_file(out / "features.csv")
                   .add(settings_text(c, {"folds", "trees", "depth", "boosting_learning_rate",
-                                         "seed", "geometric_features", "threads"}))
+                                         "seed", "geometric_features"}))
                   .hex(),
               {"classification.csv", "classification.summary.csv"}, [&] {
                 run_command("classify", run_classify,
@@ -637,7 +637,7 @@ int run_pipeline(const std::vector<std::string>& argv) {
                              "--learning-rate",
                              format_number(c.boosting_learning_rate),
                              "--threads",
-                             threads,
+                             std::to_string(c.boosting_threads),
                              "--out",
                              (out / "classification.csv").string()});
               });

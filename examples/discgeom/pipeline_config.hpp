@@ -29,9 +29,9 @@ struct pipeline_config {
   // Autoencoder.
   std::string channels = "8,16,32,64";
   std::size_t bottleneck = 8;
-  std::string bottleneck_sweep;  ///< e.g. "64,8,4,3": a sweep besides the main model; empty: none
-  std::size_t epochs = 60;
-  std::size_t sweep_epochs = 30;
+  std::string bottleneck_sweep = "2,4,8";  ///< sizes trained besides the main model; empty: none
+  std::size_t epochs = 50;
+  std::size_t sweep_epochs = 12;
   double target_iou = 0.995;
   std::size_t batch = 4;
   double learning_rate = 1e-3;
@@ -45,6 +45,7 @@ struct pipeline_config {
   std::size_t trees = 200;
   std::size_t depth = 3;
   double boosting_learning_rate = 0.1;
+  std::size_t boosting_threads = 1;  ///< XGBoost's threads: one is fastest for a few thousand discs
   std::string geometric_features =
       "height_mm,ap_width_mm,lateral_width_mm,sagittal_angle_deg,coronal_angle_deg,"
       "transverse_angle_deg";
@@ -94,6 +95,7 @@ inline std::vector<std::pair<std::string, std::string>> config_entries(const pip
           {"trees", std::to_string(c.trees)},
           {"depth", std::to_string(c.depth)},
           {"boosting_learning_rate", n(c.boosting_learning_rate)},
+          {"boosting_threads", std::to_string(c.boosting_threads)},
           {"geometric_features", c.geometric_features}};
 }
 
@@ -158,12 +160,14 @@ inline void set_config_entry(pipeline_config& c, const std::string& key, const s
     c.depth = count();
   else if (key == "boosting_learning_rate")
     c.boosting_learning_rate = real(0.0, 1.0);
+  else if (key == "boosting_threads")
+    c.boosting_threads = count();
   else if (key == "geometric_features")
     c.geometric_features = value;
   else
     throw usage_error("unknown setting '" + key + "'");
-  if ((key == "threads" || key == "crop_size" || key == "bottleneck" || key == "epochs" ||
-       key == "batch" || key == "folds" || key == "trees" || key == "depth") &&
+  if ((key == "threads" || key == "boosting_threads" || key == "crop_size" || key == "bottleneck" ||
+       key == "epochs" || key == "batch" || key == "folds" || key == "trees" || key == "depth") &&
       count() == 0)
     throw usage_error(key + " must be at least 1");
   if (key == "crop_spacing")

@@ -148,6 +148,11 @@ segment_summary segment_with(const segmentation_model& model, const fs::path& im
     result = segment(t1, model, settings);
   } catch (const precondition_error& e) {
     throw precondition_error(image_file.string() + ": " + e.what());
+  } catch (const error&) {
+    throw;
+  } catch (const std::exception& e) {  // the model's own (LibTorch) error: its first line
+    throw precondition_error(image_file.string() +
+                             ": the model failed on it: " + detail::first_line(e.what()));
   }
   if (output.has_parent_path())
     fs::create_directories(output.parent_path());

@@ -30,7 +30,8 @@ std::string tiny_config(const std::string& name, const std::string& extra = "") 
   const fs::path file = scratch() / (name + ".conf");
   std::ofstream(file) << "# tiny\ncrop_size = 16\ncrop_spacing = 4,3,2\nchannels = 4,8\n"
                          "bottleneck = 3\nepochs = 4\ncheckpoint_every = 1\ntrees = 20\n"
-                         "folds = 3\ntraversal_steps = 3\nthreads = 1\n"
+                         "folds = 3\ntraversal_steps = 3\nthreads = 1\nbottleneck_sweep = 1,2\n"
+                         "sweep_epochs = 2\n"
                       << extra;
   return " --config " + file.string() + " --quiet";
 }
@@ -92,7 +93,7 @@ TEST_CASE("pipeline: a phantom cohort end to end, its report in Chromium, then -
   const std::string page = slurp(out / "report.html");
   for (const char* part :
        {"id=\"cohort\"", "id=\"geometry-table\"", "id=\"distributions\"", "id=\"training\"",
-        "id=\"bottleneck\"", "data:image/png;base64,", "id=\"correlations\"",
+        "id=\"sweep-table\"", "data:image/png;base64,", "id=\"correlations\"",
         "id=\"classification-table\"", "id=\"failures\"", "<svg"})
     CHECK(page.find(part) != std::string::npos);
   CHECK(page.find("src=\"http") == std::string::npos);  // self-contained
@@ -133,8 +134,8 @@ TEST_CASE("pipeline: a phantom cohort end to end, its report in Chromium, then -
         run("pipeline --out " + out.string() + " --phantom 8 --resume" + tiny_config("tiny"));
     INFO(again.err);
     REQUIRE(again.status == 0);
-    for (const char* stage :
-         {"phantom", "cases", "autoencoder", "encode", "traverse", "correlate", "classify"})
+    for (const char* stage : {"phantom", "cases", "autoencoder", "sweep", "encode", "traverse",
+                              "correlate", "classify"})
       CHECK(again.err.find(std::string(stage) + ": skipped, inputs unchanged") !=
             std::string::npos);
     CHECK(bytes_of(out / "discs.csv") == discs_before);

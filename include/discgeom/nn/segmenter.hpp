@@ -126,6 +126,11 @@ template <class T>
 
 namespace detail {
 
+/// The first line of a message, at most 200 characters (LibTorch appends backtraces).
+inline std::string first_line(const std::string& message) {
+  return message.substr(0, std::min<std::size_t>(message.find('\n'), 200));
+}
+
 /// The spacing of a segmentation: the options', the model's, both (which must agree) or none.
 inline vec3 segmentation_spacing(const segmentation_model& model,
                                  const segmentation_options& options) {

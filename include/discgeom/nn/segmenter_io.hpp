@@ -100,9 +100,9 @@ struct segmenter_file {
   try {
     archive.load_from(file.string());
   } catch (const std::exception& e) {
-    detail::throw_error<io_error>(function, file.string(),
-                                  ": not a discgeom segmenter (truncated or another format): ",
-                                  std::string(e.what()).substr(0, 200));
+    detail::throw_error<io_error>(
+        function, file.string(),
+        ": not a discgeom segmenter (truncated or another format): ", detail::first_line(e.what()));
   }
   if (!archive.try_read("segmenter_format", format))
     detail::throw_error<io_error>(function, file.string(),
@@ -139,7 +139,7 @@ struct segmenter_file {
     }
   } catch (const std::exception& e) {
     detail::throw_error<io_error>(function, file.string(),
-                                  ": damaged segmenter: ", std::string(e.what()).substr(0, 200));
+                                  ": damaged segmenter: ", detail::first_line(e.what()));
   }
   result.model->eval();
   return result;

@@ -55,8 +55,8 @@ struct torchscript_segmenter_options {
   try {
     *module = torch::jit::load(file.string(), torch::kCPU);
   } catch (const std::exception& e) {
-    detail::throw_error<io_error>(function, file.string(), ": not a TorchScript file: ",
-                                  std::string(e.what()).substr(0, 200));
+    detail::throw_error<io_error>(function, file.string(),
+                                  ": not a TorchScript file: ", detail::first_line(e.what()));
   }
   module->eval();
   segmentation_model model;
@@ -86,8 +86,8 @@ struct torchscript_segmenter_options {
   } catch (const io_error&) {
     throw;
   } catch (const std::exception& e) {
-    detail::throw_error<io_error>(function, file.string(), ": unreadable discgeom_ metadata: ",
-                                  std::string(e.what()).substr(0, 200));
+    detail::throw_error<io_error>(
+        function, file.string(), ": unreadable discgeom_ metadata: ", detail::first_line(e.what()));
   }
   if (options.spacing && model.spacing) {
     for (std::size_t d = 0; d < 3; ++d)
