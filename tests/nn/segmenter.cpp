@@ -256,7 +256,8 @@ TEST_CASE("torchscript segmenter: channel and spacing mismatches, missing metada
                                           "[1.4,1.2,1.5] mm"));
   img.voxels(3, 4, 5) = std::numeric_limits<float>::quiet_NaN();
   REQUIRE_THROWS_WITH(discgeom::segment(img, model),
-                      Catch::Contains("has 1 non-finite voxels") && Catch::Contains("[3,4,5]"));
+                      Catch::Contains("segment(): the image has 1 non-finite voxels") &&
+                          Catch::Contains("[3,4,5]"));
 
   const std::string bare = data_dir + "segmenter_no_metadata.pt";
   REQUIRE_THROWS_WITH(discgeom::load_torchscript_segmenter(bare),

@@ -262,20 +262,19 @@ inline void spider_disc_labels(image<std::uint16_t>& labels, const segmentation_
   bool same_grid = true;
   for (std::size_t d = 0; d < 3; ++d)
     same_grid = same_grid && std::abs(spacing[d] - intensities.geometry.spacing[d]) <= 1e-9;
+  std::size_t non_finite = 0;
+  std::array<std::size_t, 3> first_bad{};
+  for (std::size_t k = 0; k < shape[2]; ++k)
+    for (std::size_t j = 0; j < shape[1]; ++j)
+      for (std::size_t i = 0; i < shape[0]; ++i)
+        if (!std::isfinite(intensities.voxels(i, j, k)) && non_finite++ == 0)
+          first_bad = {i, j, k};
+  DISCGEOM_PRECONDITION(non_finite == 0, function, "the image has ", non_finite,
+                        " non-finite voxels (NaN or infinite), the first at ", first_bad);
   std::optional<normalised_image> normalised;
   if (same_grid) {
     normalised = normalise_intensities(intensities, intensities.geometry, normalisation);
   } else {
-    std::size_t non_finite = 0;
-    std::array<std::size_t, 3> first_bad{};
-    const auto s = intensities.shape();
-    for (std::size_t k = 0; k < s[2]; ++k)
-      for (std::size_t j = 0; j < s[1]; ++j)
-        for (std::size_t i = 0; i < s[0]; ++i)
-          if (!std::isfinite(intensities.voxels(i, j, k)) && non_finite++ == 0)
-            first_bad = {i, j, k};
-    DISCGEOM_PRECONDITION(non_finite == 0, function, "the image has ", non_finite,
-                          " non-finite voxels (NaN or infinite), the first at ", first_bad);
     const auto resampled = resample_linear<float>(intensities, intensities.geometry, spacing);
     normalised = normalise_intensities(resampled, resampled.geometry, normalisation);
   }

@@ -17,9 +17,9 @@
 
 #include <torch/serialize.h>
 
-#include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/image_geometry.hpp"
+#include "discgeom/nn/archive_file.hpp"
 #include "discgeom/nn/intensity_normalisation.hpp"
 #include "discgeom/nn/segmenter.hpp"
 #include "discgeom/nn/torchscript_segmenter.hpp"
@@ -62,9 +62,7 @@ inline void save_segmenter(unet3d& model, const std::filesystem::path& file,
   torch::serialize::OutputArchive weights;
   model->save(weights);
   archive.write("model", weights);
-  detail::write_atomically(file, "save_segmenter", [&](const std::filesystem::path& temporary) {
-    archive.save_to(temporary.string());
-  });
+  detail::save_archive_atomically(archive, file, "save_segmenter");
 }
 
 /// A native segmenter file: the model (eval mode) and its metadata.

@@ -10,12 +10,9 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <random>
 #include <span>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +24,7 @@
 #include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/detail/random.hpp"
 #include "discgeom/error.hpp"
+#include "discgeom/nn/archive_file.hpp"
 #include "discgeom/nn/autoencoder.hpp"
 
 namespace discgeom {
@@ -125,24 +123,6 @@ inline autoencoder_config config_from_tensor(const torch::Tensor& values) {
     config.channels.push_back(v[i].item<std::int64_t>());
   }
   return config;
-}
-
-/// Writes `archive` to `file` through a temporary name in the same folder, then renames it, so
-/// that a crash never leaves a truncated file under the real name. The archive is serialised in
-/// memory first and written with a checked stream: LibTorch's file writer throws from its
-/// destructor when a write fails (a full disk), which would end the program.
-inline void save_archive_atomically(torch::serialize::OutputArchive& archive,
-                                    const std::filesystem::path& file, const char* function) {
-  std::ostringstream bytes;
-  archive.save_to(bytes);
-  const std::string serialised = std::move(bytes).str();
-  write_atomically(file, function, [&](const std::filesystem::path& temporary) {
-    std::ofstream out(temporary, std::ios::binary);
-    out.write(serialised.data(), static_cast<std::streamsize>(serialised.size()));
-    out.close();
-    if (!out)
-      throw std::runtime_error(stream_failure_reason());
-  });
 }
 
 inline void save_training_state(const std::filesystem::path& file, autoencoder3d& model,
