@@ -209,8 +209,9 @@ TEST_CASE("phantom spine: about 20% of discs are narrowed, and clearly thinner")
   for (const std::string level : {"L5/S1", "L4/L5", "L3/L4", "L2/L3", "L1/L2"}) {
     INFO(level);
     REQUIRE(narrow_height[level].size() > 20);
-    // narrowing factor 0.5-0.68 of a height drawn from the same range: mean ratio about 0.59
-    CHECK(mean(narrow_height[level]) < 0.7 * mean(normal_height[level]));
+    // narrowing factor 0.6-0.8 of a height drawn from the same range: mean ratio about 0.70
+    // (a little above where the 3.5 mm floor lifts the thinnest); 0.75 leaves room for sampling
+    CHECK(mean(narrow_height[level]) < 0.75 * mean(normal_height[level]));
   }
 }
 

@@ -57,7 +57,7 @@ struct spine_options {
   double l6_probability = 0.08;                 ///< six lumbar vertebrae (an L6; lowest disc L6/S1)
   double missing_level_probability = 0.06;      ///< four lumbar vertebrae (lowest disc L4/S1)
   double narrowing_probability = 0.2;           ///< per disc
-  value_range narrowing_factor{0.5, 0.68};      ///< height multiplier of a narrowed disc
+  value_range narrowing_factor{0.6, 0.8};       ///< height multiplier of a narrowed disc
   value_range height_scale{0.85, 1.15};         ///< multiplier of the level's typical height
   value_range width_scale{0.92, 1.08};          ///< multiplier of the level's typical widths
   value_range lordosis_bottom_deg{14.0, 26.0};  ///< spinal axis at the lowest disc, + = anterior
