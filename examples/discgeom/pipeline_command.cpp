@@ -419,6 +419,24 @@ void write_failures(const fs::path& out, const std::vector<pipeline_failure>& st
   write_lines(out / "failures.csv", "case,stage,reason", lines);
 }
 
+/// The arguments of `discgeom train-ae` for the pipeline's settings: one model (`bottlenecks`
+/// one size, `out` a file) or a sweep (several sizes, `out` a folder).
+std::vector<std::string> train_ae_arguments(const pipeline_config& c, const fs::path& crops,
+                                            const fs::path& out_path,
+                                            const std::string& bottlenecks, std::size_t epochs) {
+  return {"--crops",         crops.string(),
+          "--out",           out_path.string(),
+          "--bottleneck",    bottlenecks,
+          "--epochs",        std::to_string(epochs),
+          "--target-iou",    format_number(c.target_iou),
+          "--batch",         std::to_string(c.batch),
+          "--seed",          std::to_string(c.seed),
+          "--threads",       std::to_string(c.threads),
+          "--channels",      c.channels,
+          "--learning-rate", format_number(c.learning_rate),
+          "--quiet"};
+}
+
 }  // namespace
 
 int run_pipeline(const std::vector<std::string>& argv) {
@@ -492,7 +510,6 @@ int run_pipeline(const std::vector<std::string>& argv) {
   if (!ranks.is_root())
     return 0;  // the remaining stages run on rank 0 only
 
-  const std::string threads = std::to_string(c.threads);
   const fs::path model = out / "autoencoder" / "model.pt";
   const std::string crops_hash =
       fingerprint{}.add_folder(out / "crops").hex();  // every crop and the index
@@ -510,29 +527,9 @@ int run_pipeline(const std::vector<std::string>& argv) {
               const bool resume_training = previous_inputs == train_inputs &&
                                            fs::is_regular_file(model.string() + ".checkpoint");
               write_lines(started, train_inputs, {});
-              std::vector<std::string> train{"--crops",
-                                             (out / "crops").string(),
-                                             "--out",
-                                             model.string(),
-                                             "--bottleneck",
-                                             std::to_string(c.bottleneck),
-                                             "--epochs",
-                                             std::to_string(c.epochs),
-                                             "--target-iou",
-                                             format_number(c.target_iou),
-                                             "--batch",
-                                             std::to_string(c.batch),
-                                             "--seed",
-                                             std::to_string(c.seed),
-                                             "--threads",
-                                             threads,
-                                             "--channels",
-                                             c.channels,
-                                             "--learning-rate",
-                                             format_number(c.learning_rate),
-                                             "--checkpoint-every",
-                                             std::to_string(c.checkpoint_every),
-                                             "--quiet"};
+              auto train = train_ae_arguments(c, out / "crops", model, std::to_string(c.bottleneck),
+                                              c.epochs);
+              train.insert(train.end(), {"--checkpoint-every", std::to_string(c.checkpoint_every)});
               if (resume_training) {
                 run.say("autoencoder: continuing the interrupted training from its checkpoint");
                 train.push_back("--resume");
@@ -548,17 +545,8 @@ int run_pipeline(const std::vector<std::string>& argv) {
             .hex();
     run.stage("sweep", sweep_inputs, {"autoencoder/sweep"}, [&] {
       run_command("train-ae", run_train_ae,
-                  {"--crops",         (out / "crops").string(),
-                   "--out",           (out / "autoencoder" / "sweep").string(),
-                   "--bottleneck",    c.bottleneck_sweep,
-                   "--epochs",        std::to_string(c.sweep_epochs),
-                   "--target-iou",    format_number(c.target_iou),
-                   "--batch",         std::to_string(c.batch),
-                   "--seed",          std::to_string(c.seed),
-                   "--threads",       threads,
-                   "--channels",      c.channels,
-                   "--learning-rate", format_number(c.learning_rate),
-                   "--quiet"});
+                  train_ae_arguments(c, out / "crops", out / "autoencoder" / "sweep",
+                                     c.bottleneck_sweep, c.sweep_epochs));
     });
   }
   const std::string model_hash = fingerprint{}.add_file(model).hex();
