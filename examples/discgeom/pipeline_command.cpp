@@ -2,6 +2,7 @@
 // `discgeom pipeline`: the stages, their records and the failures (docs/pipeline.md).
 #include "pipeline_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -155,12 +156,17 @@ std::string run_case(std::size_t index, const cohort_case& c, const fs::path& ou
       if (summary.status != "ok")
         return fail("segment", "the segmentation holds " + std::to_string(summary.discs) +
                                    " discs (status " + summary.status + ")");
-    } else if (!c.image.empty() && !c.mask.empty()) {
+    }
+  } catch (const std::exception& e) {
+    return fail("segment", e.what());
+  }
+  try {
+    if (config.segmenter_model.empty() && !c.image.empty() && !c.mask.empty()) {
       if (const auto mismatch = pair_mismatch(c.image, c.mask); !mismatch.empty())
         return fail("inputs", mismatch);
     }
   } catch (const std::exception& e) {
-    return fail("segment", e.what());
+    return fail("inputs", e.what());
   }
   const disc_table_options scheme = disc_scheme(config);
   try {
@@ -197,6 +203,22 @@ void run_command(const char* stage, int (*command)(const std::vector<std::string
     throw std::runtime_error(std::string(stage) + " exited with status " + std::to_string(status));
 }
 
+/// The stages in the order they run.
+const std::vector<std::string> stage_order{"phantom", "cases",    "autoencoder", "sweep",
+                                           "encode",  "traverse", "correlate",   "classify"};
+
+/// A stage and the later stages that read its outputs: when it runs again, their records no
+/// longer stand (the sweep reads only the crops, traverse's outputs feed no other stage).
+std::vector<std::string> stage_and_dependents(const std::string& stage) {
+  if (stage == "phantom" || stage == "cases")
+    return {stage_order.begin() + (stage == "phantom" ? 0 : 1), stage_order.end()};
+  if (stage == "autoencoder")
+    return {"autoencoder", "encode", "traverse", "correlate", "classify"};
+  if (stage == "encode")
+    return {"encode", "traverse", "correlate", "classify"};
+  return {stage};
+}
+
 class pipeline_run {
  public:
   pipeline_run(fs::path out, pipeline_config config, bool resume, std::string stop_after,
@@ -219,7 +241,9 @@ class pipeline_run {
     } else {
       const auto start = std::chrono::steady_clock::now();
       try {
-        records_.forget(name);
+        // This stage and every later one no longer hold what their records say.
+        for (const auto& affected : stage_and_dependents(name))
+          records_.forget(affected);
         work();
         records_.finished(name, inputs, outputs);
       } catch (const std::exception& e) {
@@ -286,29 +310,42 @@ std::string settings_text(const pipeline_config& config, const std::set<std::str
 /// case_failures.csv, in case order (the same bytes however many ranks ran it).
 void run_cases_stage(pipeline_run& run, const cohort& cases, const cohort_ranks& ranks) {
   const fs::path out = run.out();
-  fingerprint inputs;
-  inputs.add("cases v1")
-      .add(settings_text(run.config(), {"labels", "min_voxels", "segmenter_model", "crop_size",
-                                        "crop_spacing", "threads"}));
-  for (const auto& c : cases.cases)
-    inputs.add(c.name).add_file(c.mask).add_file(c.image);
-  if (!run.config().segmenter_model.empty())
-    inputs.add_file(run.config().segmenter_model);
-  const std::string hash = inputs.hex();
-
-  // Every rank must take the same decision: rank 0's.
-  const bool skip =
-      ranks.broadcast(run.resume() && run.records().up_to_date("cases", hash) ? "1" : "0") == "1";
-  std::string failure;
-  if (!skip) {
-    if (ranks.is_root()) {
-      run.records().forget("cases");
-      fs::remove_all(out / "crops");
-      fs::create_directories(out / "crops");
-      if (!run.config().segmenter_model.empty())
-        fs::create_directories(out / "segmentations");
+  // Rank 0 fingerprints the inputs, decides, and prepares the folders; every rank learns the
+  // outcome from one broadcast, so an error there cannot leave the others waiting.
+  std::string hash, decision;
+  if (ranks.is_root()) {
+    try {
+      const bool segmenting = !run.config().segmenter_model.empty();
+      fingerprint inputs;
+      inputs.add("cases v1")
+          .add(settings_text(run.config(), {"labels", "min_voxels", "segmenter_model", "crop_size",
+                                            "crop_spacing"}));
+      if (segmenting)  // inference may differ in the last bits with the thread count
+        inputs.add(settings_text(run.config(), {"threads"})).add_file(run.config().segmenter_model);
+      for (const auto& c : cases.cases)
+        inputs.add(c.name).add_image_file(c.mask).add_image_file(c.image);
+      for (const auto& f : cases.unusable)
+        inputs.add(f.case_name).add(f.reason);
+      hash = inputs.hex();
+      if (run.resume() && run.records().up_to_date("cases", hash)) {
+        decision = "skip";
+      } else {
+        for (const auto& affected : stage_and_dependents("cases"))
+          run.records().forget(affected);
+        fs::remove_all(out / "crops");
+        fs::create_directories(out / "crops");
+        if (segmenting)
+          fs::create_directories(out / "segmentations");
+        decision = "run";
+      }
+    } catch (const std::exception& e) {
+      decision = std::string("error: ") + e.what();
     }
-    ranks.barrier();
+  }
+  decision = ranks.broadcast(decision);
+  const bool skip = decision == "skip";
+  std::string failure = decision.rfind("error: ", 0) == 0 ? decision.substr(7) : "";
+  if (!skip && failure.empty()) {
     std::string mine;
     for (std::size_t i = static_cast<std::size_t>(ranks.rank()); i < cases.cases.size();
          i += static_cast<std::size_t>(ranks.size()))
@@ -337,7 +374,7 @@ void run_cases_stage(pipeline_run& run, const cohort& cases, const cohort_ranks&
         failure = e.what();
       }
     }
-  } else {
+  } else if (skip) {
     run.say("cases: skipped, inputs unchanged");
   }
   failure = ranks.broadcast(failure);
@@ -380,7 +417,9 @@ void write_feature_tables(const fs::path& out, const narrowing_labels& labels,
     for (std::size_t c = 2; c < latents.header.size(); ++c)
       code_text += "," + latents.rows[code->second][c];
     coded.push_back(line + code_text);
-    const auto label = labels.by_disc.find({row[case_column], std::stoll(row[label_column])});
+    // Labels are written as numbers (100000 as 1e+05): read them as numbers.
+    const auto label = labels.by_disc.find(
+        {row[case_column], static_cast<std::int64_t>(std::stod(row[label_column]))});
     if (label == labels.by_disc.end()) {
       ++unlabelled;
       continue;
@@ -463,12 +502,23 @@ int run_pipeline(const std::vector<std::string>& argv) {
       args.has("--phantom") ? parse_count("--phantom", args.value_or("--phantom", "")) : 40;
   if (!args.has("--data") && phantoms < 2)
     throw usage_error("--phantom needs at least 2 spines");
+  if (stop_after == "phantom" && args.has("--data"))
+    throw usage_error("--stop-after phantom: with --data there is no phantom stage");
+  if (stop_after == "sweep" && config.bottleneck_sweep.empty())
+    throw usage_error("--stop-after sweep: the setting bottleneck_sweep is empty");
 
   const cohort_ranks ranks;
   const fs::path out = args.value_or("--out", "");
-  if (ranks.is_root())
-    fs::create_directories(out);
-  ranks.barrier();
+  std::string created;
+  if (ranks.is_root()) {
+    try {
+      fs::create_directories(out);
+    } catch (const std::exception& e) {
+      created = e.what();
+    }
+  }
+  if (created = ranks.broadcast(created); !created.empty())
+    throw io_error("--out " + out.string() + ": " + created);
   pipeline_run run(out, config, args.has("--resume"), stop_after, ranks);
   const auto& c = run.config();
 
@@ -490,17 +540,46 @@ int run_pipeline(const std::vector<std::string>& argv) {
           phantom_args.push_back("--image");
         run_command("phantom", run_phantom, phantom_args);
       });
-      failure = run.stopped() ? "stop" : "";
+      failure = run.failed() ? "failed" : run.stopped() ? "stop" : "";
     }
-    if (ranks.broadcast(failure) == "stop")
+    failure = ranks.broadcast(failure);
+    if (failure == "failed")
       run.stop();
+    else if (failure == "stop")
+      run.stop_here();
   }
 
+  // Rank 0 finds the cases and tells the others, so every rank works on the same list.
   cohort cases;
   if (!run.stopped()) {
-    cases = find_cohort(data, !c.segmenter_model.empty());
-    run.say("cohort: " + std::to_string(cases.cases.size()) + " cases (" + cases.layout +
-            " layout), labels " + (cases.labels.source.empty() ? "none" : cases.labels.source));
+    std::string listing;
+    if (ranks.is_root()) {
+      try {
+        cases = find_cohort(data, !c.segmenter_model.empty());
+        run.say("cohort: " + std::to_string(cases.cases.size()) + " cases (" + cases.layout +
+                " layout), labels " + (cases.labels.source.empty() ? "none" : cases.labels.source));
+        listing = "ok\n";
+        for (const auto& one : cases.cases)
+          listing += one.name + '\t' + one.mask.string() + '\t' + one.image.string() + '\n';
+      } catch (const std::exception& e) {
+        listing = std::string("error\n") + e.what();
+      }
+    }
+    listing = ranks.broadcast(listing);
+    if (listing.rfind("error\n", 0) == 0) {
+      run.failures().push_back({"", "inputs", listing.substr(6)});
+      run.say("inputs: failed: " + listing.substr(6));
+      run.stop();
+    } else if (!ranks.is_root()) {
+      std::istringstream lines(listing.substr(3));
+      for (std::string line; std::getline(lines, line);) {
+        const auto tab1 = line.find('\t'), tab2 = line.find('\t', tab1 + 1);
+        cases.cases.push_back(
+            {line.substr(0, tab1), line.substr(tab1 + 1, tab2 - tab1 - 1), line.substr(tab2 + 1)});
+      }
+    }
+  }
+  if (!run.stopped()) {
     run_cases_stage(run, cases, ranks);
     if (!run.stopped() && stop_after == "cases") {
       run.say("stopping after cases (--stop-after)");
@@ -524,8 +603,11 @@ int run_pipeline(const std::vector<std::string>& argv) {
               std::ifstream previous(started);
               std::string previous_inputs;
               previous >> previous_inputs;
-              const bool resume_training = previous_inputs == train_inputs &&
-                                           fs::is_regular_file(model.string() + ".checkpoint");
+              const fs::path checkpoint = model.string() + ".checkpoint";
+              const bool resume_training = run.resume() && previous_inputs == train_inputs &&
+                                           fs::is_regular_file(checkpoint);
+              if (!resume_training)  // another run's state (or a finished one's) must not leak in
+                fs::remove(checkpoint);
               write_lines(started, train_inputs, {});
               auto train = train_ae_arguments(c, out / "crops", model, std::to_string(c.bottleneck),
                                               c.epochs);
@@ -641,6 +723,10 @@ int run_pipeline(const std::vector<std::string>& argv) {
     context.settings = config_entries(c);
     context.ranks = ranks.size();
     context.timings = run.timings();
+    for (const auto& stage : stage_order) {
+      if (fs::is_regular_file(out / "records" / (stage + ".txt")))
+        context.completed.insert(stage);
+    }
     write_report(context);
     run.say("report: " + (out / "report.html").string());
   } catch (const std::exception& e) {

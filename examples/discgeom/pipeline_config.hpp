@@ -67,11 +67,7 @@ inline pipeline_config paper_pipeline_config() {
 
 /// Every setting as `key = value` lines, in a fixed order (the run's record and the report).
 inline std::vector<std::pair<std::string, std::string>> config_entries(const pipeline_config& c) {
-  const auto n = [](double v) {
-    std::ostringstream out;
-    out << v;
-    return out.str();
-  };
+  const auto n = [](double v) { return format_number(v); };  // exact: settings are hashed
   return {{"seed", std::to_string(c.seed)},
           {"threads", std::to_string(c.threads)},
           {"labels", c.labels},
@@ -170,10 +166,33 @@ inline void set_config_entry(pipeline_config& c, const std::string& key, const s
        key == "epochs" || key == "batch" || key == "folds" || key == "trees" || key == "depth") &&
       count() == 0)
     throw usage_error(key + " must be at least 1");
+  // Everything a later stage would refuse is refused here, before hours of training.
   if (key == "crop_spacing")
     (void)parse_spacing(value, key);
   if (key == "labels" && value != "spider" && value != "ordinal")
     throw usage_error("labels '" + value + "' must be spider or ordinal");
+  if (key == "channels" || key == "bottleneck_sweep") {
+    const auto sizes = split_commas(value);
+    for (const auto& size : sizes) {
+      if (parse_count(key, size) == 0)
+        throw usage_error(key + " '" + value + "': every size must be at least 1");
+    }
+    if (key == "bottleneck_sweep" && !value.empty() && sizes.size() < 2)
+      throw usage_error("bottleneck_sweep '" + value +
+                        "' needs two sizes or more (or nothing for no sweep)");
+  }
+  if ((key == "target_iou" || key == "learning_rate" || key == "boosting_learning_rate") &&
+      real(0.0, 1.0) <= 0.0)
+    throw usage_error(key + " must be more than 0");
+  if ((key == "folds" || key == "traversal_steps") && count() < 2)
+    throw usage_error(key + " must be at least 2");
+  if (key == "correlation_method" && value != "pearson" && value != "spearman")
+    throw usage_error("correlation_method '" + value + "' must be pearson or spearman");
+  if (key == "adjust" && value != "none" && value != "bonferroni" && value != "holm" &&
+      value != "bh")
+    throw usage_error("adjust '" + value + "' must be none, bonferroni, holm or bh");
+  if (key == "segmenter_model" && !value.empty() && !std::filesystem::is_regular_file(value))
+    throw usage_error("segmenter_model '" + value + "': no such file");
 }
 
 /// Reads `key = value` lines (`#` starts a comment) over `config`.

@@ -40,6 +40,23 @@ class fingerprint {
     }
     return add("<end>");
   }
+  /// An image file; for a detached header (.mhd, .nhdr) also the data files beside it that
+  /// share its stem (.raw, .zraw, .img, ...), whose bytes the header alone does not show.
+  fingerprint& add_image_file(const std::filesystem::path& file) {
+    add_file(file);
+    const auto extension = file.extension().string();
+    if ((extension == ".mhd" || extension == ".nhdr") && file.has_parent_path()) {
+      std::vector<std::filesystem::path> data;
+      for (const auto& entry : std::filesystem::directory_iterator(file.parent_path())) {
+        if (entry.is_regular_file() && entry.path() != file && entry.path().stem() == file.stem())
+          data.push_back(entry.path());
+      }
+      std::sort(data.begin(), data.end());
+      for (const auto& d : data)
+        add(d.filename().string()).add_file(d);
+    }
+    return *this;
+  }
   /// Every regular file under `folder` (recursively), in name order, with its relative name.
   fingerprint& add_folder(const std::filesystem::path& folder) {
     std::vector<std::filesystem::path> files;

@@ -45,12 +45,39 @@ double cell_number(const std::string& text) {
   }
 }
 
+/// A warning above a section whose files are there but whose stage has no standing record: they
+/// come from an earlier run, and this run changed or failed an input of that stage.
+std::string stale_warning(const report_context& context, const std::string& stage) {
+  if (context.completed.count(stage))
+    return "";
+  return "<p class=\"missing\">Stage " + svg::escape(stage) +
+         " did not complete in this run folder's latest run: what follows comes from an earlier "
+         "run and may not match the settings below.</p>";
+}
+
+/// `section` with `warning` under its heading, unless the section shows no results anyway.
+std::string with_warning(const std::string& section, const std::string& warning) {
+  const auto heading_end = section.find("</h2>");
+  if (warning.empty() || heading_end == std::string::npos ||
+      section.find("class=\"missing\"") != std::string::npos)
+    return section;
+  return section.substr(0, heading_end + 5) + warning + section.substr(heading_end + 5);
+}
+
 std::string not_run(const std::string& what) {
   return "<p class=\"missing\">" + escape(what) + "</p>";
 }
 
-/// An HTML table of a CSV table; `sortable` adds the click-to-sort header.
+/// An HTML table of a CSV table; `sortable` adds the click-to-sort header. A column is shown
+/// as numbers only when every cell of it is a number or empty (so case names such as "001"
+/// stay text).
 std::string html_table(const csv_table& t, const std::string& id, bool sortable) {
+  std::vector<bool> numeric(t.header.size(), true);
+  for (const auto& row : t.rows) {
+    for (std::size_t c = 0; c < row.size(); ++c)
+      numeric[c] =
+          numeric[c] && (csv_table::is_missing(row[c]) || std::isfinite(cell_number(row[c])));
+  }
   std::string out = "<div class=\"table-wrap\"><table id=\"" + id + "\"" +
                     (sortable ? " class=\"sortable\"" : "") + "><thead><tr>";
   for (const auto& h : t.header)
@@ -58,11 +85,11 @@ std::string html_table(const csv_table& t, const std::string& id, bool sortable)
   out += "</tr></thead><tbody>";
   for (const auto& row : t.rows) {
     out += "<tr>";
-    for (const auto& value : row) {
-      const double v = cell_number(value);
-      out += std::isfinite(v) ? "<td class=\"num\" data-value=\"" + escape(value) + "\">" +
-                                    escape(svg::number(v, 5)) + "</td>"
-                              : "<td>" + escape(value) + "</td>";
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const double v = cell_number(row[c]);
+      out += numeric[c] && std::isfinite(v) ? "<td class=\"num\" data-value=\"" + escape(row[c]) +
+                                                  "\">" + escape(svg::number(v, 5)) + "</td>"
+                                            : "<td>" + escape(row[c]) + "</td>";
     }
     out += "</tr>";
   }
@@ -227,7 +254,8 @@ std::string traversal_section(const fs::path& run) {
   return out + "</section>";
 }
 
-std::string correlation_section(const fs::path& run) {
+std::string correlation_section(const fs::path& run,
+                                const std::vector<std::pair<std::string, std::string>>& settings) {
   std::string out = "<section id=\"correlations\"><h2>Latent features against disc geometry</h2>";
   const auto table = read_table(run / "correlations.csv");
   if (!table || table->rows.empty())
@@ -253,9 +281,17 @@ std::string correlation_section(const fs::path& run) {
     values[rr][cc] = r[i];
     notes[rr][cc] = std::isfinite(p[i]) ? "p=" + svg::number(p[i], 2) : "";
   }
+  std::string adjustment = "holm";
+  for (const auto& [key, value] : settings) {
+    if (key == "adjust")
+      adjustment = value;
+  }
   out += "<p>" + escape(table->rows.front()[method]) +
          " correlation of each latent feature with each measure over the measured discs; the "
-         "second line is the Holm-adjusted p-value.</p>";
+         "second line is the p-value" +
+         (adjustment == "none" ? std::string()
+                               : ", adjusted for multiple testing (" + escape(adjustment) + ")") +
+         ".</p>";
   out += svg::heatmap("Latent vs geometry", rows, columns, values, notes);
   return out + "</section>";
 }
@@ -466,11 +502,12 @@ void write_report(const report_context& context) {
                 : not_run("No discs table.");
   page += "</section>";
   page += distributions_section(discs);
-  page += training_section(run);
-  page += bottleneck_section(run, context.settings);
-  page += traversal_section(run);
-  page += correlation_section(run);
-  page += classification_section(run);
+  page += with_warning(training_section(run), stale_warning(context, "autoencoder"));
+  page += with_warning(bottleneck_section(run, context.settings), stale_warning(context, "sweep"));
+  page += with_warning(traversal_section(run), stale_warning(context, "traverse"));
+  page +=
+      with_warning(correlation_section(run, context.settings), stale_warning(context, "correlate"));
+  page += with_warning(classification_section(run), stale_warning(context, "classify"));
   page += failures_section(failures);
   page += settings_section(context);
   page += "<script>";

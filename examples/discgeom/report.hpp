@@ -5,6 +5,7 @@
 // tables. Defined in report.cpp.
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@ struct report_context {
   std::vector<std::pair<std::string, std::string>> settings;  ///< the run's configuration
   int ranks = 1;
   std::vector<std::pair<std::string, double>> timings;  ///< stage, seconds (stages run now)
+  std::set<std::string> completed;  ///< stages whose record stands (their outputs are current)
 };
 
 /// Writes run_folder/report.html from the tables the stages left there; a stage that did not

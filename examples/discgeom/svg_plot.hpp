@@ -56,9 +56,12 @@ inline std::string coordinate(double value) {
 }
 
 /// "Nice" axis ticks covering [low, high]: steps of 1, 2 or 5 times a power of ten.
+/// A range narrower than a millionth of its magnitude (a constant column, one epoch) is widened
+/// to +-10% (or +-1 around 0) first; at most wanted + 3 ticks are made.
 inline std::vector<double> ticks(double low, double high, int wanted = 5) {
-  if (!(high > low)) {
-    const double pad = low == 0.0 ? 1.0 : std::abs(low) * 0.1;
+  const double magnitude = std::max(std::abs(low), std::abs(high));
+  if (!(high - low > 1e-6 * magnitude)) {
+    const double pad = magnitude == 0.0 ? 1.0 : magnitude * 0.1;
     low -= pad;
     high += pad;
   }
@@ -70,9 +73,14 @@ inline std::vector<double> ticks(double low, double high, int wanted = 5) {
     if (step >= raw)
       break;
   }
+  const double first = std::floor(low / step);
   std::vector<double> result;
-  for (double t = std::floor(low / step) * step; t <= high + step * 0.5; t += step)
+  for (int k = 0; k <= wanted + 2; ++k) {
+    const double t = (first + k) * step;
     result.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+    if (t >= high)
+      break;
+  }
   return result;
 }
 

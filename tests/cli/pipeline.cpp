@@ -373,6 +373,24 @@ TEST_CASE("pipeline: bad usage exits 2 naming the problem", "[cli][pipeline]") {
   r = run("pipeline" + out + " --config " + config.string());
   CHECK(r.status == 2);
   CHECK(r.err.find("bad.conf:1: epochs '-3' must be a whole number") != std::string::npos);
+  // Values a later stage would refuse are refused before any stage runs.
+  for (const auto& [line, message] : std::vector<std::pair<std::string, std::string>>{
+           {"correlation_method = pearsn",
+            "correlation_method 'pearsn' must be pearson or spearman"},
+           {"bottleneck_sweep = 4", "bottleneck_sweep '4' needs two sizes or more"},
+           {"folds = 1", "folds must be at least 2"},
+           {"learning_rate = 0", "learning_rate must be more than 0"},
+           {"channels = 8,0", "channels '8,0': every size must be at least 1"},
+           {"segmenter_model = /nonexistent.pt",
+            "segmenter_model '/nonexistent.pt': no such file"}}) {
+    std::ofstream(config) << line << "\n";
+    r = run("pipeline" + out + " --config " + config.string());
+    CHECK(r.status == 2);
+    CHECK(r.err.find("bad.conf:1: " + message) != std::string::npos);
+  }
+  r = run("pipeline" + out + " --data /tmp --stop-after phantom");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("with --data there is no phantom stage") != std::string::npos);
   r = run("pipeline" + out + " --data /nonexistent/folder");
   CHECK(r.status == 1);
   CHECK(r.err.find("/nonexistent/folder: no such folder") != std::string::npos);
