@@ -178,3 +178,27 @@ TEST_CASE("a singular direction cannot be inverted: numerical_error") {
   flat.direction[2] = {0.0, 0.0, 0.0};
   CHECK_THROWS_AS(flat.physical_to_index({1.0, 2.0, 3.0}), discgeom::numerical_error);
 }
+
+TEST_CASE("grid_difference: nothing for one grid, else the first difference with both names",
+          "[geometry]") {
+  const discgeom::image_geometry a{.spacing = {0.5, 0.5, 4.0}};
+  discgeom::image_geometry b = a;
+  b.origin[2] = 0.00005;  // within 1e-4 mm
+  CHECK_FALSE(discgeom::grid_difference("image", {4, 4, 4}, a, "mask", {4, 4, 4}, b));
+  CHECK(discgeom::grid_difference("image", {4, 4, 4}, a, "mask", {4, 4, 5}, b) ==
+        "image and mask differ in shape: image [4,4,4] vs mask [4,4,5]");
+  b.spacing[2] = 3.3;
+  CHECK(discgeom::grid_difference("image", {4, 4, 4}, a, "mask", {4, 4, 4}, b) ==
+        "image and mask differ in spacing: image [0.5,0.5,4] vs mask [0.5,0.5,3.3]");
+  b = a;
+  b.origin[0] = 0.001;  // beyond 1e-4 mm, within a looser tolerance
+  CHECK(discgeom::grid_difference("image", {4, 4, 4}, a, "mask", {4, 4, 4}, b)
+            .value()
+            .find("differ in origin") != std::string::npos);
+  CHECK_FALSE(discgeom::grid_difference("image", {4, 4, 4}, a, "mask", {4, 4, 4}, b, 0.01));
+  b = a;
+  b.direction = discgeom::direction_from_orientation("PIL");
+  CHECK(discgeom::grid_difference("image", {4, 4, 4}, a, "mask", {4, 4, 4}, b)
+            .value()
+            .find("differ in direction") != std::string::npos);
+}

@@ -33,24 +33,24 @@ inline constexpr const char* crop_usage =
     "L, P and S axes (the crop's axes), and centred in a --size cube: DIR/<case>_<level>.npy\n"
     "(uint8) and DIR/index.csv. --input-spacing and --orientation override the headers.\n";
 
-/// The crops of one segmentation: index rows, written files.
-inline std::vector<std::vector<cell>> crop_case(const std::filesystem::path& file,
-                                                const std::filesystem::path& out,
-                                                const disc_table_options& scheme,
-                                                const geometry_overrides& overrides,
-                                                std::size_t size, const vec3& spacing) {
-  const std::string name = case_name(file);
-  const auto labels = read_label_image<std::uint32_t>(file, "crop", overrides);
-  const auto discs = measure_discs(labels, labels.geometry, scheme);
+/// The crops of the measured `discs` of one label image (`file` names it in messages and
+/// `name` is its case): index rows, written files.
+template <class T>
+std::vector<std::vector<cell>> crop_discs(const image<T>& labels,
+                                          const std::vector<disc_measures>& discs,
+                                          const std::string& name,
+                                          const std::filesystem::path& file,
+                                          const std::filesystem::path& out, std::size_t size,
+                                          const vec3& spacing) {
   if (discs.empty()) {
     throw io_error("no disc in this segmentation");
   }
   // The crop's axes are the patient's L, P, S, whatever the scan's orientation.
   const auto canonical = reorient(labels, labels.geometry, "LPS");
   const auto resampled = resample_nearest(canonical, canonical.geometry, spacing);
-  std::map<std::uint32_t, voxel_set> by_label;
+  std::map<std::int64_t, voxel_set> by_label;
   for (auto& s : collect_label_voxels(resampled, resampled.geometry)) {
-    by_label[static_cast<std::uint32_t>(s.label)] = std::move(s.set);
+    by_label[static_cast<std::int64_t>(s.label)] = std::move(s.set);
   }
   std::vector<std::vector<cell>> rows;
   for (const auto& disc : discs) {
@@ -59,7 +59,7 @@ inline std::vector<std::vector<cell>> crop_case(const std::filesystem::path& fil
                 << disc.voxels << " voxels, fewer than --min-voxels: left out\n";
       continue;
     }
-    const auto found = by_label.find(static_cast<std::uint32_t>(disc.label));
+    const auto found = by_label.find(disc.label);
     if (found == by_label.end() || found->second.voxels.empty()) {
       std::cerr << "discgeom crop: " << file.string() << ": disc " << disc.level << " (label "
                 << disc.label << ") has no voxel at the crop spacing; left out\n";
@@ -84,6 +84,17 @@ inline std::vector<std::vector<cell>> crop_case(const std::filesystem::path& fil
                     number(spacing[1]), number(spacing[2])});
   }
   return rows;
+}
+
+/// The crops of one segmentation file: index rows, written files.
+inline std::vector<std::vector<cell>> crop_case(const std::filesystem::path& file,
+                                                const std::filesystem::path& out,
+                                                const disc_table_options& scheme,
+                                                const geometry_overrides& overrides,
+                                                std::size_t size, const vec3& spacing) {
+  const auto labels = read_label_image<std::uint32_t>(file, "crop", overrides);
+  return crop_discs(labels, measure_discs(labels, labels.geometry, scheme), case_name(file), file,
+                    out, size, spacing);
 }
 
 inline int run_crop(const std::vector<std::string>& argv) {

@@ -23,6 +23,16 @@ inline std::string case_name(const std::filesystem::path& path) {
   return name;
 }
 
+/// The case of an image file: case_name without `suffix` at its end (X_t1.nii.gz -> X).
+inline std::string image_case(const std::filesystem::path& image,
+                              const std::string& suffix = "_t1") {
+  const std::string base = case_name(image);
+  if (!suffix.empty() && base.size() > suffix.size() &&
+      base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return base.substr(0, base.size() - suffix.size());
+  return base;
+}
+
 /// A 3D label image read as T (exact conversion, never rounded), with the overrides applied.
 /// \throws io_error when the image is not 3D (naming `command`) or cannot be read as T
 template <class T>

@@ -38,27 +38,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// One CSV line of cells, as write_csv writes it (without the newline).
-std::string csv_line(const std::vector<cell>& row) {
-  std::string line;
-  for (std::size_t c = 0; c < row.size(); ++c) {
-    if (c)
-      line += ',';
-    if (const auto* s = std::get_if<std::string>(&row[c]))
-      line += csv_escape(*s);
-    if (const auto* d = std::get_if<double>(&row[c]))
-      line += format_number(*d);
-  }
-  return line;
-}
-
-std::string header_line(const std::vector<std::string>& columns) {
-  std::string line;
-  for (std::size_t c = 0; c < columns.size(); ++c)
-    line += (c ? "," : "") + csv_escape(columns[c]);
-  return line;
-}
-
 /// Writes a header and lines to `file` atomically.
 void write_lines(const fs::path& file, const std::string& header,
                  const std::vector<std::string>& lines) {
@@ -116,33 +95,13 @@ disc_table_options disc_scheme(const pipeline_config& config) {
   return scheme;
 }
 
-/// The geometry of an image and of its mask must agree (same grid in the same place).
-std::string pair_mismatch(const fs::path& image, const fs::path& mask) {
-  const auto a = read_image_header(image), b = read_image_header(mask);
-  const auto shape = [](const std::array<std::size_t, 3>& s) {
-    return std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]);
-  };
-  if (a.shape != b.shape)
-    return "image and mask differ in shape: " + shape(a.shape) + " vs " + shape(b.shape);
-  for (std::size_t axis = 0; axis < 3; ++axis) {
-    if (std::abs(a.geometry.spacing[axis] - b.geometry.spacing[axis]) > 1e-4 ||
-        std::abs(a.geometry.origin[axis] - b.geometry.origin[axis]) > 1e-3)
-      return "image and mask differ in spacing or origin along axis " + std::to_string(axis);
-    for (std::size_t other = 0; other < 3; ++other) {
-      if (std::abs(a.geometry.direction[axis][other] - b.geometry.direction[axis][other]) > 1e-4)
-        return "image and mask differ in direction";
-    }
-  }
-  return "";
-}
-
 /// The per-case work: (segment,) measure the discs, crop them. Returns the case's items.
 std::string run_case(std::size_t index, const cohort_case& c, const fs::path& out,
                      const pipeline_config& config) {
   std::string items;
   put_item(items, 'i', std::to_string(index));
   const auto fail = [&](const std::string& stage, const std::string& reason) {
-    put_item(items, 'f', csv_line({text(c.name), text(stage), text(reason)}));
+    put_item(items, 'f', csv_row({text(c.name), text(stage), text(reason)}));
     return items;
   };
   fs::path mask = c.mask;
@@ -162,35 +121,36 @@ std::string run_case(std::size_t index, const cohort_case& c, const fs::path& ou
   }
   try {
     if (config.segmenter_model.empty() && !c.image.empty() && !c.mask.empty()) {
-      if (const auto mismatch = pair_mismatch(c.image, c.mask); !mismatch.empty())
-        return fail("inputs", mismatch);
+      // The image and its mask must share one grid (same voxels in the same place).
+      const auto image = read_image_header(c.image), labels = read_image_header(c.mask);
+      if (const auto difference = grid_difference("image", image.shape, image.geometry, "mask",
+                                                  labels.shape, labels.geometry))
+        return fail("inputs", *difference);
     }
   } catch (const std::exception& e) {
     return fail("inputs", e.what());
   }
-  const disc_table_options scheme = disc_scheme(config);
+  // The mask is read and measured once: the discs table and the crops come from the same pass.
+  const char* stage = "discs";
   try {
     const auto labels = read_label_image<std::int64_t>(mask, "pipeline", {});
-    const auto discs = measure_discs(labels, labels.geometry, scheme);
+    const auto discs = measure_discs(labels, labels.geometry, disc_scheme(config));
     std::size_t measured = 0;
     for (const auto& d : discs) {
       if (d.status == "fragment")
         continue;
-      put_item(items, 'd', csv_line(disc_row(c.name, d, false)));
+      put_item(items, 'd', csv_row(disc_row(c.name, d, false)));
       ++measured;
     }
     if (measured == 0)
       return fail("discs", std::string("no disc in the mask (labels ") + config.labels +
                                (config.labels == "spider" ? ": discs are 201-225)" : ")"));
+    stage = "crops";
+    for (const auto& row : crop_discs(labels, discs, c.name, mask, out / "crops", config.crop_size,
+                                      parse_spacing(config.crop_spacing, "crop_spacing")))
+      put_item(items, 'c', csv_row(row));
   } catch (const std::exception& e) {
-    return fail("discs", e.what());
-  }
-  try {
-    for (const auto& row : crop_case(mask, out / "crops", scheme, {}, config.crop_size,
-                                     parse_spacing(config.crop_spacing, "crop_spacing")))
-      put_item(items, 'c', csv_line(row));
-  } catch (const std::exception& e) {
-    return fail("crops", e.what());
+    return fail(stage, e.what());
   }
   return items;
 }
@@ -354,15 +314,15 @@ void run_cases_stage(pipeline_run& run, const cohort& cases, const cohort_ranks&
     if (ranks.is_root()) {
       std::vector<std::string> discs, crops, failures;
       for (const auto& f : cases.unusable)
-        failures.push_back(csv_line({text(f.case_name), text(f.stage), text(f.reason)}));
+        failures.push_back(csv_row({text(f.case_name), text(f.stage), text(f.reason)}));
       for (auto& [index, items] : read_items(gathered)) {
         discs.insert(discs.end(), items.discs.begin(), items.discs.end());
         crops.insert(crops.end(), items.crops.begin(), items.crops.end());
         failures.insert(failures.end(), items.failures.begin(), items.failures.end());
       }
       try {
-        write_lines(out / "discs.csv", header_line(discs_columns(false)), discs);
-        write_lines(out / "crops" / "index.csv", header_line(crop_index_columns), crops);
+        write_lines(out / "discs.csv", csv_header(discs_columns(false)), discs);
+        write_lines(out / "crops" / "index.csv", csv_header(crop_index_columns), crops);
         write_lines(out / "case_failures.csv", "case,stage,reason", failures);
         run.records().finished("cases", hash, {"discs.csv", "crops", "case_failures.csv"});
         std::ostringstream line;
@@ -430,15 +390,14 @@ void write_feature_tables(const fs::path& out, const narrowing_labels& labels,
     notes.push_back({"", "encode",
                      std::to_string(uncoded) +
                          " measured discs have no crop or latent code (see the crop failures)"});
-  write_lines(out / "geometry_latents.csv", header_line(discs.header) + code_header, coded);
+  write_lines(out / "geometry_latents.csv", csv_header(discs.header) + code_header, coded);
   if (labels.source.empty())
     return;
   if (unlabelled)
     notes.push_back({"", "classify",
                      std::to_string(unlabelled) + " discs have no narrowing label in " +
                          labels.source + " and are left out of the classification"});
-  write_lines(out / "features.csv", header_line(discs.header) + ",narrowed" + code_header,
-              labelled);
+  write_lines(out / "features.csv", csv_header(discs.header) + ",narrowed" + code_header, labelled);
 }
 
 /// failures.csv: the case failures of the cases stage, then the stages' own.
@@ -450,11 +409,11 @@ void write_failures(const fs::path& out, const std::vector<pipeline_failure>& st
       std::vector<cell> cells;
       for (const auto& value : row)
         cells.push_back(text(value));
-      lines.push_back(csv_line(cells));
+      lines.push_back(csv_row(cells));
     }
   }
   for (const auto& f : stage_failures)
-    lines.push_back(csv_line({text(f.case_name), text(f.stage), text(f.reason)}));
+    lines.push_back(csv_row({text(f.case_name), text(f.stage), text(f.reason)}));
   write_lines(out / "failures.csv", "case,stage,reason", lines);
 }
 

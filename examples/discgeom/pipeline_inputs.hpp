@@ -145,10 +145,8 @@ inline cohort find_cohort(const std::filesystem::path& folder, bool have_segment
     const auto files = image_files(folder);
     result.layout = std::filesystem::is_regular_file(folder / "truth.csv") ? "phantom" : "masks";
     for (const auto& [name, path] : files) {
-      const bool is_image = name.size() > 3 && name.compare(name.size() - 3, 3, "_t1") == 0 &&
-                            files.count(name.substr(0, name.size() - 3));
-      if (is_image)
-        continue;
+      if (const std::string stem = image_case(path); stem != name && files.count(stem))
+        continue;  // the image of case `stem`
       cohort_case c{name, path, {}};
       if (const auto image = files.find(name + "_t1"); image != files.end())
         c.image = image->second;

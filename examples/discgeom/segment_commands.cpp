@@ -206,17 +206,6 @@ std::vector<training_pair> find_pairs(const fs::path& images, const fs::path& ma
   return pairs;
 }
 
-bool same_geometry(const image_geometry& a, const image_geometry& b) {
-  for (std::size_t r = 0; r < 3; ++r) {
-    if (std::abs(a.spacing[r] - b.spacing[r]) > 1e-4 || std::abs(a.origin[r] - b.origin[r]) > 1e-4)
-      return false;
-    for (std::size_t c = 0; c < 3; ++c)
-      if (std::abs(a.direction[r][c] - b.direction[r][c]) > 1e-4)
-        return false;
-  }
-  return true;
-}
-
 /// One line on stderr per epoch when stderr is a terminal.
 class epoch_progress {
  public:
@@ -245,14 +234,6 @@ class epoch_progress {
 };
 
 }  // namespace
-
-std::string image_case(const fs::path& image, const std::string& suffix) {
-  const std::string base = case_name(image);
-  if (!suffix.empty() && base.size() > suffix.size() &&
-      base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
-    return base.substr(0, base.size() - suffix.size());
-  return base;
-}
 
 segment_summary segment_file(const fs::path& model, const fs::path& image, const fs::path& output,
                              const segment_cli_options& options) {
@@ -398,9 +379,10 @@ int run_train_seg(const std::vector<std::string>& argv) {
       const auto& pair = pairs[i];
       const auto t1 = read_3d<float>(pair.image, "train-seg", std::nullopt, std::nullopt);
       const auto mask = read_3d<std::uint16_t>(pair.mask, "train-seg", std::nullopt, std::nullopt);
-      if (t1.shape() != mask.shape() || !same_geometry(t1.geometry, mask.geometry))
+      if (const auto difference = grid_difference("image", t1.shape(), t1.geometry, "mask",
+                                                  mask.shape(), mask.geometry))
         throw io_error(pair.image.string() + " and " + pair.mask.string() +
-                       " differ in shape or geometry (tolerance 1e-4 mm)");
+                       " differ in shape or geometry (tolerance 1e-4 mm): " + *difference);
       if (i == 0)
         spacing = model_spacing ? *model_spacing : t1.geometry.spacing;
       try {

@@ -66,9 +66,6 @@ struct segment_summary {
   std::string status = "ok";  ///< ok, empty, too_many_discs
 };
 
-/// The case of an image file: case_name without `suffix` at its end (X_t1.nii.gz -> X).
-std::string image_case(const std::filesystem::path& image, const std::string& suffix = "_t1");
-
 /// Segments one image file with a model file and writes the labels to `output` (any image
 /// format by its extension; written atomically through a temporary name in the same folder).
 /// \throws discgeom::io_error naming the file when the model or image cannot be read or the

@@ -3,7 +3,6 @@
 #include <cstdio>
 
 #include "discgeom/error.hpp"
-#include "inputs.hpp"
 #include "segment_commands.hpp"
 
 namespace discgeom::cli {
@@ -15,14 +14,6 @@ int unavailable(const char* command) {
   return 1;
 }
 }  // namespace
-
-std::string image_case(const std::filesystem::path& image, const std::string& suffix) {
-  const std::string base = case_name(image);
-  if (!suffix.empty() && base.size() > suffix.size() &&
-      base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
-    return base.substr(0, base.size() - suffix.size());
-  return base;
-}
 
 segment_summary segment_file(const std::filesystem::path&, const std::filesystem::path& image,
                              const std::filesystem::path&, const segment_cli_options&) {

@@ -74,21 +74,33 @@ inline std::string json_escape(const std::string& value) {
   return out + '"';
 }
 
-inline void write_csv(std::ostream& out, const table& t) {
-  for (std::size_t c = 0; c < t.columns.size(); ++c)
-    out << (c ? "," : "") << t.columns[c];
-  out << '\n';
-  for (const auto& row : t.rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      if (c)
-        out << ',';
-      if (const auto* s = std::get_if<std::string>(&row[c]))
-        out << csv_escape(*s);
-      if (const auto* d = std::get_if<double>(&row[c]))
-        out << format_number(*d);
-    }
-    out << '\n';
+/// One CSV line (without its newline) of column names.
+inline std::string csv_header(const std::vector<std::string>& columns) {
+  std::string line;
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    line += (c ? "," : "") + csv_escape(columns[c]);
+  return line;
+}
+
+/// One CSV line (without its newline) of cells: text quoted when needed, numbers as
+/// format_number writes them, missing values empty.
+inline std::string csv_row(const std::vector<cell>& row) {
+  std::string line;
+  for (std::size_t c = 0; c < row.size(); ++c) {
+    if (c)
+      line += ',';
+    if (const auto* s = std::get_if<std::string>(&row[c]))
+      line += csv_escape(*s);
+    if (const auto* d = std::get_if<double>(&row[c]))
+      line += format_number(*d);
   }
+  return line;
+}
+
+inline void write_csv(std::ostream& out, const table& t) {
+  out << csv_header(t.columns) << '\n';
+  for (const auto& row : t.rows)
+    out << csv_row(row) << '\n';
 }
 
 inline void write_json(std::ostream& out, const table& t) {

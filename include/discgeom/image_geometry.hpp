@@ -17,6 +17,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -277,6 +278,40 @@ struct image_geometry {
     direction[row][axis] = sign;
   }
   return direction;
+}
+
+/// The first difference between the voxel grids of two images, or nothing when they share one:
+/// equal shapes, and spacing, origin and direction cosines within `tolerance_mm` (cosines
+/// within tolerance_mm / 1 mm). The text names both images and both values, e.g.
+/// "image and mask differ in spacing: image [0.5,0.5,4] vs mask [0.5,0.5,3.3]".
+///
+/// \param first, second  what to call the two images in the text ("reference", "prediction")
+/// \complexity O(1)
+/// \see require_same_grid (metrics/evaluate.hpp), which throws with this text
+[[nodiscard]] inline std::optional<std::string> grid_difference(
+    std::string_view first, const std::array<std::size_t, 3>& first_shape,
+    const image_geometry& first_geometry, std::string_view second,
+    const std::array<std::size_t, 3>& second_shape, const image_geometry& second_geometry,
+    double tolerance_mm = 1e-4) {
+  const auto differ = [&](const char* what, const auto& a, const auto& b) {
+    return detail::concat(first, " and ", second, " differ in ", what, ": ", first, " ", a, " vs ",
+                          second, " ", b);
+  };
+  const auto close = [tolerance_mm](const vec3& a, const vec3& b) {
+    return std::abs(a[0] - b[0]) <= tolerance_mm && std::abs(a[1] - b[1]) <= tolerance_mm &&
+           std::abs(a[2] - b[2]) <= tolerance_mm;
+  };
+  if (first_shape != second_shape)
+    return differ("shape", first_shape, second_shape);
+  if (!close(first_geometry.spacing, second_geometry.spacing))
+    return differ("spacing", first_geometry.spacing, second_geometry.spacing);
+  if (!close(first_geometry.origin, second_geometry.origin))
+    return differ("origin", first_geometry.origin, second_geometry.origin);
+  for (std::size_t row = 0; row < 3; ++row) {
+    if (!close(first_geometry.direction[row], second_geometry.direction[row]))
+      return differ("direction", first_geometry.direction, second_geometry.direction);
+  }
+  return std::nullopt;
 }
 
 }  // namespace discgeom

@@ -177,7 +177,8 @@ template <volume_like Reference, volume_like Prediction>
 }
 
 /// Whether two images share one voxel grid: equal shapes and geometries within `tolerance_mm`
-/// (spacing and origin in mm; direction cosines within tolerance_mm / 1 mm).
+/// (spacing and origin in mm; direction cosines within tolerance_mm / 1 mm); grid_difference
+/// (image_geometry.hpp) for the same test without an exception.
 ///
 /// \throws precondition_error naming both values of the first difference, e.g.
 /// "overlap(): reference and prediction differ in spacing: reference [0.5,0.5,4] vs prediction
@@ -187,24 +188,9 @@ inline void require_same_grid(const char* function,
                               const image_geometry& reference,
                               const std::array<std::size_t, 3>& prediction_shape,
                               const image_geometry& prediction, double tolerance_mm = 1e-4) {
-  DISCGEOM_PRECONDITION(reference_shape == prediction_shape, function,
-                        "reference and prediction differ in shape: reference ", reference_shape,
-                        " vs prediction ", prediction_shape);
-  const auto close = [tolerance_mm](const vec3& a, const vec3& b) {
-    return std::abs(a[0] - b[0]) <= tolerance_mm && std::abs(a[1] - b[1]) <= tolerance_mm &&
-           std::abs(a[2] - b[2]) <= tolerance_mm;
-  };
-  DISCGEOM_PRECONDITION(close(reference.spacing, prediction.spacing), function,
-                        "reference and prediction differ in spacing: reference ", reference.spacing,
-                        " vs prediction ", prediction.spacing);
-  DISCGEOM_PRECONDITION(close(reference.origin, prediction.origin), function,
-                        "reference and prediction differ in origin: reference ", reference.origin,
-                        " vs prediction ", prediction.origin);
-  for (std::size_t row = 0; row < 3; ++row) {
-    DISCGEOM_PRECONDITION(close(reference.direction[row], prediction.direction[row]), function,
-                          "reference and prediction differ in direction: reference ",
-                          reference.direction, " vs prediction ", prediction.direction);
-  }
+  if (const auto difference = grid_difference("reference", reference_shape, reference, "prediction",
+                                              prediction_shape, prediction, tolerance_mm))
+    detail::throw_error<precondition_error>(function, *difference);
 }
 
 }  // namespace discgeom
