@@ -29,6 +29,7 @@
 #include "discgeom/nn/train_autoencoder.hpp"
 #include "discgeom/stats/correlation_matrix.hpp"
 #include "discgeom/stats/summary.hpp"
+#include "progress.hpp"
 #include "table.hpp"
 
 namespace discgeom::cli {
@@ -61,35 +62,27 @@ std::vector<std::int64_t> parse_channels(const std::string& text) {
   return channels;
 }
 
-/// One line on stderr per epoch when stderr is a terminal: "epoch 12/200 loss 0.0123 IoU 0.9876".
+/// One line on stderr per epoch when stderr is a terminal:
+/// "train-ae [###...] epoch 12/200 loss 0.0123 IoU 0.9876".
 class training_progress {
  public:
-  training_progress(std::int64_t epochs, bool quiet)
-      : epochs_(epochs), shown_(!quiet && isatty(STDERR_FILENO) != 0) {}
-  ~training_progress() {
-    if (shown_ && drawn_)
-      std::fputc('\n', stderr);
-  }
-  training_progress(const training_progress&) = delete;
-  training_progress& operator=(const training_progress&) = delete;
+  training_progress(std::int64_t epochs, bool quiet) : epochs_(epochs), line_(quiet) {}
   void operator()(const autoencoder_epoch& e) {
-    if (!shown_)
+    if (!line_.shown())
       return;
-    constexpr std::int64_t width = 30;
-    const std::int64_t filled = epochs_ == 0 ? width : std::min(width, width * e.epoch / epochs_);
-    std::fprintf(stderr, "\rtrain-ae [%s%s] epoch %lld/%lld loss %.4g IoU %.4f\x1b[K",
-                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(width - filled), '.').c_str(),
-                 static_cast<long long>(e.epoch), static_cast<long long>(epochs_), e.loss,
-                 e.mean_iou);
-    std::fflush(stderr);
-    drawn_ = true;
+    char numbers[128];
+    std::snprintf(numbers, sizeof numbers, " epoch %lld/%lld loss %.4g IoU %.4f",
+                  static_cast<long long>(e.epoch), static_cast<long long>(epochs_), e.loss,
+                  e.mean_iou);
+    line_.draw(
+        "train-ae " +
+        progress_gauge(static_cast<std::size_t>(e.epoch), static_cast<std::size_t>(epochs_)) +
+        numbers);
   }
 
  private:
   std::int64_t epochs_;
-  bool shown_;
-  bool drawn_ = false;
+  status_line line_;
 };
 
 /// The model file, with an error naming it when its input size is not the crops'.

@@ -209,28 +209,21 @@ std::vector<training_pair> find_pairs(const fs::path& images, const fs::path& ma
 /// One line on stderr per epoch when stderr is a terminal.
 class epoch_progress {
  public:
-  epoch_progress(std::int64_t epochs, bool quiet)
-      : epochs_(epochs), shown_(!quiet && isatty(STDERR_FILENO) != 0) {}
-  ~epoch_progress() {
-    if (shown_ && drawn_)
-      std::fputc('\n', stderr);
-  }
-  epoch_progress(const epoch_progress&) = delete;
-  epoch_progress& operator=(const epoch_progress&) = delete;
+  epoch_progress(std::int64_t epochs, bool quiet) : epochs_(epochs), line_(quiet) {}
   void operator()(const segmentation_epoch& e) {
-    if (!shown_)
+    if (!line_.shown())
       return;
-    std::fprintf(stderr,
-                 "\rtrain-seg epoch %lld/%lld loss %.4f validation IoU %.4f Dice %.4f\x1b[K",
-                 static_cast<long long>(e.epoch), static_cast<long long>(epochs_), e.loss,
-                 e.validation_iou, e.validation_dice);
-    std::fflush(stderr);
-    drawn_ = true;
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "train-seg epoch %lld/%lld loss %.4f validation IoU %.4f Dice %.4f",
+                  static_cast<long long>(e.epoch), static_cast<long long>(epochs_), e.loss,
+                  e.validation_iou, e.validation_dice);
+    line_.draw(text);
   }
 
  private:
   std::int64_t epochs_;
-  bool shown_ = false, drawn_ = false;
+  status_line line_;
 };
 
 }  // namespace
