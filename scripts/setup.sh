@@ -11,6 +11,7 @@ core_packages=(
   g++ cmake make ninja-build pkg-config git ca-certificates
   libxtensor-dev xtl-dev libxtensor-blas-dev libopenblas-dev liblapack-dev
   libboost-dev libnanoflann-dev catch2 clang-format libbenchmark-dev
+  nlohmann-json3-dev       # the program's JSON tables and the pipeline's records and MPI payloads
 )
 optional_packages=(
   libinsighttoolkit5-dev   # discgeom::io (NIfTI, MetaImage, NRRD)
@@ -24,6 +25,7 @@ optional_packages=(
   chromium                 # the report's test: headless Chromium loads it and takes a screenshot
   libxgboost-dev           # discgeom::xgboost (gradient boosting, `discgeom classify`)
   python3-xgboost          # the XGBoost golden values and the classify benchmark peer
+  insighttoolkit5-examples # ITK's ImageReadWrite example: the start-up benchmark's peer
 )
 
 want=("${core_packages[@]}")

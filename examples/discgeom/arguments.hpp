@@ -12,6 +12,7 @@
 
 #include <optional>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/image_geometry.hpp"
 #include "table.hpp"
@@ -72,6 +73,15 @@ inline std::vector<std::string> split_commas(const std::string& text) {
       return items;
     start = comma + 1;
   }
+}
+
+/// The enumerator of E named `text` (E's one table of names, enum_names.hpp).
+/// \throws usage_error "OPTION 'text' must be a, b or c" for any other text.
+template <named_enum E>
+E parse_choice(const std::string& option, const std::string& text) {
+  if (const auto value = try_parse_enum<E>(text))
+    return *value;
+  throw usage_error(option + " '" + text + "' must be " + enum_choices_in_words<E>());
 }
 
 /// "SX,SY,SZ": three finite numbers > 0.

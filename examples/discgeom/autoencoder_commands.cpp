@@ -51,38 +51,31 @@ torch::Tensor crops_tensor(const crop_folder& folder) {
   return masks;
 }
 
-std::vector<std::int64_t> parse_channels(const std::string& text) {
-  std::vector<std::int64_t> channels;
+/// "N,N,...": whole numbers >= 1 (channel widths, bottleneck sizes); errors name `option`.
+std::vector<std::int64_t> parse_positive_list(const std::string& option, const std::string& text) {
+  std::vector<std::int64_t> values;
   for (const std::string& part : split_commas(text)) {
-    const std::size_t value = parse_count("--channels", part);
+    const std::size_t value = parse_count(option, part);
     if (value == 0)
-      throw usage_error("--channels '" + text + "': a width must be at least 1");
-    channels.push_back(static_cast<std::int64_t>(value));
+      throw usage_error(option + " '" + text + "': each value must be at least 1");
+    values.push_back(static_cast<std::int64_t>(value));
   }
-  return channels;
+  return values;
 }
 
-/// One line on stderr per epoch when stderr is a terminal:
-/// "train-ae [###...] epoch 12/200 loss 0.0123 IoU 0.9876".
+/// Progress per epoch (progress.hpp): "train-ae [###...] epoch 12/200 loss 0.0123 IoU 0.9876"
+/// on a terminal, plain lines otherwise.
 class training_progress {
  public:
-  training_progress(std::int64_t epochs, bool quiet) : epochs_(epochs), line_(quiet) {}
+  training_progress(std::int64_t epochs, bool quiet) : log_("train-ae", epochs, quiet) {}
   void operator()(const autoencoder_epoch& e) {
-    if (!line_.shown())
-      return;
-    char numbers[128];
-    std::snprintf(numbers, sizeof numbers, " epoch %lld/%lld loss %.4g IoU %.4f",
-                  static_cast<long long>(e.epoch), static_cast<long long>(epochs_), e.loss,
-                  e.mean_iou);
-    line_.draw(
-        "train-ae " +
-        progress_gauge(static_cast<std::size_t>(e.epoch), static_cast<std::size_t>(epochs_)) +
-        numbers);
+    char numbers[96];
+    std::snprintf(numbers, sizeof numbers, "loss %.4g IoU %.4f", e.loss, e.mean_iou);
+    log_.epoch(e.epoch, numbers);
   }
 
  private:
-  std::int64_t epochs_;
-  status_line line_;
+  epoch_log log_;
 };
 
 /// The model file, with an error naming it when its input size is not the crops'.
@@ -147,11 +140,12 @@ int run_train_ae(const std::vector<std::string>& argv) {
   autoencoder_config config;
   std::vector<std::int64_t> bottlenecks{config.bottleneck};
   if (args.has("--bottleneck")) {
-    bottlenecks = parse_channels(args.value_or("--bottleneck", ""));  // one size or a list
+    bottlenecks = parse_positive_list("--bottleneck",
+                                      args.value_or("--bottleneck", ""));  // one size or a list
     config.bottleneck = bottlenecks.front();
   }
   if (args.has("--channels"))
-    config.channels = parse_channels(args.value_or("--channels", ""));
+    config.channels = parse_positive_list("--channels", args.value_or("--channels", ""));
   autoencoder_training_options options;
   options.max_epochs =
       args.has("--epochs")
@@ -292,13 +286,11 @@ int run_traverse(const std::vector<std::string>& argv) {
   if (options.traversal.steps < 2)
     throw usage_error("--steps must be at least 2");
   const std::string fix = args.value_or("--fix", "mean");
-  if (fix == "median")
-    options.traversal.anchor = traversal_anchor::median;
-  else if (fix != "mean")
+  options.traversal.anchor = parse_choice<traversal_anchor>("--fix", fix);
+  if (options.traversal.anchor == traversal_anchor::given)  // needs a code: not a command option
     throw usage_error("--fix '" + fix + "' must be mean or median");
-  const std::string method = args.value_or("--method", "pearson");
-  if (method != "pearson" && method != "spearman")
-    throw usage_error("--method '" + method + "' must be pearson or spearman");
+  const auto method =
+      parse_choice<correlation_method>("--method", args.value_or("--method", "pearson"));
   plausibility_options plausibility;
   if (args.has("--neighbours")) {
     plausibility.k = parse_count("--neighbours", args.value_or("--neighbours", ""));
@@ -382,10 +374,7 @@ int run_traverse(const std::vector<std::string>& argv) {
         }
       }
       const auto matrix = correlation_matrix(
-          columns, geometry,
-          {.correlation = {.method = method == "spearman" ? correlation_method::spearman
-                                                          : correlation_method::pearson},
-           .adjustment = p_adjustment::holm});
+          columns, geometry, {.correlation = {.method = method}, .adjustment = p_adjustment::holm});
       table correlations{{"x", "y", "method", "n", "r", "p", "ci_low", "ci_high", "p_adjusted"},
                          {}};
       for (std::size_t f = 0; f < columns.size(); ++f) {
@@ -393,8 +382,8 @@ int run_traverse(const std::vector<std::string>& argv) {
           const auto& c = matrix(f, g);
           correlations.rows.push_back(
               {text("z" + std::to_string(f)), text(std::string(disc_geometric_features[g].name)),
-               text(method), number(static_cast<double>(c.n)), number(c.r), number(c.p),
-               number(c.ci_low), number(c.ci_high), number(matrix.adjusted_p(f, g))});
+               text(std::string(to_string(method))), number(static_cast<double>(c.n)), number(c.r),
+               number(c.p), number(c.ci_low), number(c.ci_high), number(matrix.adjusted_p(f, g))});
         }
       }
       write_table_atomically(out / "correlations.csv", correlations);

@@ -25,7 +25,8 @@ inline constexpr const char* encode_usage =
 
 inline constexpr const char* traverse_usage =
     "usage: discgeom traverse --model MODEL --latents latents.csv --out DIR [--steps 6]\n"
-    "                         [--fix mean|median] [--crops DIR] [--method pearson|spearman]\n"
+    "                         [--fix mean|median] [--crops DIR]\n"
+    "                         [--method pearson|spearman|kendall]\n"
     "                         [--neighbours K]\n"
     "DIR/grid.csv (feature, step, z0.., geometry of the decoded disc, plausibility),\n"
     "DIR/traversal.png (mid-sagittal and mid-transverse slices, one row per feature) and, with\n"

@@ -80,21 +80,12 @@ xgboost::cross_validation_options parse_options(const arguments& args) {
   }
   if (args.has("--threads"))
     options.booster.threads = parse_int("--threads", args.value_or("--threads", ""), 1);
-  const std::string imbalance = args.value_or("--imbalance", "weight");
-  if (imbalance == "none")
-    options.imbalance = xgboost::imbalance_handling::none;
-  else if (imbalance != "weight")
-    throw usage_error("--imbalance '" + imbalance + "' must be weight or none");
-  const std::string scaling = args.value_or("--scaling", "none");
-  if (scaling == "standardise")
-    options.scaling = xgboost::feature_scaling::standardise;
-  else if (scaling != "none")
-    throw usage_error("--scaling '" + scaling + "' must be none or standardise");
-  const std::string method = args.value_or("--tree-method", "exact");
-  if (method == "hist")
-    options.booster.method = xgboost::tree_method::hist;
-  else if (method != "exact")
-    throw usage_error("--tree-method '" + method + "' must be exact or hist");
+  options.imbalance = parse_choice<xgboost::imbalance_handling>(
+      "--imbalance", args.value_or("--imbalance", "weight"));
+  options.scaling =
+      parse_choice<xgboost::feature_scaling>("--scaling", args.value_or("--scaling", "none"));
+  options.booster.method =
+      parse_choice<xgboost::tree_method>("--tree-method", args.value_or("--tree-method", "exact"));
   if (args.has("--threshold"))
     options.threshold = parse_number("--threshold", args.value_or("--threshold", ""), 0.0, 1.0);
   return options;

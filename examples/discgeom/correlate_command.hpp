@@ -3,7 +3,7 @@
 // `discgeom correlate TABLE.csv --x COLS --y COLS [--method pearson|spearman|kendall]
 //   [--adjust none|bonferroni|holm|bh] ...`: every x column against every y column of a CSV
 // table, with p-values, confidence intervals and adjusted p-values
-// (../shared/cli-contract.md; docs/cli.md).
+// (docs/cli.md).
 
 #include <fstream>
 #include <iostream>
@@ -74,37 +74,9 @@ inline std::vector<std::string> select_columns(const csv_table& table, const std
 
 inline std::vector<correlation_method> parse_methods(const std::string& list) {
   std::vector<correlation_method> methods;
-  for (const std::string& item : split_commas(list)) {
-    bool known = false;
-    for (auto m :
-         {correlation_method::pearson, correlation_method::spearman, correlation_method::kendall}) {
-      if (item == to_string(m)) {
-        methods.push_back(m);
-        known = true;
-      }
-    }
-    if (!known)
-      throw usage_error("--method '" + item + "' must be pearson, spearman or kendall");
-  }
+  for (const std::string& item : split_commas(list))
+    methods.push_back(parse_choice<correlation_method>("--method", item));
   return methods;
-}
-
-inline p_adjustment parse_adjustment(const std::string& text) {
-  for (auto a : {p_adjustment::none, p_adjustment::bonferroni, p_adjustment::holm,
-                 p_adjustment::benjamini_hochberg}) {
-    if (text == to_string(a))
-      return a;
-  }
-  throw usage_error("--adjust '" + text + "' must be none, bonferroni, holm or bh");
-}
-
-inline alternative_hypothesis parse_alternative(const std::string& text) {
-  for (auto a : {alternative_hypothesis::two_sided, alternative_hypothesis::less,
-                 alternative_hypothesis::greater}) {
-    if (text == to_string(a))
-      return a;
-  }
-  throw usage_error("--alternative '" + text + "' must be two-sided, less or greater");
 }
 
 inline int run_correlate(const std::vector<std::string>& argv) {
@@ -120,8 +92,9 @@ inline int run_correlate(const std::vector<std::string>& argv) {
     throw usage_error("correlate needs --x COLS and --y COLS");
   const auto methods = parse_methods(args.value_or("--method", "pearson"));
   correlation_matrix_options options;
-  options.adjustment = parse_adjustment(args.value_or("--adjust", "none"));
-  options.correlation.alternative = parse_alternative(args.value_or("--alternative", "two-sided"));
+  options.adjustment = parse_choice<p_adjustment>("--adjust", args.value_or("--adjust", "none"));
+  options.correlation.alternative = parse_choice<alternative_hypothesis>(
+      "--alternative", args.value_or("--alternative", "two-sided"));
   if (args.has("--confidence"))
     options.correlation.confidence =
         parse_number("--confidence", args.value_or("--confidence", ""), 1e-9, 1.0 - 1e-9);

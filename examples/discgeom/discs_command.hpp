@@ -2,7 +2,7 @@
 #pragma once
 // `discgeom discs SEG... [--labels spider|ordinal] [--lowest-level L5/S1] [--min-voxels N]
 //   [--largest-component] [--spacing SX,SY,SZ] [--orientation CODE] [--format csv|json]
-//   [--out FILE] [--quiet]`: one row per disc per input (../shared/cli-contract.md).
+//   [--out FILE] [--quiet]`: one row per disc per input (docs/cli.md).
 
 #include <cstdint>
 #include <cstdio>

@@ -3,7 +3,7 @@
 // `discgeom overlap --reference REF --prediction PRED [--labels L,...] [--tolerance-mm T]
 //   [--percentile P] ...`: overlap and surface-distance metrics of a predicted segmentation
 // against a reference, for one pair of files or for two folders of cases matched by case name
-// (../shared/cli-contract.md; docs/cli.md).
+// (docs/cli.md).
 
 #include <algorithm>
 #include <cmath>
@@ -74,16 +74,6 @@ inline std::vector<label_value> parse_labels(const std::string& text) {
     labels.push_back(static_cast<label_value>(value));
   }
   return labels;
-}
-
-inline metric_convention parse_convention(const std::string& text) {
-  for (auto c : {metric_convention::discgeom, metric_convention::monai, metric_convention::deepmind,
-                 metric_convention::medpy, metric_convention::plastimatch}) {
-    if (text == to_string(c))
-      return c;
-  }
-  throw usage_error("--convention '" + text +
-                    "' must be discgeom, monai, deepmind, medpy or plastimatch");
 }
 
 /// One evaluated label of one case.
@@ -231,7 +221,8 @@ inline int run_overlap(const std::vector<std::string>& argv) {
     throw usage_error("overlap needs --reference and --prediction");
 
   overlap_settings settings;
-  settings.evaluation = conventions_of(parse_convention(args.value_or("--convention", "discgeom")));
+  settings.evaluation = conventions_of(
+      parse_choice<metric_convention>("--convention", args.value_or("--convention", "discgeom")));
   if (args.has("--labels"))
     settings.evaluation.labels = parse_labels(args.value_or("--labels", ""));
   if (args.has("--tolerance-mm"))

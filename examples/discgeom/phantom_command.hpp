@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // `discgeom phantom --out DIR [--cases N] [--seed S] [--first K] [--image] [--quiet]`: synthetic
-// lumbar spines in SPIDER labels with the truth of every disc (../shared/cli-contract.md,
+// lumbar spines in SPIDER labels with the truth of every disc (docs/cli.md,
 // docs/phantom.md).
 
 #include <cerrno>

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "arguments.hpp"
 #include "autoencoder_commands.hpp"
 #include "classify_command.hpp"
@@ -52,35 +54,32 @@ void write_lines(const fs::path& file, const std::string& header,
   });
 }
 
-/// Records of one case travel between ranks as `tag length\nbytes` items.
-void put_item(std::string& out, char tag, const std::string& text) {
-  out += tag;
-  out += ' ' + std::to_string(text.size()) + '\n' + text;
-}
-
+/// What one case contributes to the cases stage's tables: CSV rows, in order. The cases of a
+/// rank travel to rank 0 as one JSON array of {"case", "discs", "crops", "failures"} objects.
 struct case_items {
+  std::size_t index = 0;
   std::vector<std::string> discs, crops, failures;
 };
 
-/// Parses what put_item wrote; items of each case index in order.
-std::map<std::size_t, case_items> read_items(const std::vector<std::string>& texts) {
+nlohmann::json to_json(const case_items& items) {
+  return {{"case", items.index},
+          {"discs", items.discs},
+          {"crops", items.crops},
+          {"failures", items.failures}};
+}
+
+/// The items of every case in the gathered payloads, by case index.
+/// \throws nlohmann::json::exception on a payload that is not the array to_json made
+std::map<std::size_t, case_items> read_items(const std::vector<std::string>& payloads) {
   std::map<std::size_t, case_items> by_case;
-  for (const auto& text : texts) {
-    std::size_t at = 0, current = 0;
-    while (at < text.size()) {
-      const char tag = text[at];
-      const std::size_t newline = text.find('\n', at);
-      const std::size_t length = std::stoull(text.substr(at + 2, newline - at - 2));
-      const std::string item = text.substr(newline + 1, length);
-      at = newline + 1 + length;
-      if (tag == 'i')
-        current = std::stoull(item);
-      else if (tag == 'd')
-        by_case[current].discs.push_back(item);
-      else if (tag == 'c')
-        by_case[current].crops.push_back(item);
-      else if (tag == 'f')
-        by_case[current].failures.push_back(item);
+  for (const auto& payload : payloads) {
+    for (const auto& item : nlohmann::json::parse(payload)) {
+      case_items c;
+      c.index = item.at("case").get<std::size_t>();
+      c.discs = item.at("discs").get<std::vector<std::string>>();
+      c.crops = item.at("crops").get<std::vector<std::string>>();
+      c.failures = item.at("failures").get<std::vector<std::string>>();
+      by_case[c.index] = std::move(c);
     }
   }
   return by_case;
@@ -96,12 +95,12 @@ disc_table_options disc_scheme(const pipeline_config& config) {
 }
 
 /// The per-case work: (segment,) measure the discs, crop them. Returns the case's items.
-std::string run_case(std::size_t index, const cohort_case& c, const fs::path& out,
-                     const pipeline_config& config) {
-  std::string items;
-  put_item(items, 'i', std::to_string(index));
+case_items run_case(std::size_t index, const cohort_case& c, const fs::path& out,
+                    const pipeline_config& config) {
+  case_items items;
+  items.index = index;
   const auto fail = [&](const std::string& stage, const std::string& reason) {
-    put_item(items, 'f', csv_row({text(c.name), text(stage), text(reason)}));
+    items.failures.push_back(csv_row({text(c.name), text(stage), text(reason)}));
     return items;
   };
   fs::path mask = c.mask;
@@ -139,7 +138,7 @@ std::string run_case(std::size_t index, const cohort_case& c, const fs::path& ou
     for (const auto& d : discs) {
       if (d.status == "fragment")
         continue;
-      put_item(items, 'd', csv_row(disc_row(c.name, d, false)));
+      items.discs.push_back(csv_row(disc_row(c.name, d, false)));
       ++measured;
     }
     if (measured == 0)
@@ -148,7 +147,7 @@ std::string run_case(std::size_t index, const cohort_case& c, const fs::path& ou
     stage = "crops";
     for (const auto& row : crop_discs(labels, discs, c.name, mask, out / "crops", config.crop_size,
                                       parse_spacing(config.crop_spacing, "crop_spacing")))
-      put_item(items, 'c', csv_row(row));
+      items.crops.push_back(csv_row(row));
   } catch (const std::exception& e) {
     return fail(stage, e.what());
   }
@@ -306,11 +305,11 @@ void run_cases_stage(pipeline_run& run, const cohort& cases, const cohort_ranks&
   const bool skip = decision == "skip";
   std::string failure = decision.rfind("error: ", 0) == 0 ? decision.substr(7) : "";
   if (!skip && failure.empty()) {
-    std::string mine;
+    auto mine = nlohmann::json::array();
     for (std::size_t i = static_cast<std::size_t>(ranks.rank()); i < cases.cases.size();
          i += static_cast<std::size_t>(ranks.size()))
-      mine += run_case(i, cases.cases[i], out, run.config());
-    const auto gathered = ranks.gather(mine);
+      mine.push_back(to_json(run_case(i, cases.cases[i], out, run.config())));
+    const auto gathered = ranks.gather(mine.dump());
     if (ranks.is_root()) {
       std::vector<std::string> discs, crops, failures;
       for (const auto& f : cases.unusable)

@@ -13,6 +13,8 @@
 
 #include "arguments.hpp"
 #include "discgeom/error.hpp"
+#include "discgeom/stats/correlation.hpp"
+#include "discgeom/stats/multiple_testing.hpp"
 
 namespace discgeom::cli {
 
@@ -186,11 +188,10 @@ inline void set_config_entry(pipeline_config& c, const std::string& key, const s
     throw usage_error(key + " must be more than 0");
   if ((key == "folds" || key == "traversal_steps") && count() < 2)
     throw usage_error(key + " must be at least 2");
-  if (key == "correlation_method" && value != "pearson" && value != "spearman")
-    throw usage_error("correlation_method '" + value + "' must be pearson or spearman");
-  if (key == "adjust" && value != "none" && value != "bonferroni" && value != "holm" &&
-      value != "bh")
-    throw usage_error("adjust '" + value + "' must be none, bonferroni, holm or bh");
+  if (key == "correlation_method")
+    (void)parse_choice<correlation_method>(key, value);
+  if (key == "adjust")
+    (void)parse_choice<p_adjustment>(key, value);
   if (key == "segmenter_model" && !value.empty() && !std::filesystem::is_regular_file(value))
     throw usage_error("segmenter_model '" + value + "': no such file");
 }

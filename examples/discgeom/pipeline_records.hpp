@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // What each stage of `discgeom pipeline` was run on: a fingerprint of its inputs (file contents
-// and settings) and of its outputs, kept in DIR/records/<stage>.txt. With --resume a stage whose
+// and settings) and of its outputs, kept in DIR/records/<stage>.json. With --resume a stage whose
 // record matches its current inputs, and whose outputs are still those it wrote, is skipped.
 
 #include <algorithm>
@@ -11,6 +11,8 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/error.hpp"
@@ -97,36 +99,38 @@ inline std::string output_hash(const std::filesystem::path& output) {
   return f.hex();
 }
 
-/// DIR/records/<stage>.txt: `inputs HASH`, then `output RELATIVE_PATH HASH` per output.
+/// DIR/records/<stage>.json: {"inputs": HASH, "outputs": {RELATIVE_PATH: HASH, ...}}.
 class stage_records {
  public:
   explicit stage_records(std::filesystem::path run_folder) : run_(std::move(run_folder)) {}
 
   /// True when the stage's record has these inputs and every output it lists still has the
-  /// hash it had when the stage finished.
+  /// hash it had when the stage finished. A record that cannot be read (missing, cut off, not
+  /// this layout) is not up to date: the stage runs again.
   [[nodiscard]] bool up_to_date(const std::string& stage, const std::string& inputs) const {
     std::ifstream in(file_of(stage));
-    std::string word, hash, path;
-    if (!(in >> word >> hash) || word != "inputs" || hash != inputs)
+    const auto record = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!record.is_object() || !record.contains("inputs") || !record.contains("outputs") ||
+        record["inputs"] != inputs || !record["outputs"].is_object() || record["outputs"].empty())
       return false;
-    bool any_output = false;
-    while (in >> word >> path >> hash) {
-      if (word != "output" || output_hash(run_ / path) != hash)
+    for (const auto& [path, hash] : record["outputs"].items()) {
+      if (!hash.is_string() || output_hash(run_ / path) != hash.get<std::string>())
         return false;
-      any_output = true;
     }
-    return any_output;
+    return true;
   }
 
   /// Records that the stage finished on `inputs`, writing `outputs` (relative to the run folder).
   void finished(const std::string& stage, const std::string& inputs,
                 const std::vector<std::string>& outputs) const {
     std::filesystem::create_directories(run_ / "records");
+    nlohmann::ordered_json record = {{"inputs", inputs},
+                                     {"outputs", nlohmann::ordered_json::object()}};
+    for (const auto& output : outputs)
+      record["outputs"][output] = output_hash(run_ / output);
     detail::write_atomically(file_of(stage), "pipeline", [&](const std::filesystem::path& temp) {
       std::ofstream out(temp);
-      out << "inputs " << inputs << '\n';
-      for (const auto& output : outputs)
-        out << "output " << output << ' ' << output_hash(run_ / output) << '\n';
+      out << record.dump(2) << '\n';
       out.close();
       if (!out)
         throw std::runtime_error(detail::stream_failure_reason());
@@ -141,7 +145,7 @@ class stage_records {
 
  private:
   [[nodiscard]] std::filesystem::path file_of(const std::string& stage) const {
-    return run_ / "records" / (stage + ".txt");
+    return run_ / "records" / (stage + ".json");
   }
   std::filesystem::path run_;
 };

@@ -73,11 +73,7 @@ int parse_threads(const arguments& args) {
 }
 
 intensity_normalisation parse_normalise(const std::string& text) {
-  if (text == "zscore")
-    return intensity_normalisation::zscore;
-  if (text == "percentile")
-    return intensity_normalisation::percentile;
-  throw usage_error("--normalise '" + text + "' must be zscore or percentile");
+  return parse_choice<intensity_normalisation>("--normalise", text);
 }
 
 bool has_image_extension(const fs::path& path) {
@@ -206,24 +202,19 @@ std::vector<training_pair> find_pairs(const fs::path& images, const fs::path& ma
   return pairs;
 }
 
-/// One line on stderr per epoch when stderr is a terminal.
+/// Progress per epoch (progress.hpp): on a terminal a redrawn line, plain lines otherwise.
 class epoch_progress {
  public:
-  epoch_progress(std::int64_t epochs, bool quiet) : epochs_(epochs), line_(quiet) {}
+  epoch_progress(std::int64_t epochs, bool quiet) : log_("train-seg", epochs, quiet) {}
   void operator()(const segmentation_epoch& e) {
-    if (!line_.shown())
-      return;
-    char text[160];
-    std::snprintf(text, sizeof text,
-                  "train-seg epoch %lld/%lld loss %.4f validation IoU %.4f Dice %.4f",
-                  static_cast<long long>(e.epoch), static_cast<long long>(epochs_), e.loss,
+    char text[128];
+    std::snprintf(text, sizeof text, "loss %.4f validation IoU %.4f Dice %.4f", e.loss,
                   e.validation_iou, e.validation_dice);
-    line_.draw(text);
+    log_.epoch(e.epoch, text);
   }
 
  private:
-  std::int64_t epochs_;
-  status_line line_;
+  epoch_log log_;
 };
 
 }  // namespace

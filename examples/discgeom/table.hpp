@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Tables of the discgeom program: CSV with a header row (missing values empty, numbers %.10g)
-// or the same records as JSON (missing values null).
+// Tables of the discgeom program: CSV with a header row (missing values empty, numbers in the
+// shortest form that reads back as the same double) or the same records as JSON through
+// nlohmann-json (missing values null).
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -13,6 +15,8 @@
 #include <string>
 #include <variant>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "discgeom/error.hpp"
 
@@ -57,23 +61,6 @@ inline std::string csv_escape(const std::string& value) {
   return quoted + '"';
 }
 
-inline std::string json_escape(const std::string& value) {
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-      out += buffer;
-    } else {
-      out += c;
-    }
-  }
-  return out + '"';
-}
-
 /// One CSV line (without its newline) of column names.
 inline std::string csv_header(const std::vector<std::string>& columns) {
   std::string line;
@@ -103,23 +90,30 @@ inline void write_csv(std::ostream& out, const table& t) {
     out << csv_row(row) << '\n';
 }
 
-inline void write_json(std::ostream& out, const table& t) {
-  out << "[\n";
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    out << "  {";
-    for (std::size_t c = 0; c < t.columns.size(); ++c) {
-      out << (c ? ", " : "") << json_escape(t.columns[c]) << ": ";
-      const auto& value = t.rows[r][c];
-      if (const auto* s = std::get_if<std::string>(&value))
-        out << json_escape(*s);
-      else if (const auto* d = std::get_if<double>(&value))
-        out << format_number(*d);
-      else
-        out << "null";
-    }
-    out << (r + 1 < t.rows.size() ? "},\n" : "}\n");
+/// A cell as JSON: text as a string, a whole number below 2^53 as an integer (240, not 240.0),
+/// any other number in nlohmann-json's shortest round-trip form, a missing value as null.
+inline nlohmann::ordered_json json_cell(const cell& value) {
+  if (const auto* s = std::get_if<std::string>(&value))
+    return *s;
+  if (const auto* d = std::get_if<double>(&value)) {
+    if (std::trunc(*d) == *d && std::fabs(*d) < 9007199254740992.0)
+      return static_cast<std::int64_t>(*d);
+    return *d;
   }
-  out << "]\n";
+  return nullptr;
+}
+
+/// `t` as a JSON array of records (nlohmann-json, indented by 2), keys in column order; text
+/// that is not UTF-8 has its bad bytes replaced by U+FFFD rather than failing the table.
+inline void write_json(std::ostream& out, const table& t) {
+  nlohmann::ordered_json records = nlohmann::ordered_json::array();
+  for (const auto& row : t.rows) {
+    nlohmann::ordered_json record = nlohmann::ordered_json::object();
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+      record[t.columns[c]] = json_cell(row[c]);
+    records.push_back(std::move(record));
+  }
+  out << records.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 /// `t` as CSV or, with format "json", as JSON records.

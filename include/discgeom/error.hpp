@@ -62,7 +62,7 @@ template <class Error, class... Parts>
 /// `discgeom::precondition_error` with the message `"<function>(): <parts...>"`; the parts are
 /// printed in order (numbers with ten significant digits, ranges as "[a,b]").
 ///   DISCGEOM_PRECONDITION(spacing > 0, "resample", "spacing[", axis, "] must be > 0, got ",
-///   spacing);
+///                         spacing);
 #define DISCGEOM_PRECONDITION(condition, function, ...)                                       \
   do {                                                                                        \
     if (!(condition)) [[unlikely]] {                                                          \

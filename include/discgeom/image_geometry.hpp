@@ -17,10 +17,12 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <numbers>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 
 namespace discgeom {
@@ -38,16 +40,29 @@ enum class anatomical_axis {
 };
 
 /// "LR", "AP" or "SI".
-[[nodiscard]] constexpr std::string_view to_string(anatomical_axis axis) noexcept {
-  switch (axis) {
-    case anatomical_axis::lr:
-      return "LR";
-    case anatomical_axis::ap:
-      return "AP";
-    case anatomical_axis::si:
-      return "SI";
+template <>
+struct enum_names<anatomical_axis> {
+  static constexpr std::array<enum_name<anatomical_axis>, 3> table{{
+      {anatomical_axis::lr, "LR"},
+      {anatomical_axis::ap, "AP"},
+      {anatomical_axis::si, "SI"},
+  }};
+};
+
+/// The three anatomical planes; each is named after the patient axis it is normal to:
+/// sagittal (normal LR), coronal (normal AP), transverse (normal SI).
+enum class anatomical_plane { sagittal, coronal, transverse };
+
+[[nodiscard]] constexpr anatomical_axis normal_of(anatomical_plane plane) noexcept {
+  switch (plane) {
+    case anatomical_plane::sagittal:
+      return anatomical_axis::lr;
+    case anatomical_plane::coronal:
+      return anatomical_axis::ap;
+    case anatomical_plane::transverse:
+      return anatomical_axis::si;
   }
-  return "?";
+  return anatomical_axis::si;
 }
 
 [[nodiscard]] constexpr mat3 identity_matrix() noexcept {
@@ -225,7 +240,7 @@ struct image_geometry {
       smallest_cosine = std::min(smallest_cosine,
                                  std::abs(direction[static_cast<std::size_t>(axes[axis])][axis]));
     }
-    return std::acos(std::clamp(smallest_cosine, -1.0, 1.0)) * 180.0 / 3.14159265358979323846;
+    return std::acos(std::clamp(smallest_cosine, -1.0, 1.0)) * 180.0 / std::numbers::pi;
   }
 
   /// The inverse of the direction matrix (adjugate / determinant).

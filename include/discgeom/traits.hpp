@@ -8,15 +8,14 @@
 /// discgeom never applies `operator==`, arithmetic or conversions to a voxel directly: it asks
 /// the traits. A specialisation may provide, as static members:
 ///
-/// | member                                 | needed by                    | meaning |
-/// |----------------------------------------|------------------------------|---------------------------|
-/// | `using value_type = V;`                | every voxel (`voxel`)        | the voxel type itself
-/// | | `static bool is_foreground(const V&)`  | masks (`mask_voxel`)         | inside the
-/// structure?      | | `using label_type = <integral>;`       | label maps (`label_voxel`)   |
-/// integer label type         | | `static label_type label(const V&)`    | label maps
-/// (`label_voxel`)   | the voxel's label, 0 = none| | `using real_type = <floating>;`        |
-/// intensities (`scalar_voxel`) | type of real values        | | `static real_type to_real(const
-/// V&)`   | intensities (`scalar_voxel`) | the voxel's value          |
+/// | member                                | needed by                    | meaning                    |
+/// |---------------------------------------|------------------------------|----------------------------|
+/// | `using value_type = V;`               | every voxel (`voxel`)        | the voxel type itself      |
+/// | `static bool is_foreground(const V&)` | masks (`mask_voxel`)         | inside the structure?      |
+/// | `using label_type = <integral>;`      | label maps (`label_voxel`)   | integer label type         |
+/// | `static label_type label(const V&)`   | label maps (`label_voxel`)   | the voxel's label, 0 = none|
+/// | `using real_type = <floating>;`       | intensities (`scalar_voxel`) | type of real values        |
+/// | `static real_type to_real(const V&)`  | intensities (`scalar_voxel`) | the voxel's value          |
 ///
 /// The primary template is declared and never defined, so using a type without a specialisation
 /// fails to compile with a diagnostic naming `discgeom::voxel_traits<YourType>`.

@@ -116,8 +116,9 @@ void validate_view(const char* function, const T* data, const std::array<std::si
 /// implicitly from `volume_view<U, Rank>` when an array of U converts to an array of T, i.e.
 /// only by adding const (never from a derived to a base type, whose elements differ in size).
 ///
-/// \tparam T     the voxel type, possibly const; any type (see `voxel_traits` for what algorithms
-/// need) \tparam Rank  number of array axes, >= 1
+/// \tparam T     the voxel type, possibly const; any type (see `voxel_traits` for what
+///               algorithms need)
+/// \tparam Rank  number of array axes, >= 1
 ///
 /// Preconditions (checked, `precondition_error`): data is not null when the shape holds voxels;
 /// the voxel count and every offset are representable.

@@ -181,7 +181,14 @@ TEST_CASE("autoencoder commands: bad crops, models and latents exit 1 naming the
   CHECK(no_index.err.find("no crop index") != std::string::npos);
   // Bad usage.
   CHECK(run("train-ae --crops " + crops.string()).status == 2);
-  CHECK(run("train-ae --crops " + crops.string() + " --out m.pt --channels 4,0").status == 2);
+  const auto zero_width = run("train-ae --crops " + crops.string() + " --out m.pt --channels 4,0");
+  CHECK(zero_width.status == 2);
+  CHECK(zero_width.err.find("--channels '4,0'") != std::string::npos);
+  const auto bad_bottleneck =
+      run("train-ae --crops " + crops.string() + " --out m.pt --bottleneck 4,x");
+  CHECK(bad_bottleneck.status == 2);  // named as --bottleneck, never as --channels
+  CHECK(bad_bottleneck.err.find("--bottleneck 'x'") != std::string::npos);
+  CHECK(bad_bottleneck.err.find("--channels") == std::string::npos);
   CHECK(run("traverse --model m --latents l --out o --steps 1").status == 2);
   // An architecture the crop size cannot take: 16 is not a multiple of 2^5.
   const auto deep = run("train-ae --crops " + crops.string() + " --out " + model.string() +

@@ -202,7 +202,7 @@ TEST_CASE("cli classify: bad usage exits 2", "[cli]") {
       {" --label narrowed --features g=", "must be SET=COLS"},
       {" --label narrowed --features g=a --features g=b", "feature set 'g' is given twice"},
       {" --label narrowed --features g=height_mm --folds 1", "--folds must be at least 2"},
-      {" --label narrowed --features g=height_mm --imbalance smote", "must be weight or none"},
+      {" --label narrowed --features g=height_mm --imbalance smote", "must be none or weight"},
       {" --label narrowed --features g=height_mm --scaling minmax", "must be none or standardise"},
       {" --label narrowed --features g=height_mm --tree-method approx", "must be exact or hist"},
       {" --label narrowed --features g=height_mm --trees 0", "--trees '0' must be a whole number"},

@@ -376,7 +376,7 @@ TEST_CASE("pipeline: bad usage exits 2 naming the problem", "[cli][pipeline]") {
   // Values a later stage would refuse are refused before any stage runs.
   for (const auto& [line, message] : std::vector<std::pair<std::string, std::string>>{
            {"correlation_method = pearsn",
-            "correlation_method 'pearsn' must be pearson or spearman"},
+            "correlation_method 'pearsn' must be pearson, spearman or kendall"},
            {"bottleneck_sweep = 4", "bottleneck_sweep '4' needs two sizes or more"},
            {"folds = 1", "folds must be at least 2"},
            {"learning_rate = 0", "learning_rate must be more than 0"},

@@ -119,7 +119,7 @@ TEST_CASE("normalise_intensities: NaN and infinite voxels and bad options are re
   CHECK(discgeom::parse_intensity_normalisation("zscore") ==
         discgeom::intensity_normalisation::zscore);
   REQUIRE_THROWS_WITH(discgeom::parse_intensity_normalisation("minmax"),
-                      Catch::Contains("'minmax' is not zscore or percentile"));
+                      Catch::Contains("method 'minmax' is not one of zscore|percentile"));
 }
 
 TEST_CASE("window_starts: windows cover the axis, the last one flush with its end") {

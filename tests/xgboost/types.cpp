@@ -27,6 +27,8 @@ TEST_CASE("xgboost types: the defaults are the paper's parameters", "[xgboost]")
 TEST_CASE("xgboost types: names of the settings", "[xgboost]") {
   CHECK(xgb::to_string(xgb::tree_method::exact) == "exact");
   CHECK(xgb::to_string(xgb::tree_method::hist) == "hist");
+  CHECK(to_string(xgb::tree_method::hist) == "hist");  // found by argument-dependent lookup
+  CHECK(discgeom::parse_enum<xgb::tree_method>("hist") == xgb::tree_method::hist);
   CHECK(xgb::to_string(xgb::imbalance_handling::none) == "none");
   CHECK(xgb::to_string(xgb::imbalance_handling::weight) == "weight");
   CHECK(xgb::to_string(xgb::feature_scaling::none) == "none");

@@ -2,10 +2,10 @@
 #pragma once
 
 /// \file
-/// BianqueNet-style disc indices (Zheng et al., seeds/zheng-bianquenet-disc-degeneration.txt) on
-/// mid-sagittal slices, in mm, for SPIDER label maps with vertebral bodies (labels 1-25).
-/// The paper gives the formulas in a supplement; the definitions here follow ../shared/domain.md,
-/// made precise as follows (docs/geometry.md):
+/// BianqueNet-style disc indices (Zheng et al., Nature Communications 2022; docs/references.md)
+/// on mid-sagittal slices, in mm, for SPIDER label maps with vertebral bodies (labels 1-25).
+/// The paper gives the formulas in a supplement; the definitions here are made precise as
+/// follows (docs/geometry.md):
 ///
 /// - In-plane coordinates of a structure's middle sagittal slice: index x spacing along its two
 ///   array axes (physical lengths). The disc's long axis e is the major axis (PCA) of its pixel

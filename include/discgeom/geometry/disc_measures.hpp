@@ -2,7 +2,7 @@
 #pragma once
 
 /// \file
-/// The per-disc geometry of the `discgeom discs` table (../shared/cli-contract.md), for a whole
+/// The per-disc geometry of the `discgeom discs` table (docs/cli.md), for a whole
 /// label map in one call, with a status per disc. Definitions: geometry/structure_measures.hpp
 /// and docs/geometry.md.
 

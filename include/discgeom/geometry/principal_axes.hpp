@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "discgeom/detail/jacobi3.hpp"
 #include "discgeom/error.hpp"
+#include "discgeom/geometry/detail/jacobi3.hpp"
 #include "discgeom/geometry/structure_measures.hpp"
 #include "discgeom/image_geometry.hpp"
 #include "discgeom/mask/structures.hpp"

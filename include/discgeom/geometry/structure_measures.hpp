@@ -4,7 +4,7 @@
 /// \file
 /// Measures of one structure given as a `voxel_set` (its voxel indices, the source shape and
 /// geometry), in physical units. These are the definitions of the `discgeom discs` table
-/// (docs/geometry.md, ../shared/cli-contract.md). Anatomical axes (LR, AP, SI) come from the
+/// (docs/geometry.md, docs/cli.md). Anatomical axes (LR, AP, SI) come from the
 /// direction cosines: each array axis is assigned the patient axis it is most aligned with.
 ///
 /// Every function here requires a non-empty set (`precondition_error` otherwise): an empty
@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <numbers>
 #include <optional>
 #include <span>
 #include <vector>
@@ -27,22 +28,6 @@
 #include "discgeom/mask/structures.hpp"
 
 namespace discgeom {
-
-/// The three anatomical planes; each is named after the patient axis it is normal to:
-/// sagittal (normal LR), coronal (normal AP), transverse (normal SI).
-enum class anatomical_plane { sagittal, coronal, transverse };
-
-[[nodiscard]] constexpr anatomical_axis normal_of(anatomical_plane plane) noexcept {
-  switch (plane) {
-    case anatomical_plane::sagittal:
-      return anatomical_axis::lr;
-    case anatomical_plane::coronal:
-      return anatomical_axis::ap;
-    case anatomical_plane::transverse:
-      return anatomical_axis::si;
-  }
-  return anatomical_axis::si;
-}
 
 namespace detail {
 inline void require_voxels(const voxel_set& set, const char* function) {
@@ -152,9 +137,8 @@ struct index_box {
 /// (max - min + 1) of the `measured` array index over the structure's voxels on that slice,
 /// times the spacing of that axis. Empty (nullopt) when the middle slice holds none of the
 /// structure (possible for a ring or a C shape).
-///   AP width      = slice_width(set, anatomical_axis::lr, anatomical_axis::ap)   (middle sagittal)
-///   lateral width = slice_width(set, anatomical_axis::si, anatomical_axis::lr)   (middle
-///   transverse)
+///   AP width      = slice_width(set, anatomical_axis::lr, anatomical_axis::ap)  // mid-sagittal
+///   lateral width = slice_width(set, anatomical_axis::si, anatomical_axis::lr)  // mid-transverse
 [[nodiscard]] inline std::optional<double> slice_width(const voxel_set& set, anatomical_axis normal,
                                                        anatomical_axis measured) {
   DISCGEOM_PRECONDITION(normal != measured, "slice_width", "the measured axis ",
@@ -256,7 +240,7 @@ inline std::optional<point2> major_axis_2d(std::span<const point2> points) {
     du = -du;
     dv = -dv;
   }
-  return std::atan2(dv, du) * 180.0 / 3.14159265358979323846;
+  return std::atan2(dv, du) * 180.0 / std::numbers::pi;
 }
 
 namespace detail {

@@ -8,16 +8,18 @@
 /// real discs lie; the decoded shape there is an extrapolation, and this number says so.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <span>
 #include <string_view>
 #include <vector>
 
-#include "discgeom/detail/quantile.hpp"
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/latent/summary.hpp"
 #include "discgeom/spatial/vector_index.hpp"
+#include "discgeom/stats/detail/quantile.hpp"
 #include "discgeom/stats/sample.hpp"
 
 namespace discgeom {
@@ -39,9 +41,13 @@ enum class plausibility_status {
 };
 
 /// "ok", "coincident_codes".
-[[nodiscard]] constexpr std::string_view to_string(plausibility_status status) noexcept {
-  return status == plausibility_status::ok ? "ok" : "coincident_codes";
-}
+template <>
+struct enum_names<plausibility_status> {
+  static constexpr std::array<enum_name<plausibility_status>, 2> table{{
+      {plausibility_status::ok, "ok"},
+      {plausibility_status::coincident_codes, "coincident_codes"},
+  }};
+};
 
 /// Plausibility of latent codes against a set of real ones.
 ///

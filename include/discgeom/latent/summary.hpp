@@ -11,7 +11,7 @@
 #include <limits>
 #include <vector>
 
-#include "discgeom/detail/quantile.hpp"
+#include "discgeom/stats/detail/quantile.hpp"
 #include "discgeom/stats/sample.hpp"
 
 namespace discgeom {

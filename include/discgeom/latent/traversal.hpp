@@ -5,12 +5,14 @@
 /// Latent traversal grids (Perrone et al., step 6): hold every feature but one at a centre of
 /// the real codes, sweep that one from its minimum to its maximum in k steps, and decode.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/latent/summary.hpp"
 #include "discgeom/stats/sample.hpp"
@@ -25,17 +27,14 @@ enum class traversal_anchor {
 };
 
 /// "mean", "median", "given".
-[[nodiscard]] constexpr std::string_view to_string(traversal_anchor anchor) noexcept {
-  switch (anchor) {
-    case traversal_anchor::mean:
-      return "mean";
-    case traversal_anchor::median:
-      return "median";
-    case traversal_anchor::given:
-      return "given";
-  }
-  return "?";
-}
+template <>
+struct enum_names<traversal_anchor> {
+  static constexpr std::array<enum_name<traversal_anchor>, 3> table{{
+      {traversal_anchor::mean, "mean"},
+      {traversal_anchor::median, "median"},
+      {traversal_anchor::given, "given"},
+  }};
+};
 
 struct traversal_options {
   std::size_t steps = 6;  ///< points per feature, >= 2: min, then (max - min)/(steps - 1) apart

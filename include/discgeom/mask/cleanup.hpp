@@ -17,7 +17,6 @@
 #include "discgeom/as_volume.hpp"
 #include "discgeom/concepts.hpp"
 #include "discgeom/error.hpp"
-#include "discgeom/geometry/structure_measures.hpp"
 #include "discgeom/image_geometry.hpp"
 #include "discgeom/mask/connected_components.hpp"
 

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 
 namespace discgeom {
@@ -26,23 +27,17 @@ namespace discgeom {
 /// What a label stands for.
 enum class structure_kind { background, vertebra, partial_vertebra, spinal_canal, disc, other };
 
-[[nodiscard]] constexpr std::string_view to_string(structure_kind kind) noexcept {
-  switch (kind) {
-    case structure_kind::background:
-      return "background";
-    case structure_kind::vertebra:
-      return "vertebra";
-    case structure_kind::partial_vertebra:
-      return "partial_vertebra";
-    case structure_kind::spinal_canal:
-      return "spinal_canal";
-    case structure_kind::disc:
-      return "disc";
-    case structure_kind::other:
-      return "other";
-  }
-  return "other";
-}
+template <>
+struct enum_names<structure_kind> {
+  static constexpr std::array<enum_name<structure_kind>, 6> table{{
+      {structure_kind::background, "background"},
+      {structure_kind::vertebra, "vertebra"},
+      {structure_kind::partial_vertebra, "partial_vertebra"},
+      {structure_kind::spinal_canal, "spinal_canal"},
+      {structure_kind::disc, "disc"},
+      {structure_kind::other, "other"},
+  }};
+};
 
 /// A structure a label stands for, with its position counted from the bottom of its kind
 /// (0 = the lowest disc, or the lowest vertebra), when the scheme knows it.
@@ -76,7 +71,10 @@ struct vertebra_name {
 
 /// "L5", "T12", "S1".
 [[nodiscard]] inline std::string to_string(const vertebra_name& vertebra) {
-  return std::string(1, vertebra.region) + std::to_string(vertebra.number);
+  // Appended, not concatenated: GCC 12 at -O3 warns falsely (-Wrestrict) on char + std::string.
+  std::string text(1, vertebra.region);
+  text += std::to_string(vertebra.number);
+  return text;
 }
 
 /// Parses "L5", "t12", "S1", "L6", "T13" (C1-C7, T1-T13, L1-L6, S1-S5).

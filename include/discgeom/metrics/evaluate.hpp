@@ -6,10 +6,12 @@
 /// reference and a predicted label map, under our definitions or under the conventions of a
 /// published tool (`conventions_of`), so that numbers can be matched to the literature.
 
+#include <array>
 #include <limits>
 #include <string_view>
 #include <vector>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/image_geometry.hpp"
 #include "discgeom/metrics/overlap.hpp"
@@ -46,21 +48,16 @@ enum class metric_convention {
 };
 
 /// "discgeom", "monai", "deepmind", "medpy", "plastimatch".
-[[nodiscard]] constexpr std::string_view to_string(metric_convention convention) noexcept {
-  switch (convention) {
-    case metric_convention::discgeom:
-      return "discgeom";
-    case metric_convention::monai:
-      return "monai";
-    case metric_convention::deepmind:
-      return "deepmind";
-    case metric_convention::medpy:
-      return "medpy";
-    case metric_convention::plastimatch:
-      return "plastimatch";
-  }
-  return "?";
-}
+template <>
+struct enum_names<metric_convention> {
+  static constexpr std::array<enum_name<metric_convention>, 5> table{{
+      {metric_convention::discgeom, "discgeom"},
+      {metric_convention::monai, "monai"},
+      {metric_convention::deepmind, "deepmind"},
+      {metric_convention::medpy, "medpy"},
+      {metric_convention::plastimatch, "plastimatch"},
+  }};
+};
 
 /// The evaluation options that reproduce a tool's definitions (its HDp in
 /// surface_scores::hausdorff_percentile_mm; which of assd_mm / masd_mm / asd_* holds the tool's

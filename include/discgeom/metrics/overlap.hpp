@@ -8,6 +8,7 @@
 /// masks. Definitions: docs/metrics.md; Taha & Hanbury, BMC Med Imaging 15:29 (2015) for the
 /// names; Maier-Hein et al., Nat Methods 21:195 (2024) for the empty-mask pitfalls.
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/metrics/label_pairs.hpp"
 
@@ -30,19 +32,15 @@ enum class overlap_status {
 };
 
 /// "ok", "both_empty", "reference_empty", "prediction_empty".
-[[nodiscard]] constexpr std::string_view to_string(overlap_status status) noexcept {
-  switch (status) {
-    case overlap_status::ok:
-      return "ok";
-    case overlap_status::both_empty:
-      return "both_empty";
-    case overlap_status::reference_empty:
-      return "reference_empty";
-    case overlap_status::prediction_empty:
-      return "prediction_empty";
-  }
-  return "?";
-}
+template <>
+struct enum_names<overlap_status> {
+  static constexpr std::array<enum_name<overlap_status>, 4> table{{
+      {overlap_status::ok, "ok"},
+      {overlap_status::both_empty, "both_empty"},
+      {overlap_status::reference_empty, "reference_empty"},
+      {overlap_status::prediction_empty, "prediction_empty"},
+  }};
+};
 
 /// The status of a label whose masks hold `reference_voxels` and `prediction_voxels` voxels.
 [[nodiscard]] constexpr overlap_status overlap_status_of(std::uint64_t reference_voxels,

@@ -17,9 +17,10 @@
 
 #include "discgeom/as_volume.hpp"
 #include "discgeom/concepts.hpp"
-#include "discgeom/detail/corner_surfels.hpp"
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/image_geometry.hpp"
+#include "discgeom/metrics/detail/corner_surfels.hpp"
 #include "discgeom/metrics/label_pairs.hpp"
 
 namespace discgeom {
@@ -39,17 +40,14 @@ enum class surface_kind {
 };
 
 /// "face_connected", "fully_connected", "corner_surfels".
-[[nodiscard]] constexpr std::string_view to_string(surface_kind kind) noexcept {
-  switch (kind) {
-    case surface_kind::face_connected:
-      return "face_connected";
-    case surface_kind::fully_connected:
-      return "fully_connected";
-    case surface_kind::corner_surfels:
-      return "corner_surfels";
-  }
-  return "?";
-}
+template <>
+struct enum_names<surface_kind> {
+  static constexpr std::array<enum_name<surface_kind>, 3> table{{
+      {surface_kind::face_connected, "face_connected"},
+      {surface_kind::fully_connected, "fully_connected"},
+      {surface_kind::corner_surfels, "corner_surfels"},
+  }};
+};
 
 /// The surface of one structure: its points in LPS mm and, for corner surfels, their areas.
 struct surface {

@@ -9,6 +9,7 @@
 /// Definitions: docs/metrics.md.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -18,9 +19,10 @@
 
 #include "discgeom/as_volume.hpp"
 #include "discgeom/concepts.hpp"
-#include "discgeom/detail/distance_transform.hpp"
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/image_geometry.hpp"
+#include "discgeom/metrics/detail/distance_transform.hpp"
 #include "discgeom/metrics/label_pairs.hpp"
 #include "discgeom/metrics/overlap.hpp"
 #include "discgeom/metrics/surface.hpp"
@@ -42,17 +44,14 @@ enum class distance_engine {
 };
 
 /// "automatic", "kd_tree", "distance_transform".
-[[nodiscard]] constexpr std::string_view to_string(distance_engine engine) noexcept {
-  switch (engine) {
-    case distance_engine::automatic:
-      return "automatic";
-    case distance_engine::kd_tree:
-      return "kd_tree";
-    case distance_engine::distance_transform:
-      return "distance_transform";
-  }
-  return "?";
-}
+template <>
+struct enum_names<distance_engine> {
+  static constexpr std::array<enum_name<distance_engine>, 3> table{{
+      {distance_engine::automatic, "automatic"},
+      {distance_engine::kd_tree, "kd_tree"},
+      {distance_engine::distance_transform, "distance_transform"},
+  }};
+};
 
 /// The directed surface distances of one label.
 struct surface_distances {
@@ -207,8 +206,8 @@ template <class R, class P>
 /// Memory: two byte masks of the label's box (plus one double per box voxel for the transform).
 ///
 ///   const auto all = discgeom::directed_surface_distances(reference, prediction, geometry);
-///   for (const auto& d : all) std::cout << d.label << ' ' <<
-///   discgeom::score_surface(d).hausdorff_mm;
+///   for (const auto& d : all)
+///     std::cout << d.label << ' ' << discgeom::score_surface(d).hausdorff_mm;
 template <volume_like Reference, volume_like Prediction>
 [[nodiscard]] std::vector<surface_distances> directed_surface_distances(
     Reference&& reference, Prediction&& prediction, const image_geometry& geometry,

@@ -17,10 +17,10 @@
 #include <string_view>
 #include <vector>
 
-#include "discgeom/detail/quantile.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/metrics/overlap.hpp"
 #include "discgeom/metrics/surface_distance.hpp"
+#include "discgeom/stats/detail/quantile.hpp"
 
 namespace discgeom {
 

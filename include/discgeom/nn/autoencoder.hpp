@@ -2,7 +2,7 @@
 #pragma once
 
 /// \file
-/// The 3D convolutional autoencoder of disc shape (Perrone et al., ../shared/domain.md step 3):
+/// The 3D convolutional autoencoder of disc shape (Perrone et al., step 3; docs/references.md):
 /// an encoder of Conv3d(kernel 3, stride 2, padding 1) + BatchNorm + ReLU stages that halve the
 /// cube at each stage (64^3 -> 2^3 with channels 1 -> 32 -> 64 -> 128 -> 256 -> 512), a linear
 /// bottleneck of B features, and a mirrored ConvTranspose3d decoder without skip connections.
@@ -51,7 +51,9 @@ struct autoencoder_config {
   [[nodiscard]] std::string describe() const {
     std::string text = "input " + std::to_string(input_size) + ", channels ";
     for (std::size_t i = 0; i < channels.size(); ++i) {
-      text += (i ? "-" : "") + std::to_string(channels[i]);
+      if (i > 0)
+        text += '-';
+      text += std::to_string(channels[i]);
     }
     return text + ", bottleneck " + std::to_string(bottleneck);
   }

@@ -14,8 +14,9 @@
 
 #include "discgeom/error.hpp"
 #include "discgeom/image_geometry.hpp"
+#include "discgeom/nn/archive_file.hpp"
 #include "discgeom/nn/autoencoder.hpp"
-#include "discgeom/nn/train_autoencoder.hpp"
+#include "discgeom/nn/autoencoder_serialisation.hpp"
 
 namespace discgeom {
 

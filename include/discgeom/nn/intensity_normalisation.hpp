@@ -16,6 +16,7 @@
 
 #include "discgeom/as_volume.hpp"
 #include "discgeom/concepts.hpp"
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/image.hpp"
 #include "discgeom/image_geometry.hpp"
@@ -29,19 +30,20 @@ enum class intensity_normalisation {
 };
 
 /// "zscore" or "percentile".
-[[nodiscard]] constexpr std::string_view to_string(intensity_normalisation method) noexcept {
-  return method == intensity_normalisation::zscore ? "zscore" : "percentile";
-}
+template <>
+struct enum_names<intensity_normalisation> {
+  static constexpr std::array<enum_name<intensity_normalisation>, 2> table{{
+      {intensity_normalisation::zscore, "zscore"},
+      {intensity_normalisation::percentile, "percentile"},
+  }};
+};
 
-/// "zscore" or "percentile" (also "z-score").
-/// \throws precondition_error naming the text for anything else
+/// "zscore" or "percentile" (also "z-score", the spelling some tools use).
+/// \throws precondition_error naming the text and the choices for anything else
 [[nodiscard]] inline intensity_normalisation parse_intensity_normalisation(std::string_view text) {
-  if (text == "zscore" || text == "z-score")
+  if (text == "z-score")
     return intensity_normalisation::zscore;
-  if (text == "percentile")
-    return intensity_normalisation::percentile;
-  detail::throw_error<precondition_error>("parse_intensity_normalisation", "'", std::string(text),
-                                          "' is not zscore or percentile");
+  return parse_enum<intensity_normalisation>(text, "parse_intensity_normalisation", "method");
 }
 
 struct normalisation_options {

@@ -17,7 +17,7 @@
 #include "discgeom/image.hpp"
 #include "discgeom/image_geometry.hpp"
 #include "discgeom/nn/autoencoder.hpp"
-#include "discgeom/nn/train_autoencoder.hpp"
+#include "discgeom/nn/autoencoder_serialisation.hpp"
 
 namespace discgeom {
 

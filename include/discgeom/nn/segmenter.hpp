@@ -20,6 +20,7 @@
 
 #include <torch/torch.h>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/image.hpp"
 #include "discgeom/image_geometry.hpp"
@@ -79,11 +80,14 @@ enum class segmentation_status {
   too_many_discs,  ///< spider_discs: more than 25 components; the 25 largest were kept
 };
 
-[[nodiscard]] constexpr const char* to_string(segmentation_status status) noexcept {
-  return status == segmentation_status::ok      ? "ok"
-         : status == segmentation_status::empty ? "empty"
-                                                : "too_many_discs";
-}
+template <>
+struct enum_names<segmentation_status> {
+  static constexpr std::array<enum_name<segmentation_status>, 3> table{{
+      {segmentation_status::ok, "ok"},
+      {segmentation_status::empty, "empty"},
+      {segmentation_status::too_many_discs, "too_many_discs"},
+  }};
+};
 
 struct segmentation_result {
   image<std::uint16_t> labels;  ///< on the input grid (shape and geometry of the input)
@@ -235,8 +239,8 @@ inline void spider_disc_labels(image<std::uint16_t>& labels, const segmentation_
 /// Complexity: resampling O(n), normalisation O(n log n), windows x model, post-processing O(n).
 ///
 ///   auto model = discgeom::load_torchscript_segmenter("swin.pt");
-///   auto seg = discgeom::segment(t1, model, {.labels =
-///   discgeom::segmentation_labels::spider_discs});
+///   auto seg = discgeom::segment(t1, model,
+///                                {.labels = discgeom::segmentation_labels::spider_discs});
 [[nodiscard]] inline segmentation_result segment(const image<float>& intensities,
                                                  const segmentation_model& model,
                                                  const segmentation_options& options = {}) {

@@ -22,10 +22,11 @@
 #include <torch/serialize.h>
 
 #include "discgeom/detail/atomic_file.hpp"
-#include "discgeom/detail/random.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/nn/archive_file.hpp"
 #include "discgeom/nn/autoencoder.hpp"
+#include "discgeom/nn/autoencoder_serialisation.hpp"
+#include "discgeom/stats/detail/random.hpp"
 
 namespace discgeom {
 
@@ -62,12 +63,6 @@ struct autoencoder_training_result {
 };
 
 namespace detail {
-
-/// The device the model's parameters are on.
-inline torch::Device model_device(autoencoder3d& model) {
-  const auto parameters = model->parameters();
-  return parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
-}
 
 /// IoU of each reconstruction thresholded at probability 0.5 (logit 0) against its mask > 0.5;
 /// two empty masks have IoU 1. Evaluated in eval mode (BatchNorm's running statistics).
@@ -107,24 +102,6 @@ inline std::vector<std::int64_t> epoch_order(std::int64_t count, std::uint64_t s
   return order;
 }
 
-inline torch::Tensor config_tensor(const autoencoder_config& config) {
-  std::vector<std::int64_t> values{config.input_size, config.bottleneck};
-  values.insert(values.end(), config.channels.begin(), config.channels.end());
-  return torch::tensor(values, torch::kLong);
-}
-
-inline autoencoder_config config_from_tensor(const torch::Tensor& values) {
-  autoencoder_config config;
-  const auto v = values.to(torch::kLong);
-  config.input_size = v[0].item<std::int64_t>();
-  config.bottleneck = v[1].item<std::int64_t>();
-  config.channels.clear();
-  for (std::int64_t i = 2; i < v.size(0); ++i) {
-    config.channels.push_back(v[i].item<std::int64_t>());
-  }
-  return config;
-}
-
 inline void save_training_state(const std::filesystem::path& file, autoencoder3d& model,
                                 torch::optim::Adam& optimizer,
                                 const std::vector<autoencoder_epoch>& history, std::uint64_t seed) {
@@ -145,10 +122,6 @@ inline void save_training_state(const std::filesystem::path& file, autoencoder3d
   archive.write("history", table);
   archive.write("seed", torch::tensor(static_cast<std::int64_t>(seed), torch::kLong));
   save_archive_atomically(archive, file, "train_autoencoder");
-}
-
-inline bool same_architecture(const autoencoder_config& a, const autoencoder_config& b) {
-  return a.input_size == b.input_size && a.bottleneck == b.bottleneck && a.channels == b.channels;
 }
 
 /// Reads a checkpoint into model and optimizer; returns the history it holds.

@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <numbers>
 #include <random>
 #include <string>
 #include <vector>
@@ -174,7 +175,7 @@ struct spine {
 
 namespace detail {
 
-inline constexpr double pi = 3.14159265358979323846;
+inline constexpr double pi = std::numbers::pi;
 inline double radians(double degrees) noexcept {
   return degrees * pi / 180.0;
 }

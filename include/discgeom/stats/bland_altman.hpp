@@ -10,6 +10,7 @@
 /// Measuring agreement in method comparison studies, Stat Methods Med Res 8:135-160 (1999).
 /// Definitions: docs/stats.md.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -21,6 +22,7 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/stats/hypothesis.hpp"
 #include "discgeom/stats/sample.hpp"
@@ -35,17 +37,14 @@ enum class bland_altman_status {
 };
 
 /// "ok", "single_pair", "no_pairs".
-[[nodiscard]] constexpr std::string_view to_string(bland_altman_status status) noexcept {
-  switch (status) {
-    case bland_altman_status::ok:
-      return "ok";
-    case bland_altman_status::single_pair:
-      return "single_pair";
-    case bland_altman_status::no_pairs:
-      return "no_pairs";
-  }
-  return "?";
-}
+template <>
+struct enum_names<bland_altman_status> {
+  static constexpr std::array<enum_name<bland_altman_status>, 3> table{{
+      {bland_altman_status::ok, "ok"},
+      {bland_altman_status::single_pair, "single_pair"},
+      {bland_altman_status::no_pairs, "no_pairs"},
+  }};
+};
 
 struct bland_altman_options {
   /// Level of the confidence intervals of the bias and of the limits, in (0, 1).

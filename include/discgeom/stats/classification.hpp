@@ -14,6 +14,7 @@
 /// broken contract, not a case to drop: classification has no pairwise deletion.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
@@ -27,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/stats/sample.hpp"
 
@@ -255,23 +257,17 @@ enum class score_status {
 
 /// "ok", "no_predicted_positive", "no_actual_positive", "no_positive", "no_actual_negative",
 /// "only_false_negatives".
-[[nodiscard]] constexpr std::string_view to_string(score_status status) noexcept {
-  switch (status) {
-    case score_status::ok:
-      return "ok";
-    case score_status::no_predicted_positive:
-      return "no_predicted_positive";
-    case score_status::no_actual_positive:
-      return "no_actual_positive";
-    case score_status::no_positive:
-      return "no_positive";
-    case score_status::no_actual_negative:
-      return "no_actual_negative";
-    case score_status::only_false_negatives:
-      return "only_false_negatives";
-  }
-  return "?";
-}
+template <>
+struct enum_names<score_status> {
+  static constexpr std::array<enum_name<score_status>, 6> table{{
+      {score_status::ok, "ok"},
+      {score_status::no_predicted_positive, "no_predicted_positive"},
+      {score_status::no_actual_positive, "no_actual_positive"},
+      {score_status::no_positive, "no_positive"},
+      {score_status::no_actual_negative, "no_actual_negative"},
+      {score_status::only_false_negatives, "only_false_negatives"},
+  }};
+};
 
 /// The scores of one class against the rest. With TP, FP, FN, TN counted for `positive`:
 struct binary_scores {
@@ -590,8 +586,8 @@ template <sample Truth, sample Predicted>
 /// Complexity: O(n log c + c^2).
 ///
 ///   const auto s = discgeom::multiclass_classification(truth, predicted);
-///   std::cout << "macro F1 " << s.macro.f1 << " balanced accuracy " << s.balanced_accuracy <<
-///   '\n';
+///   std::cout << "macro F1 " << s.macro.f1
+///             << " balanced accuracy " << s.balanced_accuracy << '\n';
 template <sample Truth, sample Predicted>
 [[nodiscard]] multiclass_scores multiclass_classification(Truth&& truth, Predicted&& predicted,
                                                           const multiclass_options& options = {}) {

@@ -10,6 +10,7 @@
 /// coefficient, Biometrics 56:324-325 (2000). Definitions: docs/stats.md.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -19,6 +20,7 @@
 #include <boost/math/distributions/complement.hpp>
 #include <boost/math/distributions/normal.hpp>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/stats/hypothesis.hpp"
 #include "discgeom/stats/sample.hpp"
@@ -39,21 +41,16 @@ enum class concordance_status {
 };
 
 /// "ok", "no_pairs", "constant_input", "perfect", "too_few_pairs".
-[[nodiscard]] constexpr std::string_view to_string(concordance_status status) noexcept {
-  switch (status) {
-    case concordance_status::ok:
-      return "ok";
-    case concordance_status::no_pairs:
-      return "no_pairs";
-    case concordance_status::constant_input:
-      return "constant_input";
-    case concordance_status::perfect:
-      return "perfect";
-    case concordance_status::too_few_pairs:
-      return "too_few_pairs";
-  }
-  return "?";
-}
+template <>
+struct enum_names<concordance_status> {
+  static constexpr std::array<enum_name<concordance_status>, 5> table{{
+      {concordance_status::ok, "ok"},
+      {concordance_status::no_pairs, "no_pairs"},
+      {concordance_status::constant_input, "constant_input"},
+      {concordance_status::perfect, "perfect"},
+      {concordance_status::too_few_pairs, "too_few_pairs"},
+  }};
+};
 
 struct concordance_options {
   double confidence = 0.95;  ///< of the interval, in (0, 1)

@@ -8,6 +8,7 @@
 /// z transform or by a seeded bootstrap. Pairs with a missing value are left out and counted.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -19,9 +20,10 @@
 
 #include <boost/math/distributions/normal.hpp>
 
-#include "discgeom/detail/quantile.hpp"
-#include "discgeom/detail/random.hpp"
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
+#include "discgeom/stats/detail/quantile.hpp"
+#include "discgeom/stats/detail/random.hpp"
 #include "discgeom/stats/hypothesis.hpp"
 #include "discgeom/stats/ranks.hpp"
 #include "discgeom/stats/sample.hpp"
@@ -35,17 +37,14 @@ enum class correlation_method {
 };
 
 /// "pearson", "spearman", "kendall".
-[[nodiscard]] constexpr std::string_view to_string(correlation_method method) noexcept {
-  switch (method) {
-    case correlation_method::pearson:
-      return "pearson";
-    case correlation_method::spearman:
-      return "spearman";
-    case correlation_method::kendall:
-      return "kendall";
-  }
-  return "?";
-}
+template <>
+struct enum_names<correlation_method> {
+  static constexpr std::array<enum_name<correlation_method>, 3> table{{
+      {correlation_method::pearson, "pearson"},
+      {correlation_method::spearman, "spearman"},
+      {correlation_method::kendall, "kendall"},
+  }};
+};
 
 /// How the confidence interval of a correlation is computed.
 enum class correlation_interval {
@@ -66,23 +65,17 @@ enum class correlation_status {
 };
 
 /// "ok", "no_interval", "too_few", "constant_x", "constant_y", "constant_both".
-[[nodiscard]] constexpr std::string_view to_string(correlation_status status) noexcept {
-  switch (status) {
-    case correlation_status::ok:
-      return "ok";
-    case correlation_status::no_interval:
-      return "no_interval";
-    case correlation_status::too_few:
-      return "too_few";
-    case correlation_status::constant_x:
-      return "constant_x";
-    case correlation_status::constant_y:
-      return "constant_y";
-    case correlation_status::constant_both:
-      return "constant_both";
-  }
-  return "?";
-}
+template <>
+struct enum_names<correlation_status> {
+  static constexpr std::array<enum_name<correlation_status>, 6> table{{
+      {correlation_status::ok, "ok"},
+      {correlation_status::no_interval, "no_interval"},
+      {correlation_status::too_few, "too_few"},
+      {correlation_status::constant_x, "constant_x"},
+      {correlation_status::constant_y, "constant_y"},
+      {correlation_status::constant_both, "constant_both"},
+  }};
+};
 
 struct correlation_options {
   correlation_method method = correlation_method::pearson;
@@ -440,9 +433,10 @@ inline correlation_result correlate_pairs(std::span<const double> x, std::span<c
 ///         of range (confidence not in (0, 1), no bootstrap resample)
 /// Complexity: O(n) Pearson, O(n log n) Spearman and Kendall; B times that for the bootstrap.
 ///
-///   const auto rho = discgeom::correlate(height_mm, z0, {.method =
-///   discgeom::correlation_method::spearman}); if (rho.status == discgeom::correlation_status::ok)
-///   std::cout << rho.r << " p=" << rho.p;
+///   const auto rho = discgeom::correlate(height_mm, z0,
+///                                        {.method = discgeom::correlation_method::spearman});
+///   if (rho.status == discgeom::correlation_status::ok)
+///     std::cout << rho.r << " p=" << rho.p;
 template <sample X, sample Y>
 [[nodiscard]] correlation_result correlate(X&& x, Y&& y, const correlation_options& options = {}) {
   detail::check_correlation_options(options, "correlate");

@@ -6,6 +6,7 @@
 /// error and root mean square error, with pairwise deletion of missing values. Definitions:
 /// docs/stats.md.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/stats/sample.hpp"
 
@@ -25,15 +27,13 @@ enum class error_measures_status {
 };
 
 /// "ok", "no_pairs".
-[[nodiscard]] constexpr std::string_view to_string(error_measures_status status) noexcept {
-  switch (status) {
-    case error_measures_status::ok:
-      return "ok";
-    case error_measures_status::no_pairs:
-      return "no_pairs";
-  }
-  return "?";
-}
+template <>
+struct enum_names<error_measures_status> {
+  static constexpr std::array<enum_name<error_measures_status>, 2> table{{
+      {error_measures_status::ok, "ok"},
+      {error_measures_status::no_pairs, "no_pairs"},
+  }};
+};
 
 /// Errors e_i = x_i - y_i over the n complete pairs.
 struct error_measures_result {

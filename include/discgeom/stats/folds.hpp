@@ -8,6 +8,7 @@
 /// standard library and can be reproduced in another language (docs/stats.md).
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -17,9 +18,10 @@
 #include <string_view>
 #include <vector>
 
-#include "discgeom/detail/random.hpp"
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/stats/classification.hpp"
+#include "discgeom/stats/detail/random.hpp"
 #include "discgeom/stats/hypothesis.hpp"
 #include "discgeom/stats/sample.hpp"
 #include "discgeom/stats/summary.hpp"
@@ -34,15 +36,13 @@ enum class folds_status {
 };
 
 /// "ok", "class_smaller_than_k".
-[[nodiscard]] constexpr std::string_view to_string(folds_status status) noexcept {
-  switch (status) {
-    case folds_status::ok:
-      return "ok";
-    case folds_status::class_smaller_than_k:
-      return "class_smaller_than_k";
-  }
-  return "?";
-}
+template <>
+struct enum_names<folds_status> {
+  static constexpr std::array<enum_name<folds_status>, 2> table{{
+      {folds_status::ok, "ok"},
+      {folds_status::class_smaller_than_k, "class_smaller_than_k"},
+  }};
+};
 
 /// The cases of one fold: indices into the labels, each list increasing.
 struct fold_indices {

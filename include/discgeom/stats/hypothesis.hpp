@@ -7,11 +7,13 @@
 /// from their own tail (regularised incomplete beta, complementary error function), so a
 /// p-value of 1e-150 keeps its relative precision instead of becoming 1 - (1 - p).
 
+#include <array>
 #include <cmath>
 #include <string_view>
 
 #include <boost/math/special_functions/beta.hpp>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 
 namespace discgeom {
@@ -24,17 +26,14 @@ enum class alternative_hypothesis {
 };
 
 /// "two-sided", "less", "greater" (scipy.stats' names).
-[[nodiscard]] constexpr std::string_view to_string(alternative_hypothesis alternative) noexcept {
-  switch (alternative) {
-    case alternative_hypothesis::two_sided:
-      return "two-sided";
-    case alternative_hypothesis::less:
-      return "less";
-    case alternative_hypothesis::greater:
-      return "greater";
-  }
-  return "?";
-}
+template <>
+struct enum_names<alternative_hypothesis> {
+  static constexpr std::array<enum_name<alternative_hypothesis>, 3> table{{
+      {alternative_hypothesis::two_sided, "two-sided"},
+      {alternative_hypothesis::less, "less"},
+      {alternative_hypothesis::greater, "greater"},
+  }};
+};
 
 /// p-value of a standard normal statistic z: two-sided erfc(|z| / sqrt 2); greater
 /// P(Z >= z) = erfc(z / sqrt 2) / 2; less P(Z <= z) = erfc(-z / sqrt 2) / 2. NaN gives NaN.

@@ -12,6 +12,7 @@
 /// 1:390.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -23,6 +24,7 @@
 #include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/policies/policy.hpp>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/stats/hypothesis.hpp"
 #include "discgeom/stats/sample.hpp"
@@ -41,23 +43,17 @@ enum class icc_form {
 };
 
 /// "icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k" (the names R's psych and pingouin print).
-[[nodiscard]] constexpr std::string_view to_string(icc_form form) noexcept {
-  switch (form) {
-    case icc_form::icc1:
-      return "icc1";
-    case icc_form::icc2:
-      return "icc2";
-    case icc_form::icc3:
-      return "icc3";
-    case icc_form::icc1k:
-      return "icc1k";
-    case icc_form::icc2k:
-      return "icc2k";
-    case icc_form::icc3k:
-      return "icc3k";
-  }
-  return "?";
-}
+template <>
+struct enum_names<icc_form> {
+  static constexpr std::array<enum_name<icc_form>, 6> table{{
+      {icc_form::icc1, "icc1"},
+      {icc_form::icc2, "icc2"},
+      {icc_form::icc3, "icc3"},
+      {icc_form::icc1k, "icc1k"},
+      {icc_form::icc2k, "icc2k"},
+      {icc_form::icc3k, "icc3k"},
+  }};
+};
 
 /// Why an intraclass correlation lacks some of its numbers.
 enum class icc_status {
@@ -74,21 +70,16 @@ enum class icc_status {
 };
 
 /// "ok", "too_few_raters", "too_few_targets", "no_target_variance", "no_error_variance".
-[[nodiscard]] constexpr std::string_view to_string(icc_status status) noexcept {
-  switch (status) {
-    case icc_status::ok:
-      return "ok";
-    case icc_status::too_few_raters:
-      return "too_few_raters";
-    case icc_status::too_few_targets:
-      return "too_few_targets";
-    case icc_status::no_target_variance:
-      return "no_target_variance";
-    case icc_status::no_error_variance:
-      return "no_error_variance";
-  }
-  return "?";
-}
+template <>
+struct enum_names<icc_status> {
+  static constexpr std::array<enum_name<icc_status>, 5> table{{
+      {icc_status::ok, "ok"},
+      {icc_status::too_few_raters, "too_few_raters"},
+      {icc_status::too_few_targets, "too_few_targets"},
+      {icc_status::no_target_variance, "no_target_variance"},
+      {icc_status::no_error_variance, "no_error_variance"},
+  }};
+};
 
 struct icc_options {
   double confidence = 0.95;  ///< of the intervals, in (0, 1)

@@ -7,6 +7,7 @@
 /// ("bonferroni", "holm", "fdr_bh").
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <numeric>
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/stats/sample.hpp"
 
@@ -27,19 +29,15 @@ enum class p_adjustment {
 };
 
 /// "none", "bonferroni", "holm", "bh".
-[[nodiscard]] constexpr std::string_view to_string(p_adjustment method) noexcept {
-  switch (method) {
-    case p_adjustment::none:
-      return "none";
-    case p_adjustment::bonferroni:
-      return "bonferroni";
-    case p_adjustment::holm:
-      return "holm";
-    case p_adjustment::benjamini_hochberg:
-      return "bh";
-  }
-  return "?";
-}
+template <>
+struct enum_names<p_adjustment> {
+  static constexpr std::array<enum_name<p_adjustment>, 4> table{{
+      {p_adjustment::none, "none"},
+      {p_adjustment::bonferroni, "bonferroni"},
+      {p_adjustment::holm, "holm"},
+      {p_adjustment::benjamini_hochberg, "bh"},
+  }};
+};
 
 /// Adjusted p-values of a family of m tests, in input order. With p_(1) <= ... <= p_(m) sorted:
 /// - Bonferroni: min(1, m p_i);

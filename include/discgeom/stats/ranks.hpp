@@ -12,8 +12,8 @@
 #include <span>
 #include <vector>
 
-#include "discgeom/detail/radix_order.hpp"
 #include "discgeom/error.hpp"
+#include "discgeom/stats/detail/radix_order.hpp"
 #include "discgeom/stats/sample.hpp"
 
 namespace discgeom {

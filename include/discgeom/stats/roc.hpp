@@ -14,6 +14,7 @@
 /// `sample` of numbers, larger meaning "more positive"; a missing score is a broken contract.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -27,10 +28,11 @@
 
 #include <boost/math/distributions/normal.hpp>
 
-#include "discgeom/detail/quantile.hpp"
-#include "discgeom/detail/random.hpp"
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/stats/classification.hpp"
+#include "discgeom/stats/detail/quantile.hpp"
+#include "discgeom/stats/detail/random.hpp"
 #include "discgeom/stats/hypothesis.hpp"
 #include "discgeom/stats/sample.hpp"
 
@@ -50,21 +52,16 @@ enum class roc_status {
 };
 
 /// "ok", "no_positive", "no_negative", "single_positive_or_negative", "zero_variance".
-[[nodiscard]] constexpr std::string_view to_string(roc_status status) noexcept {
-  switch (status) {
-    case roc_status::ok:
-      return "ok";
-    case roc_status::no_positive:
-      return "no_positive";
-    case roc_status::no_negative:
-      return "no_negative";
-    case roc_status::single_positive_or_negative:
-      return "single_positive_or_negative";
-    case roc_status::zero_variance:
-      return "zero_variance";
-  }
-  return "?";
-}
+template <>
+struct enum_names<roc_status> {
+  static constexpr std::array<enum_name<roc_status>, 5> table{{
+      {roc_status::ok, "ok"},
+      {roc_status::no_positive, "no_positive"},
+      {roc_status::no_negative, "no_negative"},
+      {roc_status::single_positive_or_negative, "single_positive_or_negative"},
+      {roc_status::zero_variance, "zero_variance"},
+  }};
+};
 
 /// One operating point: the cases with score >= threshold are called positive.
 struct roc_point {
@@ -95,17 +92,14 @@ enum class auc_interval_method {
 };
 
 /// "delong", "delong_logit", "bootstrap".
-[[nodiscard]] constexpr std::string_view to_string(auc_interval_method method) noexcept {
-  switch (method) {
-    case auc_interval_method::delong:
-      return "delong";
-    case auc_interval_method::delong_logit:
-      return "delong_logit";
-    case auc_interval_method::bootstrap:
-      return "bootstrap";
-  }
-  return "?";
-}
+template <>
+struct enum_names<auc_interval_method> {
+  static constexpr std::array<enum_name<auc_interval_method>, 3> table{{
+      {auc_interval_method::delong, "delong"},
+      {auc_interval_method::delong_logit, "delong_logit"},
+      {auc_interval_method::bootstrap, "bootstrap"},
+  }};
+};
 
 struct roc_auc_options {
   auc_interval_method method = auc_interval_method::delong;

@@ -6,6 +6,7 @@
 /// and by the seeded bootstrap percentile method (Efron & Tibshirani, An Introduction to the
 /// Bootstrap, 1993, ch. 13), as papers report Dice and HD95 over a cohort.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -17,9 +18,10 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
-#include "discgeom/detail/quantile.hpp"
-#include "discgeom/detail/random.hpp"
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
+#include "discgeom/stats/detail/quantile.hpp"
+#include "discgeom/stats/detail/random.hpp"
 #include "discgeom/stats/hypothesis.hpp"
 
 namespace discgeom {
@@ -32,17 +34,14 @@ enum class summary_status {
 };
 
 /// "ok", "single_value", "no_values".
-[[nodiscard]] constexpr std::string_view to_string(summary_status status) noexcept {
-  switch (status) {
-    case summary_status::ok:
-      return "ok";
-    case summary_status::single_value:
-      return "single_value";
-    case summary_status::no_values:
-      return "no_values";
-  }
-  return "?";
-}
+template <>
+struct enum_names<summary_status> {
+  static constexpr std::array<enum_name<summary_status>, 3> table{{
+      {summary_status::ok, "ok"},
+      {summary_status::single_value, "single_value"},
+      {summary_status::no_values, "no_values"},
+  }};
+};
 
 struct mean_interval_options {
   double confidence = 0.95;                 ///< in (0, 1)

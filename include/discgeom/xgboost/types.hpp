@@ -8,6 +8,7 @@
 /// only passes options and results around (a command-line front end, a report writer) compiles
 /// without it; booster.hpp and cross_validate.hpp do the work. Details: docs/classification.md.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -17,12 +18,15 @@
 #include <string_view>
 #include <vector>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/stats/classification.hpp"
 #include "discgeom/stats/roc.hpp"
 #include "discgeom/stats/summary.hpp"
 
 namespace discgeom::xgboost {
+
+using discgeom::to_string;  // the names below (enum_names.hpp), found by argument-dependent lookup
 
 /// How XGBoost searches the split of a node (its `tree_method` parameter).
 enum class tree_method {
@@ -33,17 +37,6 @@ enum class tree_method {
   /// Histogram of at most 256 bins per feature (faster on large tables; splits differ slightly).
   hist,
 };
-
-/// "exact", "hist" (the values of XGBoost's tree_method).
-[[nodiscard]] constexpr std::string_view to_string(tree_method method) noexcept {
-  switch (method) {
-    case tree_method::exact:
-      return "exact";
-    case tree_method::hist:
-      return "hist";
-  }
-  return "?";
-}
 
 /// Parameters of one gradient-boosted tree ensemble with the logistic objective
 /// (XGBoost's binary:logistic). The defaults are the paper's: depth 3, 200 trees, learning rate
@@ -74,17 +67,6 @@ enum class imbalance_handling {
   weight,
 };
 
-/// "none", "weight".
-[[nodiscard]] constexpr std::string_view to_string(imbalance_handling imbalance) noexcept {
-  switch (imbalance) {
-    case imbalance_handling::none:
-      return "none";
-    case imbalance_handling::weight:
-      return "weight";
-  }
-  return "?";
-}
-
 /// Feature scaling inside each fold.
 enum class feature_scaling {
   none,  ///< the features as given (the default: trees are invariant to monotone rescaling)
@@ -92,17 +74,6 @@ enum class feature_scaling {
   /// out, a constant column only centred), applied to the training and test rows
   standardise,
 };
-
-/// "none", "standardise".
-[[nodiscard]] constexpr std::string_view to_string(feature_scaling scaling) noexcept {
-  switch (scaling) {
-    case feature_scaling::none:
-      return "none";
-    case feature_scaling::standardise:
-      return "standardise";
-  }
-  return "?";
-}
 
 /// Settings of cross_validate.
 struct cross_validation_options {
@@ -203,3 +174,35 @@ inline void check_booster_options(const booster_options& options, const char* fu
 }  // namespace detail
 
 }  // namespace discgeom::xgboost
+
+// The names of the enums above (enum_names.hpp).
+namespace discgeom {
+
+/// "exact", "hist" (the values of XGBoost's tree_method).
+template <>
+struct enum_names<xgboost::tree_method> {
+  static constexpr std::array<enum_name<xgboost::tree_method>, 2> table{{
+      {xgboost::tree_method::exact, "exact"},
+      {xgboost::tree_method::hist, "hist"},
+  }};
+};
+
+/// "none", "weight".
+template <>
+struct enum_names<xgboost::imbalance_handling> {
+  static constexpr std::array<enum_name<xgboost::imbalance_handling>, 2> table{{
+      {xgboost::imbalance_handling::none, "none"},
+      {xgboost::imbalance_handling::weight, "weight"},
+  }};
+};
+
+/// "none", "standardise".
+template <>
+struct enum_names<xgboost::feature_scaling> {
+  static constexpr std::array<enum_name<xgboost::feature_scaling>, 2> table{{
+      {xgboost::feature_scaling::none, "none"},
+      {xgboost::feature_scaling::standardise, "standardise"},
+  }};
+};
+
+}  // namespace discgeom

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "discgeom/mask/isolate.hpp"
+#include "discgeom/geometry/isolate.hpp"
 
 #include <cstdint>
 
