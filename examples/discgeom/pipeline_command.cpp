@@ -369,9 +369,7 @@ void write_feature_tables(const fs::path& out, const narrowing_labels& labels,
       ++uncoded;
       continue;
     }
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c)
-      line += (c ? "," : "") + csv_escape(row[c]);
+    const std::string line = csv_header(row);  // the row's cells, escaped and joined
     std::string code_text;
     for (std::size_t c = 2; c < latents.header.size(); ++c)
       code_text += "," + latents.rows[code->second][c];
