@@ -12,6 +12,7 @@ core_packages=(
   libxtensor-dev xtl-dev libxtensor-blas-dev libopenblas-dev liblapack-dev
   libboost-dev libnanoflann-dev catch2 clang-format libbenchmark-dev
   nlohmann-json3-dev       # the program's JSON tables and the pipeline's records and MPI payloads
+  libcli11-dev             # the program's command-line parsing and generated --help
 )
 optional_packages=(
   libinsighttoolkit5-dev   # discgeom::io (NIfTI, MetaImage, NRRD)

@@ -148,7 +148,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "validate: a non-orthonormal direction throws with its deviation; single precision passes") {
+    "validate: a non-orthonormal direction throws with its deviation, single precision passes") {
   image_geometry sheared{};
   sheared.direction[0][1] = 0.2;
   CHECK_THROWS_AS(sheared.validate(), discgeom::precondition_error);

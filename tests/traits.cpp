@@ -10,7 +10,7 @@
 
 using discgeom::voxel_traits;
 
-TEST_CASE("integer voxels are labels whose label is the value; zero is background") {
+TEST_CASE("integer voxels are labels whose label is the value, zero is background") {
   STATIC_REQUIRE(std::is_same_v<voxel_traits<std::uint16_t>::label_type, std::uint16_t>);
   STATIC_REQUIRE(std::is_same_v<voxel_traits<bool>::label_type, std::uint8_t>);
   CHECK(voxel_traits<std::uint32_t>::label(4000000000u) == 4000000000u);

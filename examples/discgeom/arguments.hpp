@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Command-line parsing for the discgeom program: positional inputs and --name VALUE options.
+// The values of the discgeom program's settings, parsed from text: the options of its commands
+// (command_line.hpp binds them) and the lines of the pipeline's settings file. Each parser
+// throws usage_error naming the option or key and the text.
 
+#include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
-#include <map>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,43 +26,6 @@ struct usage_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct arguments {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> values;  // --name VALUE
-  std::set<std::string> flags;                // --name
-
-  [[nodiscard]] bool has(const std::string& name) const {
-    return values.count(name) || flags.count(name);
-  }
-  [[nodiscard]] std::string value_or(const std::string& name, const std::string& fallback) const {
-    const auto found = values.find(name);
-    return found == values.end() ? fallback : found->second;
-  }
-};
-
-/// Parses argv[first...]: `value_options` take a value, `flag_options` do not; anything else
-/// starting with "--" is a usage error.
-inline arguments parse_arguments(const std::vector<std::string>& argv,
-                                 const std::set<std::string>& value_options,
-                                 const std::set<std::string>& flag_options) {
-  arguments result;
-  for (std::size_t i = 0; i < argv.size(); ++i) {
-    const std::string& word = argv[i];
-    if (word.rfind("--", 0) != 0 || word == "-") {
-      result.positional.push_back(word);
-    } else if (value_options.count(word)) {
-      if (i + 1 >= argv.size())
-        throw usage_error(word + " needs a value");
-      result.values[word] = argv[++i];
-    } else if (flag_options.count(word)) {
-      result.flags.insert(word);
-    } else {
-      throw usage_error("unknown option " + word);
-    }
-  }
-  return result;
-}
-
 /// The comma-separated items of `text` ("a,,b" has an empty middle item; "" is one empty item).
 inline std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> items;
@@ -73,6 +38,14 @@ inline std::vector<std::string> split_commas(const std::string& text) {
       return items;
     start = comma + 1;
   }
+}
+
+/// Sizes as "N,N,..." (the text split_commas and parse_count read back).
+inline std::string join_sizes(const std::vector<std::int64_t>& sizes) {
+  std::string text;
+  for (const auto size : sizes)
+    text += (text.empty() ? "" : ",") + std::to_string(size);
+  return text;
 }
 
 /// The enumerator of E named `text` (E's one table of names, enum_names.hpp).
@@ -103,11 +76,16 @@ inline vec3 parse_spacing(const std::string& text, const std::string& option = "
   return spacing;
 }
 
-inline std::size_t parse_count(const std::string& option, const std::string& text) {
+/// A whole number >= `at_least`. \throws usage_error "OPTION 'text' must be a whole number >= K"
+inline std::size_t parse_count(const std::string& option, const std::string& text,
+                               std::size_t at_least = 0) {
   char* end = nullptr;
-  const long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || value < 0) {
-    throw usage_error(option + " '" + text + "' must be a whole number >= 0");
+  errno = 0;
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || text[0] == '-' || text[0] == '+' || errno == ERANGE ||
+      value < at_least) {
+    throw usage_error(option + " '" + text +
+                      "' must be a whole number >= " + std::to_string(at_least));
   }
   return static_cast<std::size_t>(value);
 }
@@ -136,27 +114,5 @@ struct geometry_overrides {
       geometry.direction = *direction;
   }
 };
-
-inline geometry_overrides parse_geometry_overrides(const arguments& args) {
-  geometry_overrides overrides;
-  if (args.has("--spacing"))
-    overrides.spacing = parse_spacing(args.value_or("--spacing", ""));
-  if (args.has("--orientation")) {
-    try {
-      overrides.direction = direction_from_orientation(args.value_or("--orientation", ""));
-    } catch (const precondition_error& e) {
-      throw usage_error(std::string("--orientation: ") + e.what());
-    }
-  }
-  return overrides;
-}
-
-/// --format: "csv" (default) or "json".
-inline std::string parse_format(const arguments& args) {
-  const std::string format = args.value_or("--format", "csv");
-  if (format != "csv" && format != "json")
-    throw usage_error("--format '" + format + "' must be csv or json");
-  return format;
-}
 
 }  // namespace discgeom::cli

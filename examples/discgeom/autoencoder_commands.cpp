@@ -51,18 +51,6 @@ torch::Tensor crops_tensor(const crop_folder& folder) {
   return masks;
 }
 
-/// "N,N,...": whole numbers >= 1 (channel widths, bottleneck sizes); errors name `option`.
-std::vector<std::int64_t> parse_positive_list(const std::string& option, const std::string& text) {
-  std::vector<std::int64_t> values;
-  for (const std::string& part : split_commas(text)) {
-    const std::size_t value = parse_count(option, part);
-    if (value == 0)
-      throw usage_error(option + " '" + text + "': each value must be at least 1");
-    values.push_back(static_cast<std::int64_t>(value));
-  }
-  return values;
-}
-
 /// Progress per epoch (progress.hpp): "train-ae [###...] epoch 12/200 loss 0.0123 IoU 0.9876"
 /// on a terminal, plain lines otherwise.
 class training_progress {
@@ -121,74 +109,39 @@ int sweep(const torch::Tensor& masks, const autoencoder_config& config,
                             number(r.iou.t_high), number(static_cast<double>(r.iou.n))});
   }
   write_table_atomically(folder / "sweep.csv", summary);
-  write_table(std::cout, summary, "csv");
+  write_table(std::cout, summary, table_format::csv);
   return 0;
 }
 
 }  // namespace
 
-int run_train_ae(const std::vector<std::string>& argv) {
-  const auto args = parse_arguments(
-      argv,
-      {"--crops", "--out", "--bottleneck", "--epochs", "--target-iou", "--batch", "--seed",
-       "--threads", "--channels", "--learning-rate", "--checkpoint-every", "--device"},
-      {"--resume", "--quiet"});
-  if (!args.positional.empty())
-    throw usage_error("unexpected argument '" + args.positional[0] + "'");
-  if (!args.has("--crops") || !args.has("--out"))
-    throw usage_error("train-ae needs --crops DIR and --out MODEL");
+int run_train_ae(const train_ae_settings& s) {
+  check_train_ae_settings(s);
   autoencoder_config config;
-  std::vector<std::int64_t> bottlenecks{config.bottleneck};
-  if (args.has("--bottleneck")) {
-    bottlenecks = parse_positive_list("--bottleneck",
-                                      args.value_or("--bottleneck", ""));  // one size or a list
-    config.bottleneck = bottlenecks.front();
-  }
-  if (args.has("--channels"))
-    config.channels = parse_positive_list("--channels", args.value_or("--channels", ""));
+  config.bottleneck = s.bottlenecks.front();
+  config.channels = s.channels;
   autoencoder_training_options options;
-  options.max_epochs =
-      args.has("--epochs")
-          ? static_cast<std::int64_t>(parse_count("--epochs", args.value_or("--epochs", "")))
-          : 200;
-  if (args.has("--target-iou"))
-    options.target_iou = parse_number("--target-iou", args.value_or("--target-iou", ""), 1e-9, 1.0);
-  if (args.has("--batch")) {
-    options.batch_size =
-        static_cast<std::int64_t>(parse_count("--batch", args.value_or("--batch", "")));
-    if (options.batch_size < 1)
-      throw usage_error("--batch must be at least 1");
-  }
-  if (args.has("--learning-rate"))
-    options.learning_rate =
-        parse_number("--learning-rate", args.value_or("--learning-rate", ""), 1e-12, 10.0);
-  options.seed = args.has("--seed") ? parse_count("--seed", args.value_or("--seed", "")) : 0;
-  options.threads = args.has("--threads")
-                        ? static_cast<int>(parse_count("--threads", args.value_or("--threads", "")))
-                        : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
-  if (options.threads < 1)
-    throw usage_error("--threads must be at least 1");
-  options.checkpoint_every =
-      args.has("--checkpoint-every")
-          ? static_cast<std::int64_t>(
-                parse_count("--checkpoint-every", args.value_or("--checkpoint-every", "")))
-          : 10;
-  const std::string device = args.value_or("--device", "cpu");
-  if (device != "cpu" && device.rfind("cuda", 0) != 0)
-    throw usage_error("--device '" + device + "' must be cpu or cuda[:N]");
+  options.max_epochs = s.epochs;
+  options.target_iou = s.target_iou;
+  options.batch_size = s.batch;
+  options.learning_rate = s.learning_rate;
+  options.seed = s.seed;
+  options.threads =
+      s.threads ? *s.threads : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  options.checkpoint_every = s.checkpoint_every;
   try {
-    options.device = torch::Device(device);
+    options.device = torch::Device(s.device);
   } catch (const std::exception&) {
-    throw usage_error("--device '" + device + "' must be cpu or cuda[:N]");
+    throw usage_error("--device '" + s.device + "' must be cpu or cuda[:N]");
   }
-  const std::filesystem::path model_file = args.value_or("--out", "");
+  const std::filesystem::path model_file = s.out;
   if (model_file.has_parent_path())
     std::filesystem::create_directories(model_file.parent_path());
   options.checkpoint = model_file.string() + ".checkpoint";
-  options.resume = args.has("--resume");
+  options.resume = s.resume;
 
   try {
-    const auto folder = read_crop_folder(args.value_or("--crops", ""));
+    const auto folder = read_crop_folder(s.crops);
     config.input_size = static_cast<std::int64_t>(folder.size);
     try {
       config.validate("train-ae");
@@ -197,13 +150,11 @@ int run_train_ae(const std::vector<std::string>& argv) {
                         "^3; choose --channels accordingly)");
     }
     const auto masks = crops_tensor(folder);
-    if (bottlenecks.size() > 1) {
-      return sweep(masks, config, bottlenecks, options, model_file, folder.spacing,
-                   args.has("--quiet"));
-    }
+    if (s.bottlenecks.size() > 1)
+      return sweep(masks, config, s.bottlenecks, options, model_file, folder.spacing, s.quiet);
     torch::manual_seed(options.seed);
     autoencoder3d model(config);
-    training_progress progress(options.max_epochs, args.has("--quiet"));
+    training_progress progress(options.max_epochs, s.quiet);
     options.on_epoch = [&](const autoencoder_epoch& e) { progress(e); };
     const auto result = train_autoencoder(model, masks, options);
     save_autoencoder(model, model_file, folder.spacing);
@@ -224,16 +175,10 @@ int run_train_ae(const std::vector<std::string>& argv) {
   return 0;
 }
 
-int run_encode(const std::vector<std::string>& argv) {
-  const auto args = parse_arguments(argv, {"--model", "--crops", "--out"}, {"--quiet"});
-  if (!args.positional.empty())
-    throw usage_error("unexpected argument '" + args.positional[0] + "'");
-  if (!args.has("--model") || !args.has("--crops") || !args.has("--out"))
-    throw usage_error("encode needs --model MODEL, --crops DIR and --out latents.csv");
+int run_encode(const encode_settings& s) {
   try {
-    const std::string crops_name = args.value_or("--crops", "");
-    const auto folder = read_crop_folder(crops_name);
-    auto loaded = load_model_for(args.value_or("--model", ""), folder.size, crops_name);
+    const auto folder = read_crop_folder(s.crops);
+    auto loaded = load_model_for(s.model, folder.size, s.crops);
     const auto columns = encode_masks(loaded.model, crops_tensor(folder));
     table latents{{"case", "level"}, {}};
     for (std::size_t f = 0; f < columns.size(); ++f)
@@ -244,7 +189,7 @@ int run_encode(const std::vector<std::string>& argv) {
         row.push_back(number(column[n]));
       latents.rows.push_back(std::move(row));
     }
-    write_table_atomically(args.value_or("--out", ""), latents);
+    write_table_atomically(s.out, latents);
   } catch (const error& failure) {
     std::cerr << "discgeom encode: " << failure.what() << '\n';
     return 1;
@@ -271,37 +216,17 @@ gray_picture middle_slices(const image<std::uint8_t>& mask) {
 
 }  // namespace
 
-int run_traverse(const std::vector<std::string>& argv) {
-  const auto args = parse_arguments(
-      argv,
-      {"--model", "--latents", "--out", "--steps", "--fix", "--crops", "--method", "--neighbours"},
-      {"--quiet"});
-  if (!args.positional.empty())
-    throw usage_error("unexpected argument '" + args.positional[0] + "'");
-  if (!args.has("--model") || !args.has("--latents") || !args.has("--out"))
-    throw usage_error("traverse needs --model MODEL, --latents latents.csv and --out DIR");
+int run_traverse(const traverse_settings& s) {
+  check_traverse_settings(s);
   traversal_study_options options;
-  options.traversal.steps =
-      args.has("--steps") ? parse_count("--steps", args.value_or("--steps", "")) : 6;
-  if (options.traversal.steps < 2)
-    throw usage_error("--steps must be at least 2");
-  const std::string fix = args.value_or("--fix", "mean");
-  options.traversal.anchor = parse_choice<traversal_anchor>("--fix", fix);
-  if (options.traversal.anchor == traversal_anchor::given)  // needs a code: not a command option
-    throw usage_error("--fix '" + fix + "' must be mean or median");
-  const auto method =
-      parse_choice<correlation_method>("--method", args.value_or("--method", "pearson"));
-  plausibility_options plausibility;
-  if (args.has("--neighbours")) {
-    plausibility.k = parse_count("--neighbours", args.value_or("--neighbours", ""));
-    if (plausibility.k < 1)
-      throw usage_error("--neighbours must be at least 1");
-  }
-  options.plausibility = plausibility;
+  options.traversal.steps = s.steps;
+  options.traversal.anchor = s.fix;
+  options.plausibility = plausibility_options{.k = s.neighbours};
+  const correlation_method method = s.method;
 
-  const std::filesystem::path out = args.value_or("--out", "");
+  const std::filesystem::path out = s.out;
   try {
-    const std::filesystem::path model_file = args.value_or("--model", "");
+    const std::filesystem::path model_file = s.model;
     auto loaded = load_autoencoder_file(model_file);
     if (!loaded.crop_spacing) {
       throw io_error(model_file.string() +
@@ -309,7 +234,7 @@ int run_traverse(const std::vector<std::string>& argv) {
                      "train-ae) to measure decoded discs in mm");
     }
     const std::int64_t b = loaded.model->config().bottleneck;
-    const std::string latents_file = args.value_or("--latents", "");
+    const std::string& latents_file = s.latents;
     const csv_table latents = read_csv(latents_file);
     std::vector<std::vector<double>> columns;
     for (std::int64_t f = 0; f < b; ++f)
@@ -352,9 +277,9 @@ int run_traverse(const std::vector<std::string>& argv) {
     write_png(out / "traversal.png",
               montage(tiles, options.traversal.steps, std::max<std::size_t>(1, 96 / size)));
 
-    if (args.has("--crops")) {
+    if (!s.crops.empty()) {
       // Latent against geometry over the real discs: the crops' own geometry at the crop spacing.
-      const auto folder = read_crop_folder(args.value_or("--crops", ""));
+      const auto folder = read_crop_folder(s.crops);
       std::map<std::pair<std::string, std::string>, disc_measures> measured;
       for (const auto& crop : folder.crops)
         measured[{crop.case_name, crop.level}] =
@@ -366,7 +291,7 @@ int run_traverse(const std::vector<std::string>& argv) {
         const auto found = measured.find({row[case_column], row[level_column]});
         if (found == measured.end()) {
           throw io_error(latents_file + ": " + row[case_column] + " " + row[level_column] +
-                         " has no crop in " + args.value_or("--crops", ""));
+                         " has no crop in " + s.crops);
         }
         for (std::size_t g = 0; g < disc_geometric_features.size(); ++g) {
           const auto v = disc_geometric_features[g].value(found->second);

@@ -14,13 +14,13 @@ int unavailable(const char* command) {
 }
 }  // namespace
 
-int run_train_ae(const std::vector<std::string>&) {
+int run_train_ae(const train_ae_settings&) {
   return unavailable("train-ae");
 }
-int run_encode(const std::vector<std::string>&) {
+int run_encode(const encode_settings&) {
   return unavailable("encode");
 }
-int run_traverse(const std::vector<std::string>&) {
+int run_traverse(const traverse_settings&) {
   return unavailable("traverse");
 }
 

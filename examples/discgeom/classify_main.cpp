@@ -5,9 +5,14 @@
 #include "command_main.hpp"
 
 namespace {
-const discgeom::cli::hosted_command commands[] = {
-    {"classify", discgeom::cli::classify_usage, discgeom::cli::run_classify},
+using namespace discgeom::cli;
+
+// The command: its settings, the function binding its options to them, and its run function.
+constexpr discgeom::cli::hosted_command commands[] = {
+    {"classify", parse_and_run<classify_command_settings, add_classify_options, run_classify>},
 };
+// The same commands as command_list.hpp gives discgeom-classify, no more and no fewer.
+static_assert(discgeom::cli::hosts_its_commands(commands, "discgeom-classify"));
 }  // namespace
 
 int main(int argc, char** argv) {

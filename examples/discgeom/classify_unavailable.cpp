@@ -10,7 +10,7 @@ xgboost::cross_validation_result classify_table(const csv_table&, const classify
   throw error("classify_table(): this discgeom was built without XGBoost (discgeom::xgboost)");
 }
 
-int run_classify(const std::vector<std::string>&) {
+int run_classify(const classify_command_settings&) {
   std::fprintf(stderr,
                "discgeom classify: this discgeom was built without XGBoost "
                "(discgeom::xgboost)\n");

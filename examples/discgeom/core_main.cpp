@@ -9,13 +9,18 @@
 #include "phantom_command.hpp"
 
 namespace {
-const discgeom::cli::hosted_command commands[] = {
-    {"discs", discgeom::cli::discs_usage, discgeom::cli::run_discs},
-    {"overlap", discgeom::cli::overlap_usage, discgeom::cli::run_overlap},
-    {"correlate", discgeom::cli::correlate_usage, discgeom::cli::run_correlate},
-    {"crop", discgeom::cli::crop_usage, discgeom::cli::run_crop},
-    {"phantom", discgeom::cli::phantom_usage, discgeom::cli::run_phantom},
+using namespace discgeom::cli;
+
+// Each command: its settings, the function binding its options to them, and its run function.
+constexpr discgeom::cli::hosted_command commands[] = {
+    {"discs", parse_and_run<discs_settings, add_discs_options, run_discs>},
+    {"overlap", parse_and_run<overlap_settings, add_overlap_options, run_overlap>},
+    {"correlate", parse_and_run<correlate_settings, add_correlate_options, run_correlate>},
+    {"crop", parse_and_run<crop_settings, add_crop_options, run_crop>},
+    {"phantom", parse_and_run<phantom_settings, add_phantom_options, run_phantom>},
 };
+// The same commands as command_list.hpp gives discgeom-core, no more and no fewer.
+static_assert(discgeom::cli::hosts_its_commands(commands, "discgeom-core"));
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -5,27 +5,20 @@
 // table, with p-values, confidence intervals and adjusted p-values
 // (docs/cli.md).
 
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "arguments.hpp"
+#include "command_line.hpp"
 #include "discgeom/io/csv.hpp"
 #include "discgeom/stats/correlation_matrix.hpp"
 #include "table.hpp"
 
 namespace discgeom::cli {
-
-inline constexpr const char* correlate_usage =
-    "usage: discgeom correlate TABLE.csv --x COLS --y COLS\n"
-    "                          [--method pearson|spearman|kendall[,...]]\n"
-    "                          [--adjust none|bonferroni|holm|bh]\n"
-    "                          [--alternative two-sided|less|greater] [--confidence C]\n"
-    "                          [--ci fisher|bootstrap] [--resamples B] [--seed S]\n"
-    "                          [--format csv|json] [--out FILE]\n"
-    "COLS is a comma-separated list of column names; '*' in a name matches any text (z*).\n"
-    "One row per (x, y) pair: x,y,method,n,r,p,ci_low,ci_high,p_adjusted.\n";
 
 /// Whether `name` matches `pattern`, where '*' matches any run of characters.
 inline bool matches_pattern(const std::string& pattern, const std::string& name) {
@@ -49,14 +42,21 @@ inline bool matches_pattern(const std::string& pattern, const std::string& name)
   return p == pattern.size();
 }
 
+/// `list` when none of its comma-separated names is empty. \throws usage_error naming `option`
+inline std::string check_column_list(const std::string& option, const std::string& list) {
+  for (const std::string& item : split_commas(list)) {
+    if (item.empty())
+      throw usage_error(option + " '" + list + "' has an empty column name");
+  }
+  return list;
+}
+
 /// The columns named by a comma-separated list of names and patterns, in list order (a
 /// pattern's matches in table order), each once.
 inline std::vector<std::string> select_columns(const csv_table& table, const std::string& option,
                                                const std::string& list) {
   std::vector<std::string> selected;
-  for (const std::string& item : split_commas(list)) {
-    if (item.empty())
-      throw usage_error(option + " '" + list + "' has an empty column name");
+  for (const std::string& item : split_commas(check_column_list(option, list))) {
     bool found = false;
     for (const auto& name : table.header) {
       if (matches_pattern(item, name)) {
@@ -72,60 +72,97 @@ inline std::vector<std::string> select_columns(const csv_table& table, const std
   return selected;
 }
 
-inline std::vector<correlation_method> parse_methods(const std::string& list) {
+/// "pearson,kendall": the methods in list order.
+inline std::vector<correlation_method> parse_methods(const std::string& option,
+                                                     const std::string& list) {
   std::vector<correlation_method> methods;
   for (const std::string& item : split_commas(list))
-    methods.push_back(parse_choice<correlation_method>("--method", item));
+    methods.push_back(parse_choice<correlation_method>(option, item));
   return methods;
 }
 
-inline int run_correlate(const std::vector<std::string>& argv) {
-  const auto args =
-      parse_arguments(argv,
-                      {"--x", "--y", "--method", "--adjust", "--alternative", "--confidence",
-                       "--ci", "--resamples", "--seed", "--format", "--out"},
-                      {"--quiet"});
-  if (args.positional.size() != 1)
-    throw usage_error("correlate needs exactly one TABLE.csv, got " +
-                      std::to_string(args.positional.size()));
-  if (!args.has("--x") || !args.has("--y"))
-    throw usage_error("correlate needs --x COLS and --y COLS");
-  const auto methods = parse_methods(args.value_or("--method", "pearson"));
-  correlation_matrix_options options;
-  options.adjustment = parse_choice<p_adjustment>("--adjust", args.value_or("--adjust", "none"));
-  options.correlation.alternative = parse_choice<alternative_hypothesis>(
-      "--alternative", args.value_or("--alternative", "two-sided"));
-  if (args.has("--confidence"))
-    options.correlation.confidence =
-        parse_number("--confidence", args.value_or("--confidence", ""), 1e-9, 1.0 - 1e-9);
-  const std::string interval = args.value_or("--ci", "fisher");
-  if (interval == "bootstrap")
-    options.correlation.interval = correlation_interval::bootstrap;
-  else if (interval != "fisher")
-    throw usage_error("--ci '" + interval + "' must be fisher or bootstrap");
-  if (args.has("--resamples")) {
-    options.correlation.bootstrap_resamples =
-        parse_count("--resamples", args.value_or("--resamples", ""));
-    if (options.correlation.bootstrap_resamples == 0)
-      throw usage_error("--resamples must be at least 1");
-  }
-  if (args.has("--seed"))
-    options.correlation.seed = parse_count("--seed", args.value_or("--seed", ""));
-  const std::string format = parse_format(args);
+/// The settings of `discgeom correlate`.
+struct correlate_settings {
+  std::string table;  ///< the CSV table
+  /// The x columns: comma-separated names, '*' in a name matching any text ("z*"). Every x
+  /// column is correlated with every y column.
+  std::string x;
+  std::string y;  ///< the y columns, as x
+  /// One block of rows per method, in this order.
+  std::vector<correlation_method> methods{correlation_method::pearson};
+  /// Of the p-values of one method (all its pairs).
+  p_adjustment adjust = p_adjustment::none;
+  alternative_hypothesis alternative = alternative_hypothesis::two_sided;
+  double confidence = 0.95;  ///< of the intervals, in (0, 1)
+  /// fisher_z or bootstrap (--ci fisher|bootstrap).
+  correlation_interval interval = correlation_interval::fisher_z;
+  std::size_t resamples = 2000;  ///< of the bootstrap interval, >= 1
+  std::uint64_t seed = 0;        ///< of the bootstrap: the same seed, the same intervals
+  table_format format = table_format::csv;
+  std::string out;  ///< empty: stdout
+  /// Accepted as by every command; correlate writes no progress lines, and still warns of the
+  /// pairs without r, p or an interval.
+  bool quiet = false;
+};
 
-  const std::string file = args.positional[0];
+inline void add_correlate_options(CLI::App& app, correlate_settings& s) {
+  add_input(app, "TABLE.csv", s.table, "the CSV table");
+  add_parsed(app, "--x", s.x, check_column_list, "the x columns: names, '*' matching any text",
+             "COLS")
+      ->required();
+  add_parsed(app, "--y", s.y, check_column_list, "the y columns: names, '*' matching any text",
+             "COLS")
+      ->required();
+  add_parsed(app, "--method", s.methods, parse_methods, "the correlations, in this order",
+             enum_choices<correlation_method>() + "[,...]")
+      ->default_str("pearson");
+  add_choice(app, "--adjust", s.adjust, "adjustment of the p-values for multiple testing");
+  add_choice(app, "--alternative", s.alternative, "the alternative hypothesis of the p-values");
+  add_number(app, "--confidence", s.confidence, "confidence level of the intervals", 1e-9,
+             1.0 - 1e-9);
+  add_parsed(
+      app, "--ci", s.interval,
+      [](const std::string& option, const std::string& text) {
+        if (text == "fisher")
+          return correlation_interval::fisher_z;
+        if (text == "bootstrap")
+          return correlation_interval::bootstrap;
+        throw usage_error(option + " '" + text + "' must be fisher or bootstrap");
+      },
+      "the intervals: Fisher's z transform or a seeded bootstrap", "fisher|bootstrap")
+      ->default_str("fisher");
+  add_count(app, "--resamples", s.resamples, "resamples of the bootstrap interval", 1);
+  add_count(app, "--seed", s.seed, "seed of the bootstrap: the same seed, the same intervals");
+  add_table_output(app, s.format, s.out);
+  add_quiet(app, s.quiet);
+  app.footer(
+      "COLS is a comma-separated list of column names; '*' in a name matches any text (z*).\n"
+      "One row per (x, y) pair: x,y,method,n,r,p,ci_low,ci_high,p_adjusted.");
+}
+
+/// `discgeom correlate`: 0, or 1 when the table cannot be read or lacks a column.
+inline int run_correlate(const correlate_settings& s) {
+  correlation_matrix_options options;
+  options.adjustment = s.adjust;
+  options.correlation.alternative = s.alternative;
+  options.correlation.confidence = s.confidence;
+  options.correlation.interval = s.interval;
+  options.correlation.bootstrap_resamples = s.resamples;
+  options.correlation.seed = s.seed;
+
+  const std::string& file = s.table;
   table result{{"x", "y", "method", "n", "r", "p", "ci_low", "ci_high", "p_adjusted"}, {}};
   try {
     const csv_table input = read_csv(file);
-    const auto x_names = select_columns(input, "--x", args.value_or("--x", ""));
-    const auto y_names = select_columns(input, "--y", args.value_or("--y", ""));
+    const auto x_names = select_columns(input, "--x", s.x);
+    const auto y_names = select_columns(input, "--y", s.y);
     std::vector<std::vector<double>> x_columns;
     std::vector<std::vector<double>> y_columns;
     for (const auto& name : x_names)
       x_columns.push_back(input.numeric_column(name));
     for (const auto& name : y_names)
       y_columns.push_back(input.numeric_column(name));
-    for (const correlation_method method : methods) {
+    for (const correlation_method method : s.methods) {
       options.correlation.method = method;
       const auto matrix = correlation_matrix(x_columns, y_columns, options);
       for (std::size_t i = 0; i < x_names.size(); ++i) {
@@ -151,8 +188,8 @@ inline int run_correlate(const std::vector<std::string>& argv) {
     return 1;
   }
   std::ofstream file_out;
-  std::ostream& out = open_output(args.value_or("--out", ""), file_out, "correlate");
-  write_table(out, result, format);
+  std::ostream& out = open_output(s.out, file_out, "correlate");
+  write_table(out, result, s.format);
   return 0;
 }
 

@@ -4,14 +4,17 @@
 //   ...`: every disc resampled (nearest neighbour) to the spacing and centred in a cube, the
 // autoencoder's input (Perrone et al. step 2; docs/cli.md).
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "arguments.hpp"
+#include "command_line.hpp"
 #include "crops.hpp"
 #include "discgeom/geometry/disc_measures.hpp"
 #include "discgeom/io/npy.hpp"
@@ -24,14 +27,6 @@
 #include "progress.hpp"
 
 namespace discgeom::cli {
-
-inline constexpr const char* crop_usage =
-    "usage: discgeom crop SEG... --out DIR [--size 64] [--spacing 1.4,1.2,1.5]\n"
-    "                     [--labels spider|ordinal] [--lowest-level L5/S1] [--min-voxels N]\n"
-    "                     [--input-spacing SX,SY,SZ] [--orientation CODE] [--quiet]\n"
-    "Each disc is resampled (nearest neighbour) to --spacing, given in mm along the patient's\n"
-    "L, P and S axes (the crop's axes), and centred in a --size cube: DIR/<case>_<level>.npy\n"
-    "(uint8) and DIR/index.csv. --input-spacing and --orientation override the headers.\n";
 
 /// The crops of the measured `discs` of one label image (`file` names it in messages and
 /// `name` is its case): index rows, written files.
@@ -97,37 +92,66 @@ inline std::vector<std::vector<cell>> crop_case(const std::filesystem::path& fil
                     out, size, spacing);
 }
 
-inline int run_crop(const std::vector<std::string>& argv) {
-  const auto args = parse_arguments(argv,
-                                    {"--out", "--size", "--spacing", "--labels", "--lowest-level",
-                                     "--min-voxels", "--input-spacing", "--orientation"},
-                                    {"--quiet"});
-  if (args.positional.empty())
-    throw usage_error("crop needs at least one segmentation file");
-  if (!args.has("--out"))
-    throw usage_error("crop needs --out DIR");
-  const std::size_t size =
-      args.has("--size") ? parse_count("--size", args.value_or("--size", "")) : 64;
-  if (size < 2)
-    throw usage_error("--size must be at least 2");
-  const vec3 spacing = parse_spacing(args.value_or("--spacing", "1.4,1.2,1.5"));
-  disc_table_options scheme = parse_disc_labels(args);
-  if (args.has("--min-voxels"))
-    scheme.min_voxels = parse_count("--min-voxels", args.value_or("--min-voxels", ""));
-  geometry_overrides overrides;
-  if (args.has("--input-spacing"))
-    overrides.spacing = parse_spacing(args.value_or("--input-spacing", ""), "--input-spacing");
-  if (args.has("--orientation"))
-    overrides.direction = parse_geometry_overrides(args).direction;
+/// The settings of `discgeom crop`.
+struct crop_settings {
+  std::vector<std::string> segmentations;
+  std::string out;               ///< the folder of the crops and index.csv (made if missing)
+  std::size_t size = 64;         ///< edge of the cube in voxels, >= 2
+  vec3 spacing{1.4, 1.2, 1.5};   ///< of the crops, in mm along the patient's L, P and S axes
+  disc_table_options discs;      ///< the label scheme and the fragments left out
+  geometry_overrides overrides;  ///< --input-spacing and --orientation over every header
+  bool quiet = false;
+};
 
-  const std::filesystem::path out = args.value_or("--out", "");
+inline void add_crop_options(CLI::App& app, crop_settings& s) {
+  add_inputs(app, "SEG", s.segmentations, "label images (NIfTI, MetaImage or NRRD)");
+  add_text(app, "--out", s.out, "the folder of the crops and index.csv (made if missing)", "DIR")
+      ->required();
+  add_count(app, "--size", s.size, "edge of the cube in voxels", 2);
+  add_parsed(
+      app, "--spacing", s.spacing,
+      [](const std::string& option, const std::string& text) {
+        return parse_spacing(text, option);
+      },
+      "voxel size of the crops in mm along the patient's L, P and S axes", "SX,SY,SZ")
+      ->default_str("1.4,1.2,1.5");
+  add_disc_label_options(app, s.discs);
+  add_count(app, "--min-voxels", s.discs.min_voxels,
+            "labelled pieces with fewer voxels are fragments, not cropped");
+  // The input's own --spacing is --input-spacing here: --spacing is the crops'.
+  add_parsed(
+      app, "--input-spacing", s.overrides.spacing,
+      [](const std::string& option, const std::string& text) {
+        return std::optional<vec3>(parse_spacing(text, option));
+      },
+      "voxel size of the inputs in mm, instead of the header's", "SX,SY,SZ");
+  add_parsed(
+      app, "--orientation", s.overrides.direction,
+      [](const std::string& option, const std::string& text) {
+        try {
+          return std::optional<mat3>(direction_from_orientation(text));
+        } catch (const precondition_error& e) {
+          throw usage_error(option + ": " + e.what());
+        }
+      },
+      "the inputs' anatomical directions (e.g. RAS, LPS, PIL), instead of the header's", "CODE");
+  add_quiet(app, s.quiet);
+  app.footer(
+      "Each disc is resampled (nearest neighbour) to --spacing, given in mm along the patient's\n"
+      "L, P and S axes (the crop's axes), and centred in a --size cube: DIR/<case>_<level>.npy\n"
+      "(uint8) and DIR/index.csv. --input-spacing and --orientation override the headers.");
+}
+
+/// `discgeom crop`: 0, or 1 when a case could not be cropped (stderr says why).
+inline int run_crop(const crop_settings& s) {
+  const std::filesystem::path out = s.out;
   std::filesystem::create_directories(out);
   table index{crop_index_columns, {}};
   bool any_failed = false;
-  progress_bar progress("crop", args.positional.size(), args.has("--quiet"));
-  for (const auto& file : args.positional) {
+  progress_bar progress("crop", s.segmentations.size(), s.quiet);
+  for (const auto& file : s.segmentations) {
     try {
-      for (auto& row : crop_case(file, out, scheme, overrides, size, spacing))
+      for (auto& row : crop_case(file, out, s.discs, s.overrides, s.size, s.spacing))
         index.rows.push_back(std::move(row));
     } catch (const error& failure) {
       std::cerr << "discgeom crop: " << file << ": " << failure.what() << '\n';

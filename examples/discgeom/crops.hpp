@@ -105,7 +105,7 @@ inline crop_folder read_crop_folder(const std::filesystem::path& folder) {
 /// Writes a table to `file` through `file.partial` and a rename: a crash never leaves a
 /// truncated table under the real name.
 inline void write_table_atomically(const std::filesystem::path& file, const table& t,
-                                   const std::string& format = "csv") {
+                                   table_format format = table_format::csv) {
   detail::write_atomically(file, "write_table", [&](const std::filesystem::path& temporary) {
     std::ofstream out(temporary);
     write_table(out, t, format);

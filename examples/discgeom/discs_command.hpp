@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "arguments.hpp"
+#include "command_line.hpp"
 #include "discgeom/geometry/disc_measures.hpp"
 #include "discgeom/geometry/plausibility.hpp"
 #include "discgeom/io/image_io.hpp"
@@ -21,12 +21,6 @@
 #include "table.hpp"
 
 namespace discgeom::cli {
-
-inline constexpr const char* discs_usage =
-    "usage: discgeom discs SEG... [--labels spider|ordinal] [--lowest-level L5/S1] [--min-voxels "
-    "N]\n"
-    "                      [--largest-component] [--spacing SX,SY,SZ] [--orientation CODE]\n"
-    "                      [--format csv|json] [--out FILE] [--quiet]\n";
 
 inline std::vector<std::string> discs_columns(bool largest_component) {
   std::vector<std::string> columns{"case",
@@ -79,47 +73,64 @@ inline std::vector<cell> disc_row(const std::string& name, const disc_measures& 
 }
 
 /// --labels spider|ordinal and --lowest-level, shared by the commands that find discs.
-inline disc_table_options parse_disc_labels(const arguments& args) {
-  disc_table_options options;
-  const std::string scheme = args.value_or("--labels", "spider");
-  if (scheme == "spider") {
-    options.scheme = disc_label_scheme::spider;
-  } else if (scheme == "ordinal") {
-    options.scheme = disc_label_scheme::ordinal;
-  } else {
-    throw usage_error("--labels '" + scheme + "' must be spider or ordinal");
-  }
-  options.lowest_level = args.value_or("--lowest-level", "L5/S1");
-  try {
-    (void)disc_level_names(options.lowest_level);
-  } catch (const precondition_error& e) {
-    throw usage_error(std::string("--lowest-level: ") + e.what());
-  }
-  return options;
+inline void add_disc_label_options(CLI::App& app, disc_table_options& options) {
+  add_parsed(
+      app, "--labels", options.scheme,
+      [](const std::string& option, const std::string& text) {
+        if (text == "spider")
+          return disc_label_scheme::spider;
+        if (text == "ordinal")
+          return disc_label_scheme::ordinal;
+        throw usage_error(option + " '" + text + "' must be spider or ordinal");
+      },
+      "disc labels: SPIDER's 201-225, or 1, 2, ... from the lowest disc up", "spider|ordinal")
+      ->default_str("spider");
+  add_parsed(
+      app, "--lowest-level", options.lowest_level,
+      [](const std::string& option, const std::string& text) {
+        try {
+          (void)disc_level_names(text);
+        } catch (const precondition_error& e) {
+          throw usage_error(option + ": " + e.what());
+        }
+        return text;
+      },
+      "the level of the lowest disc (names the levels above it)", "LEVEL")
+      ->default_str(options.lowest_level);
 }
 
-inline int run_discs(const std::vector<std::string>& argv) {
-  const auto args = parse_arguments(argv,
-                                    {"--labels", "--lowest-level", "--min-voxels", "--spacing",
-                                     "--orientation", "--format", "--out"},
-                                    {"--largest-component", "--quiet"});
-  if (args.positional.empty())
-    throw usage_error("discs needs at least one segmentation file");
+/// The settings of `discgeom discs`.
+struct discs_settings {
+  std::vector<std::string> segmentations;
+  disc_table_options discs;
+  geometry_overrides overrides;
+  table_format format = table_format::csv;
+  std::string out;  ///< empty: stdout
+  bool quiet = false;
+};
 
-  disc_table_options options = parse_disc_labels(args);
-  if (args.has("--min-voxels"))
-    options.min_voxels = parse_count("--min-voxels", args.value_or("--min-voxels", ""));
-  options.largest_component = args.has("--largest-component");
-  const geometry_overrides overrides = parse_geometry_overrides(args);
-  const std::string format = parse_format(args);
+inline void add_discs_options(CLI::App& app, discs_settings& s) {
+  add_inputs(app, "SEG", s.segmentations, "label images (NIfTI, MetaImage or NRRD)");
+  add_disc_label_options(app, s.discs);
+  add_count(app, "--min-voxels", s.discs.min_voxels,
+            "labelled pieces with fewer voxels are fragments, not measured");
+  add_switch(app, "--largest-component", s.discs.largest_component,
+             "measure each label's largest 26-connected piece only");
+  add_geometry_overrides(app, s.overrides);
+  add_table_output(app, s.format, s.out);
+  add_quiet(app, s.quiet);
+}
 
+/// `discgeom discs`: 0, or 1 when a case could not be read (its row says why).
+inline int run_discs(const discs_settings& s) {
+  const disc_table_options& options = s.discs;
   table result{discs_columns(options.largest_component), {}};
   bool any_failed = false;
-  progress_bar progress("discs", args.positional.size(), args.has("--quiet"));
-  for (const auto& file : args.positional) {
+  progress_bar progress("discs", s.segmentations.size(), s.quiet);
+  for (const auto& file : s.segmentations) {
     const std::string name = case_name(file);
     try {
-      const auto labels = read_label_image<std::int64_t>(file, "discs", overrides);
+      const auto labels = read_label_image<std::int64_t>(file, "discs", s.overrides);
       const auto discs = measure_discs(labels, labels.geometry, options);
       if (discs.empty()) {
         result.rows.push_back(failed_case_row(name, "no discs", result.columns.size()));
@@ -155,8 +166,8 @@ inline int run_discs(const std::vector<std::string>& argv) {
   }
 
   std::ofstream file_out;
-  std::ostream& out = open_output(args.value_or("--out", ""), file_out, "discs");
-  write_table(out, result, format);
+  std::ostream& out = open_output(s.out, file_out, "discs");
+  write_table(out, result, s.format);
   return any_failed ? 1 : 0;
 }
 

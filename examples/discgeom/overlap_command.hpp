@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "arguments.hpp"
+#include "command_line.hpp"
 #include "discgeom/io/image_io.hpp"
 #include "discgeom/metrics/evaluate.hpp"
 #include "discgeom/metrics/matching.hpp"
@@ -27,15 +27,6 @@
 #include "table.hpp"
 
 namespace discgeom::cli {
-
-inline constexpr const char* overlap_usage =
-    "usage: discgeom overlap --reference REF --prediction PRED [--labels L,...]\n"
-    "                        [--tolerance-mm T] [--percentile P]\n"
-    "                        [--convention discgeom|monai|deepmind|medpy|plastimatch]\n"
-    "                        [--match] [--min-dice D] [--summary FILE] [--seed S]\n"
-    "                        [--spacing SX,SY,SZ] [--orientation CODE]\n"
-    "                        [--format csv|json] [--out FILE] [--quiet]\n"
-    "REF and PRED are two label images, or two folders whose images are paired by case name.\n";
 
 /// The contract's columns, in order.
 inline const std::vector<std::string> overlap_columns{"label",
@@ -55,13 +46,15 @@ inline const std::vector<std::string> overlap_columns{"label",
                                                       "nsd",
                                                       "status"};
 
-struct overlap_settings {
+/// What evaluate_pair computes for every pair of files.
+struct overlap_evaluation {
   evaluation_options evaluation{};
   bool match = false;
   match_options matching{};
   geometry_overrides overrides{};
 };
 
+/// "201,202": labels, each a whole number in [1, 4294967295].
 inline std::vector<label_value> parse_labels(const std::string& text) {
   std::vector<label_value> labels;
   for (const std::string& part : split_commas(text)) {
@@ -85,7 +78,7 @@ struct overlap_record {
 /// Every label of one pair of files. \throws discgeom::error naming the file at fault
 inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& reference_file,
                                                  const std::filesystem::path& prediction_file,
-                                                 const overlap_settings& settings) {
+                                                 const overlap_evaluation& settings) {
   const auto with_file = [](const std::filesystem::path& file, auto&& read) {
     try {
       return read();
@@ -208,48 +201,97 @@ inline table summary_table(const std::vector<std::pair<std::string, overlap_reco
   return summary;
 }
 
-inline int run_overlap(const std::vector<std::string>& argv) {
-  const auto args = parse_arguments(
-      argv,
-      {"--reference", "--prediction", "--labels", "--tolerance-mm", "--percentile", "--convention",
-       "--min-dice", "--summary", "--seed", "--spacing", "--orientation", "--format", "--out"},
-      {"--match", "--quiet"});
-  if (!args.positional.empty())
-    throw usage_error("unexpected argument '" + args.positional[0] +
-                      "'; give the inputs with --reference and --prediction");
-  if (!args.has("--reference") || !args.has("--prediction"))
-    throw usage_error("overlap needs --reference and --prediction");
+/// The settings of `discgeom overlap`.
+struct overlap_settings {
+  std::string reference;  ///< a label image, or a folder of them
+  /// A label image, or a folder of them (as reference), whose images pair with the reference's
+  /// by case name.
+  std::string prediction;
+  std::vector<label_value> labels;  ///< the labels to score; empty: every label in either image
+  /// Whose definitions the metrics follow (conventions_of).
+  metric_convention convention = metric_convention::discgeom;
+  double tolerance_mm = surface_metric_options{}.tolerance_mm;  ///< of the NSD, >= 0
+  double percentile = surface_metric_options{}.percentile;      ///< of hd95_mm, in [0, 100]
+  bool match = false;  ///< also the best-overlapping prediction label of every reference label
+  /// Given: matches below this Dice are missed structures, and the labels are matched (as with
+  /// match).
+  std::optional<double> min_dice;
+  /// Folders: the summary table's file; empty: beside --out as NAME.summary.EXT, or after the
+  /// case table on stdout.
+  std::string summary;
+  std::uint64_t seed = 0;  ///< of the summary's bootstrap intervals
+  geometry_overrides overrides;
+  table_format format = table_format::csv;
+  std::string out;  ///< empty: stdout
+  bool quiet = false;
+};
 
-  overlap_settings settings;
-  settings.evaluation = conventions_of(
-      parse_choice<metric_convention>("--convention", args.value_or("--convention", "discgeom")));
-  if (args.has("--labels"))
-    settings.evaluation.labels = parse_labels(args.value_or("--labels", ""));
-  if (args.has("--tolerance-mm"))
-    settings.evaluation.surface.tolerance_mm =
-        parse_number("--tolerance-mm", args.value_or("--tolerance-mm", ""), 0.0, 1e300);
-  if (args.has("--percentile"))
-    settings.evaluation.surface.percentile =
-        parse_number("--percentile", args.value_or("--percentile", ""), 0.0, 100.0);
-  settings.match = args.has("--match") || args.has("--min-dice");
-  if (args.has("--min-dice"))
-    settings.matching.min_dice =
-        parse_number("--min-dice", args.value_or("--min-dice", ""), 0.0, 1.0);
-  const std::uint64_t seed =
-      args.has("--seed") ? parse_count("--seed", args.value_or("--seed", "")) : 0;
-  settings.overrides = parse_geometry_overrides(args);
-  const std::string format = parse_format(args);
+inline void add_overlap_options(CLI::App& app, overlap_settings& s) {
+  add_text(app, "--reference", s.reference, "the reference labels: an image, or a folder of images",
+           "REF")
+      ->required();
+  add_text(app, "--prediction", s.prediction,
+           "the predicted labels: an image, or a folder of images (as REF)", "PRED")
+      ->required();
+  add_parsed(
+      app, "--labels", s.labels,
+      [](const std::string&, const std::string& text) { return parse_labels(text); },
+      "the labels to score, absent ones included (default: those in either image)", "L,...");
+  add_number(app, "--tolerance-mm", s.tolerance_mm,
+             "tolerance of the normalised surface distance (nsd), in mm", 0.0, 1e300);
+  add_number(app, "--percentile", s.percentile, "percentile of the Hausdorff distance hd95_mm", 0.0,
+             100.0);
+  add_choice(app, "--convention", s.convention,
+             "whose definitions the metrics follow (docs/metrics.md)");
+  add_switch(app, "--match", s.match,
+             "match every reference label to its best-overlapping prediction label");
+  add_parsed(
+      app, "--min-dice", s.min_dice,
+      [](const std::string& option, const std::string& text) {
+        return std::optional<double>(parse_number(option, text, 0.0, 1.0));
+      },
+      "a match below this Dice is a missed structure (implies --match)", "X")
+      ->default_str(format_number(match_options{}.min_dice));
+  add_text(app, "--summary", s.summary,
+           "folders: the summary table's file (default: beside --out, NAME.summary.EXT)", "FILE");
+  add_count(app, "--seed", s.seed, "seed of the summary's bootstrap intervals");
+  add_geometry_overrides(app, s.overrides);
+  add_table_output(app, s.format, s.out);
+  add_quiet(app, s.quiet);
+  app.footer(
+      "REF and PRED are two label images, or two folders whose images are paired by case name.\n"
+      "With folders, a summary follows: per label and metric the mean over the cases with its\n"
+      "t and bootstrap intervals (in --summary FILE, beside --out FILE, or after the table).");
+}
 
-  const std::filesystem::path reference_path = args.value_or("--reference", "");
-  const std::filesystem::path prediction_path = args.value_or("--prediction", "");
-  const bool folders = std::filesystem::is_directory(reference_path);
-  if (folders != std::filesystem::is_directory(prediction_path))
+/// The rules between settings. \throws usage_error
+inline void check_overlap_settings(const overlap_settings& s) {
+  if (std::filesystem::is_directory(s.reference) != std::filesystem::is_directory(s.prediction))
     throw usage_error("--reference and --prediction must both be files or both be folders");
+}
+
+/// `discgeom overlap`: 0, or 1 when a pair could not be evaluated (stderr and, for folders, the
+/// case's row say why).
+inline int run_overlap(const overlap_settings& s) {
+  check_overlap_settings(s);
+  overlap_evaluation per_pair;
+  per_pair.evaluation = conventions_of(s.convention);
+  per_pair.evaluation.labels = s.labels;
+  per_pair.evaluation.surface.tolerance_mm = s.tolerance_mm;
+  per_pair.evaluation.surface.percentile = s.percentile;
+  per_pair.match = s.match || s.min_dice.has_value();
+  if (s.min_dice)
+    per_pair.matching.min_dice = *s.min_dice;
+  per_pair.overrides = s.overrides;
+
+  const std::filesystem::path reference_path = s.reference;
+  const std::filesystem::path prediction_path = s.prediction;
+  const bool folders = std::filesystem::is_directory(reference_path);
 
   std::vector<std::string> columns = overlap_columns;
   if (folders)
     columns.insert(columns.begin(), "case");
-  if (settings.match)
+  if (per_pair.match)
     columns.insert(columns.end(), {"matched_label", "matched_dice", "detected"});
   table result{columns, {}};
   std::vector<std::pair<std::string, overlap_record>> all_records;
@@ -257,8 +299,8 @@ inline int run_overlap(const std::vector<std::string>& argv) {
 
   if (!folders) {
     try {
-      for (const auto& record : evaluate_pair(reference_path, prediction_path, settings))
-        result.rows.push_back(overlap_row(record, settings.match));
+      for (const auto& record : evaluate_pair(reference_path, prediction_path, per_pair))
+        result.rows.push_back(overlap_row(record, per_pair.match));
     } catch (const error& failure) {
       std::cerr << "discgeom overlap: " << failure.what() << '\n';
       return 1;
@@ -275,7 +317,7 @@ inline int run_overlap(const std::vector<std::string>& argv) {
       result.rows.push_back(row);
       any_failed = true;
     };
-    progress_bar progress("overlap", references.size(), args.has("--quiet"));
+    progress_bar progress("overlap", references.size(), s.quiet);
     for (const auto& [name, reference_file] : references) {
       const auto prediction = predictions.find(name);
       if (prediction == predictions.end()) {
@@ -284,8 +326,8 @@ inline int run_overlap(const std::vector<std::string>& argv) {
         failed_row(name, "error: no prediction");
       } else {
         try {
-          for (const auto& record : evaluate_pair(reference_file, prediction->second, settings)) {
-            auto row = overlap_row(record, settings.match);
+          for (const auto& record : evaluate_pair(reference_file, prediction->second, per_pair)) {
+            auto row = overlap_row(record, per_pair.match);
             row.insert(row.begin(), text(name));
             result.rows.push_back(row);
             all_records.emplace_back(name, record);
@@ -307,12 +349,12 @@ inline int run_overlap(const std::vector<std::string>& argv) {
   }
 
   std::ofstream file_out;
-  const std::string out_path = args.value_or("--out", "");
+  const std::string& out_path = s.out;
   std::ostream& out = open_output(out_path, file_out, "overlap");
-  write_table(out, result, format);
+  write_table(out, result, s.format);
   if (folders) {
-    const table summary = summary_table(all_records, settings.match, seed);
-    std::string summary_path = args.value_or("--summary", "");
+    const table summary = summary_table(all_records, per_pair.match, s.seed);
+    std::string summary_path = s.summary;
     if (summary_path.empty() && !out_path.empty()) {
       const std::filesystem::path p(out_path);
       summary_path =
@@ -321,7 +363,7 @@ inline int run_overlap(const std::vector<std::string>& argv) {
     if (summary_path.empty())  // no file named: after the case table on stdout
       out << '\n';
     std::ofstream summary_file;
-    write_table(open_output(summary_path, summary_file, "overlap"), summary, format);
+    write_table(open_output(summary_path, summary_file, "overlap"), summary, s.format);
   }
   return any_failed ? 1 : 0;
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// `discgeom phantom --out DIR [--cases N] [--seed S] [--first K] [--image] [--quiet]`: synthetic
+// `discgeom phantom --out DIR [--cases N] [--seed N] [--first N] [--image] [--quiet]`: synthetic
 // lumbar spines in SPIDER labels with the truth of every disc (docs/cli.md,
 // docs/phantom.md).
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -12,7 +13,7 @@
 #include <system_error>
 #include <vector>
 
-#include "arguments.hpp"
+#include "command_line.hpp"
 #include "crops.hpp"
 #include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/io/image_io.hpp"
@@ -21,15 +22,6 @@
 #include "table.hpp"
 
 namespace discgeom::cli {
-
-inline constexpr const char* phantom_usage =
-    "usage: discgeom phantom --out DIR [--cases N] [--seed S] [--first K] [--image] [--quiet]\n"
-    "Synthetic lumbar spines in SPIDER labels, DIR/phantom_001.nii.gz ... (uint8), with --image\n"
-    "also a T1-like DIR/phantom_001_t1.nii.gz (int16), and DIR/truth.csv: one row per disc with\n"
-    "the parameters that generated it, defined as `discgeom discs` measures them.\n"
-    "  --cases N   number of spines (default 10)\n"
-    "  --seed S    seed, 0 to 2^64-1 (default 1); the same seed gives the same bytes\n"
-    "  --first K   number of the first case (default 1): case K is the same whatever N is\n";
 
 /// truth.csv's columns, in order.
 inline const std::vector<std::string> phantom_truth_columns{"case",
@@ -113,25 +105,59 @@ inline std::uint64_t parse_seed(const std::string& text) {
   return static_cast<std::uint64_t>(value);
 }
 
-inline int run_phantom(const std::vector<std::string>& argv) {
-  const auto args =
-      parse_arguments(argv, {"--out", "--cases", "--seed", "--first"}, {"--image", "--quiet"});
-  if (!args.positional.empty())
-    throw usage_error("phantom takes no positional argument, got '" + args.positional[0] + "'");
-  if (!args.has("--out"))
-    throw usage_error("phantom needs --out DIR");
-  const std::size_t cases =
-      args.has("--cases") ? parse_count("--cases", args.value_or("--cases", "")) : 10;
-  if (cases < 1 || cases > 100000)
-    throw usage_error("--cases must be in [1, 100000]");
-  const std::uint64_t seed = args.has("--seed") ? parse_seed(args.value_or("--seed", "")) : 1;
-  const std::size_t first =
-      args.has("--first") ? parse_count("--first", args.value_or("--first", "")) : 1;
-  if (first < 1 || first > 999999)
-    throw usage_error("--first must be in [1, 999999]");
-  const bool with_image = args.has("--image");
+/// The settings of `discgeom phantom`.
+struct phantom_settings {
+  std::string out;         ///< the folder of the spines and truth.csv (made if missing)
+  std::size_t cases = 10;  ///< number of spines, in [1, 100000]
+  std::uint64_t seed = 1;  ///< the same seed gives the same bytes
+  /// Number of the first case, in [1, 999999]: case K is the same whatever the number of cases.
+  std::size_t first = 1;
+  bool image = false;  ///< also a T1-like image of every spine
+  bool quiet = false;
+};
 
-  const std::filesystem::path out = args.value_or("--out", "");
+/// A whole number in [1, largest], refused as "OPTION must be in [1, largest]".
+inline std::size_t parse_case_number(const std::string& option, const std::string& text,
+                                     std::size_t largest) {
+  const std::size_t value = parse_count(option, text);
+  if (value < 1 || value > largest)
+    throw usage_error(option + " must be in [1, " + std::to_string(largest) + "]");
+  return value;
+}
+
+inline void add_phantom_options(CLI::App& app, phantom_settings& s) {
+  add_text(app, "--out", s.out, "the folder of the spines and truth.csv (made if missing)", "DIR")
+      ->required();
+  add_parsed(
+      app, "--cases", s.cases,
+      [](const std::string& option, const std::string& text) {
+        return parse_case_number(option, text, 100000);
+      },
+      "number of spines, 1 to 100000", "N")
+      ->default_str(std::to_string(s.cases));
+  add_parsed(
+      app, "--seed", s.seed,
+      [](const std::string&, const std::string& text) { return parse_seed(text); },
+      "seed, 0 to 2^64-1; the same seed gives the same bytes", "N")
+      ->default_str(std::to_string(s.seed));
+  add_parsed(
+      app, "--first", s.first,
+      [](const std::string& option, const std::string& text) {
+        return parse_case_number(option, text, 999999);
+      },
+      "number of the first case, 1 to 999999 (case K is the same for any --cases)", "N")
+      ->default_str(std::to_string(s.first));
+  add_switch(app, "--image", s.image, "also a T1-like image of every spine (int16)");
+  add_quiet(app, s.quiet);
+  app.footer(
+      "Synthetic lumbar spines in SPIDER labels, DIR/phantom_001.nii.gz ... (uint8), with --image\n"
+      "also a T1-like DIR/phantom_001_t1.nii.gz (int16), and DIR/truth.csv: one row per disc with\n"
+      "the parameters that generated it, defined as `discgeom discs` measures them.");
+}
+
+/// `discgeom phantom`: 0. \throws io_error when the output folder cannot be made
+inline int run_phantom(const phantom_settings& s) {
+  const std::filesystem::path out = s.out;
   std::error_code failure;
   std::filesystem::create_directories(out, failure);
   if (failure || !std::filesystem::is_directory(out)) {
@@ -139,15 +165,15 @@ inline int run_phantom(const std::vector<std::string>& argv) {
                    (failure ? ": " + failure.message() : std::string(": a file is in the way")));
   }
   table truth{phantom_truth_columns, {}};
-  progress_bar progress("phantom", cases, args.has("--quiet"));
-  for (std::size_t n = 0; n < cases; ++n) {
-    const std::size_t index = first - 1 + n;
+  progress_bar progress("phantom", s.cases, s.quiet);
+  for (std::size_t n = 0; n < s.cases; ++n) {
+    const std::size_t index = s.first - 1 + n;
     const std::string name = phantom::case_name(index);
-    const auto spine = phantom::generate_spine(seed, index);
+    const auto spine = phantom::generate_spine(s.seed, index);
     write_image_atomically(out / (name + ".nii.gz"), spine.labels);
-    if (with_image) {
+    if (s.image) {
       write_image_atomically(out / (name + "_t1.nii.gz"),
-                             phantom::t1_image(spine.anatomy, seed, index));
+                             phantom::t1_image(spine.anatomy, s.seed, index));
     }
     for (auto& row : phantom_truth_rows(name, spine.anatomy))
       truth.rows.push_back(std::move(row));

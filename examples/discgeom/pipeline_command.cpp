@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// `discgeom pipeline`: the stages, their records and the failures (docs/pipeline.md).
+// `discgeom pipeline`: the stage table, the stages, their records and the failures
+// (docs/pipeline.md).
 #include "pipeline_command.hpp"
 
 #include <algorithm>
@@ -8,12 +9,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <iostream>
 #include <map>
-#include <set>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,7 @@
 #include "pipeline_inputs.hpp"
 #include "pipeline_records.hpp"
 #include "report.hpp"
+#include "run_folder.hpp"
 #include "segment_commands.hpp"
 #include "table.hpp"
 
@@ -53,6 +55,243 @@ void write_lines(const fs::path& file, const std::string& header,
       throw std::runtime_error(detail::stream_failure_reason());
   });
 }
+
+class pipeline_run;
+
+/// Why a stage does not run; `noted` puts the reason in failures.csv and the report.
+struct stage_skip {
+  std::string reason;
+  bool noted = false;
+};
+
+/// One stage of the pipeline: what it depends on, what it writes, and how it runs.
+struct pipeline_stage {
+  enum class kind {
+    recorded,    ///< on rank 0; skipped on --resume while its record stands (records/<name>.json)
+    every_rank,  ///< shared among the ranks of an MPI job; recorded like the others
+    derived,     ///< cheap tables made from other stages' outputs: runs every time, no record
+    last,        ///< the report: runs at the end, even after a failure or --stop-after
+  };
+  std::string_view name;
+  kind how = kind::recorded;
+  std::vector<std::string_view> settings;  ///< keys of config_settings() that decide its outputs
+  std::vector<std::string_view> inputs;    ///< run-folder paths it reads (run_paths)
+  std::vector<std::string_view> outputs;   ///< run-folder paths it writes (run_paths)
+  /// Why the stage does not run in this run, or nullopt when it does. With `cohort_known` false
+  /// it answers from the settings alone (--stop-after is checked before the cohort is listed).
+  std::optional<stage_skip> (*not_run)(const pipeline_run&, bool cohort_known) = nullptr;
+  /// Inputs from outside the run folder (the cohort's files, the segmenter model, --phantom N).
+  void (*add_outside_inputs)(const pipeline_run&, fingerprint&) = nullptr;
+  void (*run)(pipeline_run&) = nullptr;
+};
+
+const std::vector<pipeline_stage>& stage_table();
+
+/// The run: its folder, settings, cohort and ranks, the stages' records, failures and timings.
+class pipeline_run {
+ public:
+  pipeline_run(const pipeline_run_settings& settings, const cohort_ranks& ranks)
+      : settings_(settings), folder_(settings.out), ranks_(ranks), records_(settings.out) {}
+
+  const pipeline_run_settings& settings() const { return settings_; }
+  const pipeline_config& config() const { return settings_.config; }
+  const run_folder& folder() const { return folder_; }
+  const cohort_ranks& ranks() const { return ranks_; }
+  const stage_records& records() const { return records_; }
+  bool resume() const { return settings_.resume; }
+  /// The cohort's folder: --data, or the phantom stage's output.
+  fs::path data() const {
+    return settings_.data.empty() ? folder_ / run_paths::phantom : fs::path(settings_.data);
+  }
+  std::size_t phantoms() const { return settings_.phantoms.value_or(40); }
+
+  cohort& cases() { return cases_; }
+  const cohort& cases() const { return cases_; }
+  bool cohort_known() const { return cohort_known_; }
+  void cohort_is_known() { cohort_known_ = true; }
+
+  bool stopped() const { return stopped_; }
+  bool failed() const { return failed_; }
+  void stop() { stopped_ = failed_ = true; }
+  void stop_here() { stopped_ = true; }
+  /// Stops after `stage` when --stop-after names it.
+  void finished_stage(std::string_view stage) {
+    if (!stopped_ && stage == settings_.stop_after) {
+      say("stopping after " + std::string(stage) + " (--stop-after)");
+      stopped_ = true;
+    }
+  }
+  void fail(std::string_view stage, const std::string& reason) {
+    failures_.push_back({"", std::string(stage), reason});
+    say(std::string(stage) + ": failed: " + reason);
+    stop();
+  }
+  void note(std::string_view stage, const std::string& reason) {
+    failures_.push_back({"", std::string(stage), reason});
+  }
+  std::vector<pipeline_failure>& failures() { return failures_; }
+  const std::vector<pipeline_failure>& failures() const { return failures_; }
+  void timed(std::string_view stage, double seconds) {
+    timings_.emplace_back(std::string(stage), seconds);
+  }
+  const std::vector<std::pair<std::string, double>>& timings() const { return timings_; }
+
+  void say(const std::string& line) const {
+    if (ranks_.is_root())
+      std::cerr << "discgeom pipeline: " << line << '\n';
+  }
+
+ private:
+  const pipeline_run_settings& settings_;
+  run_folder folder_;
+  const cohort_ranks& ranks_;
+  stage_records records_;
+  cohort cases_;
+  bool cohort_known_ = false;
+  std::vector<pipeline_failure> failures_;
+  std::vector<std::pair<std::string, double>> timings_;
+  bool stopped_ = false;
+  bool failed_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The stage table's derived facts: fingerprints and dependents.
+
+const pipeline_stage& stage_named(std::string_view name) {
+  for (const auto& stage : stage_table())
+    if (stage.name == name)
+      return stage;
+  throw std::logic_error("no pipeline stage '" + std::string(name) + "'");
+}
+
+/// `path` is `output` or lies inside it (both relative to the run folder).
+bool path_within(std::string_view path, std::string_view output) {
+  return path == output || (path.size() > output.size() &&
+                            path.substr(0, output.size()) == output && path[output.size()] == '/');
+}
+
+/// The stage and every later stage that reads, directly or through another stage, what it
+/// writes: when it runs again, their records no longer stand.
+std::vector<std::string_view> stage_and_dependents(std::string_view name) {
+  std::vector<std::string_view> affected{name}, written;
+  bool after = false;
+  for (const auto& stage : stage_table()) {
+    if (stage.name == name) {
+      after = true;
+      written.assign(stage.outputs.begin(), stage.outputs.end());
+      continue;
+    }
+    if (!after)
+      continue;
+    const bool reads_written = std::any_of(stage.inputs.begin(), stage.inputs.end(), [&](auto in) {
+      return std::any_of(written.begin(), written.end(),
+                         [&](auto out) { return path_within(in, out) || path_within(out, in); });
+    });
+    if (reads_written) {
+      affected.push_back(stage.name);
+      written.insert(written.end(), stage.outputs.begin(), stage.outputs.end());
+    }
+  }
+  return affected;
+}
+
+/// The settings entries whose keys are listed, as fingerprint input.
+std::string settings_text(const pipeline_config& config,
+                          const std::vector<std::string_view>& keys) {
+  std::string text;
+  for (const auto key : keys) {
+    const pipeline_setting* setting = find_setting(key);
+    if (setting == nullptr)
+      throw std::logic_error("stage setting '" + std::string(key) + "' is not a setting");
+    text += std::string(key) + "=" + setting_text(config, *setting) + ";";
+  }
+  return text;
+}
+
+/// What decides a stage's outputs: its name, its settings, the bytes of its inputs in the run
+/// folder and those from outside it.
+std::string stage_fingerprint(const pipeline_stage& stage, const pipeline_run& run) {
+  fingerprint inputs;
+  inputs.add(std::string(stage.name) + " v2").add(settings_text(run.config(), stage.settings));
+  for (const auto input : stage.inputs)
+    inputs.add(std::string(input)).add(output_hash(run.folder() / input));
+  if (stage.add_outside_inputs)
+    stage.add_outside_inputs(run, inputs);
+  return inputs.hex();
+}
+
+std::vector<std::string> output_names(const pipeline_stage& stage) {
+  return {stage.outputs.begin(), stage.outputs.end()};
+}
+
+/// Forgets the records of the stage and its dependents: they no longer hold what they say.
+void forget_stage_and_dependents(const pipeline_run& run, std::string_view stage) {
+  for (const auto affected : stage_and_dependents(stage))
+    run.records().forget(std::string(affected));
+}
+
+/// Runs a recorded stage on rank 0 unless --resume finds its record standing.
+void run_recorded_stage(const pipeline_stage& stage, pipeline_run& run) {
+  const std::string name(stage.name);
+  const std::string inputs = stage_fingerprint(stage, run);
+  if (run.resume() && run.records().up_to_date(name, inputs)) {
+    run.say(name + ": skipped, inputs unchanged");
+  } else {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      forget_stage_and_dependents(run, stage.name);
+      stage.run(run);
+      run.records().finished(name, inputs, output_names(stage));
+    } catch (const std::exception& e) {
+      run.fail(stage.name, e.what());
+      return;
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::ostringstream line;
+    line.precision(3);
+    line << name << ": done in " << seconds << " s";
+    run.say(line.str());
+    run.timed(stage.name, seconds);
+  }
+  run.finished_stage(stage.name);
+}
+
+/// Throws when `status`, a command's exit status, is not 0.
+void check_status(std::string_view command, int status) {
+  if (status != 0)
+    throw std::runtime_error(std::string(command) + " exited with status " +
+                             std::to_string(status));
+}
+
+// ---------------------------------------------------------------------------------------------
+// phantom
+
+std::optional<stage_skip> phantom_not_run(const pipeline_run& run, bool) {
+  if (!run.settings().data.empty())
+    return stage_skip{"with --data there is no phantom stage"};
+  return std::nullopt;
+}
+
+void phantom_outside_inputs(const pipeline_run& run, fingerprint& inputs) {
+  inputs.add(std::to_string(run.phantoms()))
+      .add(run.config().segmenter_model.empty() ? "masks" : "images");
+}
+
+void run_phantom_stage(pipeline_run& run) {
+  const fs::path folder = run.folder() / run_paths::phantom;
+  fs::remove_all(folder);
+  phantom_settings phantom;
+  phantom.out = folder.string();
+  phantom.cases = run.phantoms();
+  phantom.seed = run.config().seed;
+  phantom.image = !run.config().segmenter_model.empty();
+  phantom.quiet = true;
+  check_status("phantom", run_phantom(phantom));
+}
+
+// ---------------------------------------------------------------------------------------------
+// cases: (segment,) measure the discs, crop them; shared among the ranks
 
 /// What one case contributes to the cases stage's tables: CSV rows, in order. The cases of a
 /// rank travel to rank 0 as one JSON array of {"case", "discs", "crops", "failures"} objects.
@@ -85,18 +324,17 @@ std::map<std::size_t, case_items> read_items(const std::vector<std::string>& pay
   return by_case;
 }
 
-/// The settings of the cases stage that decide its outputs.
-disc_table_options disc_scheme(const pipeline_config& config) {
-  disc_table_options scheme;
-  scheme.scheme =
-      config.labels == "ordinal" ? disc_label_scheme::ordinal : disc_label_scheme::spider;
-  scheme.min_voxels = config.min_voxels;
-  return scheme;
+/// The cohort as JSON, from rank 0 to the others: every rank works on the same list.
+nlohmann::json cohort_json(const cohort& cases) {
+  auto list = nlohmann::json::array();
+  for (const auto& c : cases.cases)
+    list.push_back({c.name, c.mask.string(), c.image.string()});
+  return list;
 }
 
 /// The per-case work: (segment,) measure the discs, crop them. Returns the case's items.
-case_items run_case(std::size_t index, const cohort_case& c, const fs::path& out,
-                    const pipeline_config& config) {
+case_items run_case(std::size_t index, const cohort_case& c, const pipeline_run& run) {
+  const pipeline_config& config = run.config();
   case_items items;
   items.index = index;
   const auto fail = [&](const std::string& stage, const std::string& reason) {
@@ -106,7 +344,7 @@ case_items run_case(std::size_t index, const cohort_case& c, const fs::path& out
   fs::path mask = c.mask;
   try {
     if (!config.segmenter_model.empty() && !c.image.empty()) {
-      mask = out / "segmentations" / (c.name + ".nii.gz");
+      mask = run.folder() / run_paths::segmentations / (c.name + ".nii.gz");
       segment_cli_options options;
       options.threads = static_cast<int>(config.threads);
       options.min_disc_voxels = config.min_voxels;
@@ -133,7 +371,10 @@ case_items run_case(std::size_t index, const cohort_case& c, const fs::path& out
   const char* stage = "discs";
   try {
     const auto labels = read_label_image<std::int64_t>(mask, "pipeline", {});
-    const auto discs = measure_discs(labels, labels.geometry, disc_scheme(config));
+    disc_table_options scheme;
+    scheme.scheme = config.disc_scheme();
+    scheme.min_voxels = config.min_voxels;
+    const auto discs = measure_discs(labels, labels.geometry, scheme);
     std::size_t measured = 0;
     for (const auto& d : discs) {
       if (d.status == "fragment")
@@ -142,11 +383,13 @@ case_items run_case(std::size_t index, const cohort_case& c, const fs::path& out
       ++measured;
     }
     if (measured == 0)
-      return fail("discs", std::string("no disc in the mask (labels ") + config.labels +
-                               (config.labels == "spider" ? ": discs are 201-225)" : ")"));
+      return fail("discs",
+                  std::string("no disc in the mask (labels ") +
+                      std::string(to_string(config.labels)) +
+                      (config.labels == mask_labels::spider ? ": discs are 201-225)" : ")"));
     stage = "crops";
-    for (const auto& row : crop_discs(labels, discs, c.name, mask, out / "crops", config.crop_size,
-                                      parse_spacing(config.crop_spacing, "crop_spacing")))
+    for (const auto& row : crop_discs(labels, discs, c.name, mask, run.folder() / run_paths::crops,
+                                      config.crop_size, config.crop_spacing))
       items.crops.push_back(csv_row(row));
   } catch (const std::exception& e) {
     return fail(stage, e.what());
@@ -154,147 +397,66 @@ case_items run_case(std::size_t index, const cohort_case& c, const fs::path& out
   return items;
 }
 
-/// Runs a command of the program as a stage: its exit status, with exceptions as failures.
-void run_command(const char* stage, int (*command)(const std::vector<std::string>&),
-                 const std::vector<std::string>& args) {
-  const int status = command(args);
-  if (status != 0)
-    throw std::runtime_error(std::string(stage) + " exited with status " + std::to_string(status));
+void cases_outside_inputs(const pipeline_run& run, fingerprint& inputs) {
+  if (!run.config().segmenter_model.empty())  // inference may differ in the last bits
+    inputs.add(settings_text(run.config(), {"threads"})).add_file(run.config().segmenter_model);
+  for (const auto& c : run.cases().cases)
+    inputs.add(c.name).add_image_file(c.mask).add_image_file(c.image);
+  for (const auto& f : run.cases().unusable)
+    inputs.add(f.case_name).add(f.reason);
 }
 
-/// The stages in the order they run.
-const std::vector<std::string> stage_order{"phantom", "cases",    "autoencoder", "sweep",
-                                           "encode",  "traverse", "correlate",   "classify"};
-
-/// A stage and the later stages that read its outputs: when it runs again, their records no
-/// longer stand (the sweep reads only the crops, traverse's outputs feed no other stage).
-std::vector<std::string> stage_and_dependents(const std::string& stage) {
-  if (stage == "phantom" || stage == "cases")
-    return {stage_order.begin() + (stage == "phantom" ? 0 : 1), stage_order.end()};
-  if (stage == "autoencoder")
-    return {"autoencoder", "encode", "traverse", "correlate", "classify"};
-  if (stage == "encode")
-    return {"encode", "traverse", "correlate", "classify"};
-  return {stage};
-}
-
-class pipeline_run {
- public:
-  pipeline_run(fs::path out, pipeline_config config, bool resume, std::string stop_after,
-               const cohort_ranks& ranks)
-      : out_(std::move(out)),
-        config_(std::move(config)),
-        resume_(resume),
-        stop_after_(std::move(stop_after)),
-        ranks_(ranks),
-        records_(out_) {}
-
-  /// Runs `work` as `stage` on rank 0 unless --resume finds it up to date. Returns false when
-  /// the stage failed (recorded) or when the run stops here.
-  bool stage(const std::string& name, const std::string& inputs,
-             const std::vector<std::string>& outputs, const std::function<void()>& work) {
-    if (stopped_)
-      return false;
-    if (resume_ && records_.up_to_date(name, inputs)) {
-      say(name + ": skipped, inputs unchanged");
-    } else {
-      const auto start = std::chrono::steady_clock::now();
-      try {
-        // This stage and every later one no longer hold what their records say.
-        for (const auto& affected : stage_and_dependents(name))
-          records_.forget(affected);
-        work();
-        records_.finished(name, inputs, outputs);
-      } catch (const std::exception& e) {
-        failures_.push_back({"", name, e.what()});
-        say(name + ": failed: " + e.what());
-        stopped_ = failed_ = true;
-        return false;
-      }
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::ostringstream line;
-      line.precision(3);
-      line << name << ": done in " << seconds << " s";
-      say(line.str());
-      timings_.emplace_back(name, seconds);
+/// Rank 0 lists the cohort and tells the others. Returns false when it cannot be listed.
+bool list_cohort(pipeline_run& run) {
+  const auto& ranks = run.ranks();
+  std::string listing;
+  if (ranks.is_root()) {
+    try {
+      run.cases() = find_cohort(run.data(), !run.config().segmenter_model.empty());
+      const auto& labels = run.cases().labels;
+      run.say("cohort: " + std::to_string(run.cases().cases.size()) + " cases (" +
+              run.cases().layout + " layout), labels " +
+              (labels.source.empty() ? "none" : labels.source));
+      listing = nlohmann::json{{"cases", cohort_json(run.cases())}}.dump();
+    } catch (const std::exception& e) {
+      listing = nlohmann::json{{"error", e.what()}}.dump();
     }
-    if (name == stop_after_) {
-      say("stopping after " + name + " (--stop-after)");
-      stopped_ = true;
-    }
-    return !stopped_;
   }
-
-  void say(const std::string& line) const {
-    if (ranks_.is_root())
-      std::cerr << "discgeom pipeline: " << line << '\n';
+  const auto message = nlohmann::json::parse(ranks.broadcast(listing));
+  if (message.contains("error")) {
+    run.fail("inputs", message["error"].get<std::string>());
+    return false;
   }
-
-  const fs::path& out() const { return out_; }
-  const pipeline_config& config() const { return config_; }
-  bool resume() const { return resume_; }
-  bool stopped() const { return stopped_; }
-  bool failed() const { return failed_; }
-  void stop() { stopped_ = failed_ = true; }
-  void stop_here() { stopped_ = true; }
-  const stage_records& records() const { return records_; }
-  std::vector<pipeline_failure>& failures() { return failures_; }
-  const std::vector<std::pair<std::string, double>>& timings() const { return timings_; }
-
- private:
-  fs::path out_;
-  pipeline_config config_;
-  bool resume_ = false;
-  std::string stop_after_;
-  const cohort_ranks& ranks_;
-  stage_records records_;
-  std::vector<pipeline_failure> failures_;
-  std::vector<std::pair<std::string, double>> timings_;
-  bool stopped_ = false;
-  bool failed_ = false;
-};
-
-/// The settings entries whose keys are listed, as fingerprint input.
-std::string settings_text(const pipeline_config& config, const std::set<std::string>& keys) {
-  std::string text;
-  for (const auto& [key, value] : config_entries(config)) {
-    if (keys.count(key))
-      text += key + "=" + value + ";";
+  if (!ranks.is_root()) {
+    for (const auto& c : message.at("cases"))
+      run.cases().cases.push_back(
+          {c.at(0).get<std::string>(), c.at(1).get<std::string>(), c.at(2).get<std::string>()});
   }
-  return text;
+  run.cohort_is_known();
+  return true;
 }
 
 /// The per-case stage on every rank, gathered on rank 0 into discs.csv, crops/index.csv and
 /// case_failures.csv, in case order (the same bytes however many ranks ran it).
-void run_cases_stage(pipeline_run& run, const cohort& cases, const cohort_ranks& ranks) {
-  const fs::path out = run.out();
+void run_cases_stage(pipeline_run& run) {
+  const auto& ranks = run.ranks();
+  if (!list_cohort(run))
+    return;
+  const pipeline_stage& stage = stage_named("cases");
   // Rank 0 fingerprints the inputs, decides, and prepares the folders; every rank learns the
   // outcome from one broadcast, so an error there cannot leave the others waiting.
   std::string hash, decision;
   if (ranks.is_root()) {
     try {
-      const bool segmenting = !run.config().segmenter_model.empty();
-      fingerprint inputs;
-      inputs.add("cases v1")
-          .add(settings_text(run.config(), {"labels", "min_voxels", "segmenter_model", "crop_size",
-                                            "crop_spacing"}));
-      if (segmenting)  // inference may differ in the last bits with the thread count
-        inputs.add(settings_text(run.config(), {"threads"})).add_file(run.config().segmenter_model);
-      for (const auto& c : cases.cases)
-        inputs.add(c.name).add_image_file(c.mask).add_image_file(c.image);
-      for (const auto& f : cases.unusable)
-        inputs.add(f.case_name).add(f.reason);
-      hash = inputs.hex();
+      hash = stage_fingerprint(stage, run);
       if (run.resume() && run.records().up_to_date("cases", hash)) {
         decision = "skip";
       } else {
-        for (const auto& affected : stage_and_dependents("cases"))
-          run.records().forget(affected);
-        fs::remove_all(out / "crops");
-        fs::create_directories(out / "crops");
-        if (segmenting)
-          fs::create_directories(out / "segmentations");
+        forget_stage_and_dependents(run, "cases");
+        fs::remove_all(run.folder() / run_paths::crops);
+        fs::create_directories(run.folder() / run_paths::crops);
+        if (!run.config().segmenter_model.empty())
+          fs::create_directories(run.folder() / run_paths::segmentations);
         decision = "run";
       }
     } catch (const std::exception& e) {
@@ -302,17 +464,17 @@ void run_cases_stage(pipeline_run& run, const cohort& cases, const cohort_ranks&
     }
   }
   decision = ranks.broadcast(decision);
-  const bool skip = decision == "skip";
   std::string failure = decision.rfind("error: ", 0) == 0 ? decision.substr(7) : "";
-  if (!skip && failure.empty()) {
+  if (decision == "run") {
+    const auto start = std::chrono::steady_clock::now();
     auto mine = nlohmann::json::array();
-    for (std::size_t i = static_cast<std::size_t>(ranks.rank()); i < cases.cases.size();
+    for (std::size_t i = static_cast<std::size_t>(ranks.rank()); i < run.cases().cases.size();
          i += static_cast<std::size_t>(ranks.size()))
-      mine.push_back(to_json(run_case(i, cases.cases[i], out, run.config())));
+      mine.push_back(to_json(run_case(i, run.cases().cases[i], run)));
     const auto gathered = ranks.gather(mine.dump());
     if (ranks.is_root()) {
       std::vector<std::string> discs, crops, failures;
-      for (const auto& f : cases.unusable)
+      for (const auto& f : run.cases().unusable)
         failures.push_back(csv_row({text(f.case_name), text(f.stage), text(f.reason)}));
       for (auto& [index, items] : read_items(gathered)) {
         discs.insert(discs.end(), items.discs.begin(), items.discs.end());
@@ -320,36 +482,122 @@ void run_cases_stage(pipeline_run& run, const cohort& cases, const cohort_ranks&
         failures.insert(failures.end(), items.failures.begin(), items.failures.end());
       }
       try {
-        write_lines(out / "discs.csv", csv_header(discs_columns(false)), discs);
-        write_lines(out / "crops" / "index.csv", csv_header(crop_index_columns), crops);
-        write_lines(out / "case_failures.csv", "case,stage,reason", failures);
-        run.records().finished("cases", hash, {"discs.csv", "crops", "case_failures.csv"});
+        write_lines(run.folder() / run_paths::discs, csv_header(discs_columns(false)), discs);
+        write_lines(run.folder() / run_paths::crop_index, csv_header(crop_index_columns), crops);
+        write_lines(run.folder() / run_paths::case_failures, "case,stage,reason", failures);
+        run.records().finished("cases", hash, output_names(stage));
         std::ostringstream line;
-        line << "cases: " << cases.cases.size() << " cases on " << ranks.size() << " rank(s), "
-             << discs.size() << " discs, " << crops.size() << " crops, " << failures.size()
-             << " failed";
+        line << "cases: " << run.cases().cases.size() << " cases on " << ranks.size()
+             << " rank(s), " << discs.size() << " discs, " << crops.size() << " crops, "
+             << failures.size() << " failed";
         run.say(line.str());
+        run.timed("cases",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       } catch (const std::exception& e) {
         failure = e.what();
       }
     }
-  } else if (skip) {
+  } else if (decision == "skip") {
     run.say("cases: skipped, inputs unchanged");
   }
   failure = ranks.broadcast(failure);
-  if (!failure.empty()) {
-    run.failures().push_back({"", "cases", failure});
-    run.say("cases: failed: " + failure);
-    run.stop();
-  }
+  if (!failure.empty())
+    run.fail("cases", failure);
 }
+
+// ---------------------------------------------------------------------------------------------
+// autoencoder, sweep, encode, traverse
+
+/// train-ae's settings for the pipeline's: one model, or a sweep (several sizes, a folder).
+train_ae_settings training_settings(const pipeline_config& c, const fs::path& crops,
+                                    const fs::path& out, std::vector<std::int64_t> bottlenecks,
+                                    std::size_t epochs) {
+  train_ae_settings train;
+  train.crops = crops.string();
+  train.out = out.string();
+  train.bottlenecks = std::move(bottlenecks);
+  train.epochs = static_cast<std::int64_t>(epochs);
+  train.target_iou = c.target_iou;
+  train.batch = static_cast<std::int64_t>(c.batch);
+  train.seed = c.seed;
+  train.threads = static_cast<int>(c.threads);
+  train.channels = c.channels;
+  train.learning_rate = c.learning_rate;
+  train.quiet = true;
+  return train;
+}
+
+void run_autoencoder_stage(pipeline_run& run) {
+  const fs::path model = run.folder() / run_paths::model;
+  fs::create_directories(model.parent_path());
+  // An interrupted training on the same inputs continues from its checkpoint.
+  const std::string inputs = stage_fingerprint(stage_named("autoencoder"), run);
+  const fs::path started = run.folder() / run_paths::training_started;
+  std::ifstream previous(started);
+  std::string previous_inputs;
+  previous >> previous_inputs;
+  const fs::path checkpoint = model.string() + ".checkpoint";
+  const bool resume_training =
+      run.resume() && previous_inputs == inputs && fs::is_regular_file(checkpoint);
+  if (!resume_training)  // another run's state (or a finished one's) must not leak in
+    fs::remove(checkpoint);
+  fs::create_directories(started.parent_path());
+  write_lines(started, inputs, {});
+  auto train =
+      training_settings(run.config(), run.folder() / run_paths::crops, model,
+                        {static_cast<std::int64_t>(run.config().bottleneck)}, run.config().epochs);
+  train.checkpoint_every = static_cast<std::int64_t>(run.config().checkpoint_every);
+  if (resume_training) {
+    run.say("autoencoder: continuing the interrupted training from its checkpoint");
+    train.resume = true;
+  }
+  check_status("train-ae", run_train_ae(train));
+}
+
+std::optional<stage_skip> sweep_not_run(const pipeline_run& run, bool) {
+  if (run.config().bottleneck_sweep.empty())
+    return stage_skip{"the setting bottleneck_sweep is empty"};
+  return std::nullopt;
+}
+
+void run_sweep_stage(pipeline_run& run) {
+  check_status("train-ae",
+               run_train_ae(training_settings(
+                   run.config(), run.folder() / run_paths::crops, run.folder() / run_paths::sweep,
+                   run.config().bottleneck_sweep, run.config().sweep_epochs)));
+}
+
+void run_encode_stage(pipeline_run& run) {
+  encode_settings encode;
+  encode.model = (run.folder() / run_paths::model).string();
+  encode.crops = (run.folder() / run_paths::crops).string();
+  encode.out = (run.folder() / run_paths::latents).string();
+  encode.quiet = true;
+  check_status("encode", run_encode(encode));
+}
+
+void run_traverse_stage(pipeline_run& run) {
+  traverse_settings traverse;
+  traverse.model = (run.folder() / run_paths::model).string();
+  traverse.latents = (run.folder() / run_paths::latents).string();
+  traverse.out = (run.folder() / run_paths::traversal).string();
+  traverse.steps = run.config().traversal_steps;
+  traverse.crops = (run.folder() / run_paths::crops).string();
+  traverse.method = run.config().correlation;
+  traverse.quiet = true;
+  check_status("traverse", run_traverse(traverse));
+}
+
+// ---------------------------------------------------------------------------------------------
+// features, correlate, classify
 
 /// discs.csv + latents.csv -> geometry_latents.csv (every measured disc with a code), and with
 /// the labels -> features.csv (only the discs that also have a narrowing label).
-void write_feature_tables(const fs::path& out, const narrowing_labels& labels,
-                          std::vector<pipeline_failure>& notes) {
-  const csv_table discs = read_csv(out / "discs.csv");
-  const csv_table latents = read_csv(out / "latents.csv");
+void run_features_stage(pipeline_run& run) {
+  const run_folder& out = run.folder();
+  const narrowing_labels& labels = run.cases().labels;
+  const csv_table discs = read_csv(out / run_paths::discs);
+  const csv_table latents = read_csv(out / run_paths::latents);
   std::map<std::pair<std::string, std::string>, std::size_t> latent_row;
   for (std::size_t r = 0; r < latents.rows.size(); ++r)
     latent_row[{latents.rows[r][0], latents.rows[r][1]}] = r;
@@ -384,312 +632,295 @@ void write_feature_tables(const fs::path& out, const narrowing_labels& labels,
     labelled.push_back(line + "," + std::to_string(label->second) + code_text);
   }
   if (uncoded)
-    notes.push_back({"", "encode",
-                     std::to_string(uncoded) +
-                         " measured discs have no crop or latent code (see the crop failures)"});
-  write_lines(out / "geometry_latents.csv", csv_header(discs.header) + code_header, coded);
+    run.note("encode", std::to_string(uncoded) +
+                           " measured discs have no crop or latent code (see the crop failures)");
+  write_lines(out / run_paths::geometry_latents, csv_header(discs.header) + code_header, coded);
   if (labels.source.empty())
     return;
   if (unlabelled)
-    notes.push_back({"", "classify",
-                     std::to_string(unlabelled) + " discs have no narrowing label in " +
-                         labels.source + " and are left out of the classification"});
-  write_lines(out / "features.csv", csv_header(discs.header) + ",narrowed" + code_header, labelled);
+    run.note("classify", std::to_string(unlabelled) + " discs have no narrowing label in " +
+                             labels.source + " and are left out of the classification");
+  write_lines(out / run_paths::features, csv_header(discs.header) + ",narrowed" + code_header,
+              labelled);
 }
 
+void run_correlate_stage(pipeline_run& run) {
+  const pipeline_config& c = run.config();
+  correlate_settings correlate;
+  correlate.table = (run.folder() / run_paths::geometry_latents).string();
+  correlate.x = "z*";
+  correlate.y = c.geometric_features + ",volume_mm3";
+  correlate.methods = {c.correlation};
+  correlate.adjust = c.adjust;
+  correlate.out = (run.folder() / run_paths::correlations).string();
+  correlate.quiet = true;
+  check_status("correlate", run_correlate(correlate));
+}
+
+std::optional<stage_skip> classify_not_run(const pipeline_run& run, bool cohort_known) {
+  if (cohort_known && run.cases().labels.source.empty())
+    return stage_skip{
+        "no narrowing labels (truth.csv or radiological_gradings.csv): not classified", true};
+  return std::nullopt;
+}
+
+void run_classify_stage(pipeline_run& run) {
+  const pipeline_config& c = run.config();
+  classify_command_settings classify;
+  classify.table = (run.folder() / run_paths::features).string();
+  classify.label = "narrowed";
+  classify.features = {{"latent", "z*"},
+                       {"geometric", c.geometric_features},
+                       {"combined", c.geometric_features + ",z*"}};
+  classify.folds = c.folds;
+  classify.seed = c.seed;
+  classify.trees = c.trees;
+  classify.depth = c.depth;
+  classify.learning_rate = c.boosting_learning_rate;
+  classify.threads = c.boosting_threads;
+  classify.out = (run.folder() / run_paths::classification).string();
+  classify.quiet = true;
+  check_status("classify", run_classify(classify));
+}
+
+// ---------------------------------------------------------------------------------------------
+// report
+
 /// failures.csv: the case failures of the cases stage, then the stages' own.
-void write_failures(const fs::path& out, const std::vector<pipeline_failure>& stage_failures) {
+void write_failures(const pipeline_run& run) {
   std::vector<std::string> lines;
-  if (fs::is_regular_file(out / "case_failures.csv")) {
-    const csv_table cases = read_csv(out / "case_failures.csv");
-    for (const auto& row : cases.rows) {
+  const fs::path case_failures = run.folder() / run_paths::case_failures;
+  if (fs::is_regular_file(case_failures)) {
+    for (const auto& row : read_csv(case_failures).rows) {
       std::vector<cell> cells;
       for (const auto& value : row)
         cells.push_back(text(value));
       lines.push_back(csv_row(cells));
     }
   }
-  for (const auto& f : stage_failures)
+  for (const auto& f : run.failures())
     lines.push_back(csv_row({text(f.case_name), text(f.stage), text(f.reason)}));
-  write_lines(out / "failures.csv", "case,stage,reason", lines);
+  write_lines(run.folder() / run_paths::failures, "case,stage,reason", lines);
 }
 
-/// The arguments of `discgeom train-ae` for the pipeline's settings: one model (`bottlenecks`
-/// one size, `out` a file) or a sweep (several sizes, `out` a folder).
-std::vector<std::string> train_ae_arguments(const pipeline_config& c, const fs::path& crops,
-                                            const fs::path& out_path,
-                                            const std::string& bottlenecks, std::size_t epochs) {
-  return {"--crops",         crops.string(),
-          "--out",           out_path.string(),
-          "--bottleneck",    bottlenecks,
-          "--epochs",        std::to_string(epochs),
-          "--target-iou",    format_number(c.target_iou),
-          "--batch",         std::to_string(c.batch),
-          "--seed",          std::to_string(c.seed),
-          "--threads",       std::to_string(c.threads),
-          "--channels",      c.channels,
-          "--learning-rate", format_number(c.learning_rate),
-          "--quiet"};
+/// The report's view of the settings: each with the stages whose outputs it decides.
+std::vector<report_setting> report_settings(const pipeline_config& config) {
+  std::vector<report_setting> settings;
+  for (const auto& [key, value] : config_entries(config)) {
+    report_setting setting{key, value, {}};
+    for (const auto& stage : stage_table()) {
+      if (std::find(stage.settings.begin(), stage.settings.end(), key) != stage.settings.end())
+        setting.stages.emplace_back(stage.name);
+    }
+    settings.push_back(std::move(setting));
+  }
+  return settings;
+}
+
+void run_report_stage(pipeline_run& run) {
+  write_failures(run);
+  // Written even when the run stopped early: it shows what the folder holds, failures first.
+  report_context context;
+  context.run_folder = run.folder().root();
+  context.layout = run.cases().layout;
+  context.settings = report_settings(run.config());
+  context.ranks = run.ranks().size();
+  context.timings = run.timings();
+  // A section is current when its stage's record stands for the inputs the folder holds now.
+  for (const auto& stage : stage_table()) {
+    if (stage.how != pipeline_stage::kind::recorded &&
+        stage.how != pipeline_stage::kind::every_rank)
+      continue;
+    if ((stage.name != "cases" || run.cohort_known()) &&
+        run.records().up_to_date(std::string(stage.name), stage_fingerprint(stage, run)))
+      context.completed.insert(std::string(stage.name));
+  }
+  write_report(context);
+  run.say("report: " + (run.folder() / run_paths::report).string());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+const std::vector<pipeline_stage>& stage_table() {
+  using kind = pipeline_stage::kind;
+  namespace p = run_paths;
+  static const std::vector<pipeline_stage> stages{
+      {"phantom",
+       kind::recorded,
+       {"seed"},
+       {},
+       {p::phantom},
+       phantom_not_run,
+       phantom_outside_inputs,
+       run_phantom_stage},
+      {"cases",
+       kind::every_rank,
+       {"labels", "min_voxels", "segmenter_model", "crop_size", "crop_spacing"},
+       {p::phantom},
+       {p::discs, p::crops, p::case_failures},
+       nullptr,
+       cases_outside_inputs,
+       run_cases_stage},
+      {"autoencoder",
+       kind::recorded,
+       {"channels", "bottleneck", "epochs", "target_iou", "batch", "learning_rate", "seed"},
+       {p::crops},
+       {p::model, p::training_curve},
+       nullptr,
+       nullptr,
+       run_autoencoder_stage},
+      {"sweep",
+       kind::recorded,
+       {"channels", "bottleneck_sweep", "sweep_epochs", "target_iou", "batch", "learning_rate",
+        "seed"},
+       {p::crops},
+       {p::sweep},
+       sweep_not_run,
+       nullptr,
+       run_sweep_stage},
+      {"encode",
+       kind::recorded,
+       {},
+       {p::model, p::crops},
+       {p::latents},
+       nullptr,
+       nullptr,
+       run_encode_stage},
+      {"traverse",
+       kind::recorded,
+       {"traversal_steps", "correlation_method"},
+       {p::model, p::latents, p::crops},
+       {p::traversal},
+       nullptr,
+       nullptr,
+       run_traverse_stage},
+      {"features",
+       kind::derived,
+       {},
+       {p::discs, p::latents},
+       {p::geometry_latents, p::features},
+       nullptr,
+       nullptr,
+       run_features_stage},
+      {"correlate",
+       kind::recorded,
+       {"correlation_method", "adjust", "geometric_features"},
+       {p::geometry_latents},
+       {p::correlations},
+       nullptr,
+       nullptr,
+       run_correlate_stage},
+      {"classify",
+       kind::recorded,
+       {"folds", "trees", "depth", "boosting_learning_rate", "seed", "geometric_features"},
+       {p::features},
+       {p::classification, p::classification_summary},
+       classify_not_run,
+       nullptr,
+       run_classify_stage},
+      {"report", kind::last, {}, {}, {p::failures, p::report}, nullptr, nullptr, run_report_stage},
+  };
+  return stages;
+}
+
+/// Shares rank 0's stopped/failed state with the other ranks before a stage they all run.
+void share_state(pipeline_run& run) {
+  if (run.ranks().size() < 2)
+    return;
+  const std::string state = run.ranks().broadcast(run.failed()    ? "failed"
+                                                  : run.stopped() ? "stopped"
+                                                                  : "");
+  if (state == "failed")
+    run.stop();
+  else if (state == "stopped")
+    run.stop_here();
 }
 
 }  // namespace
 
-int run_pipeline(const std::vector<std::string>& argv) {
-  const auto args =
-      parse_arguments(argv, {"--out", "--phantom", "--data", "--config", "--stop-after"},
-                      {"--paper", "--resume", "--quiet"});
-  if (!args.positional.empty())
-    throw usage_error("pipeline takes no positional argument ('" + args.positional[0] + "')");
-  if (!args.has("--out"))
-    throw usage_error("pipeline needs --out DIR");
-  if (args.has("--phantom") && args.has("--data"))
-    throw usage_error("--phantom and --data exclude each other");
-  const std::set<std::string> stages{"phantom",  "cases",     "autoencoder", "sweep", "encode",
-                                     "traverse", "correlate", "classify",    "report"};
-  const std::string stop_after = args.value_or("--stop-after", "");
-  if (!stop_after.empty() && !stages.count(stop_after))
-    throw usage_error("--stop-after '" + stop_after +
-                      "' is not a stage (phantom, cases, autoencoder, sweep, encode, traverse, "
-                      "correlate, classify, report)");
-  pipeline_config config = args.has("--paper") ? paper_pipeline_config() : pipeline_config{};
-  if (args.has("--config"))
-    read_config_file(args.value_or("--config", ""), config);
-  const std::size_t phantoms =
-      args.has("--phantom") ? parse_count("--phantom", args.value_or("--phantom", "")) : 40;
-  if (!args.has("--data") && phantoms < 2)
-    throw usage_error("--phantom needs at least 2 spines");
-  if (stop_after == "phantom" && args.has("--data"))
-    throw usage_error("--stop-after phantom: with --data there is no phantom stage");
-  if (stop_after == "sweep" && config.bottleneck_sweep.empty())
-    throw usage_error("--stop-after sweep: the setting bottleneck_sweep is empty");
+std::vector<std::string_view> pipeline_stage_names() {
+  std::vector<std::string_view> names;
+  for (const auto& stage : stage_table())
+    names.push_back(stage.name);
+  return names;
+}
 
+int run_pipeline(const pipeline_run_settings& settings) {
+  if (settings.phantoms && !settings.data.empty())
+    throw usage_error("--phantom and --data exclude each other");
   const cohort_ranks ranks;
-  const fs::path out = args.value_or("--out", "");
+  pipeline_run run(settings, ranks);
+  if (!settings.stop_after.empty()) {
+    const pipeline_stage& last = stage_named(settings.stop_after);
+    if (last.not_run) {
+      if (const auto skip = last.not_run(run, false))
+        throw usage_error("--stop-after " + settings.stop_after + ": " + skip->reason);
+    }
+  }
+
   std::string created;
   if (ranks.is_root()) {
     try {
-      fs::create_directories(out);
+      fs::create_directories(settings.out);
     } catch (const std::exception& e) {
       created = e.what();
     }
   }
   if (created = ranks.broadcast(created); !created.empty())
-    throw io_error("--out " + out.string() + ": " + created);
-  pipeline_run run(out, config, args.has("--resume"), stop_after, ranks);
-  const auto& c = run.config();
+    throw io_error("--out " + settings.out + ": " + created);
 
-  // Phantom cohort (rank 0 writes it; every rank reads it).
-  fs::path data = args.value_or("--data", "");
-  if (data.empty()) {
-    data = out / "phantom";
-    fingerprint inputs;
-    inputs.add("phantom v1").add(std::to_string(phantoms)).add(std::to_string(c.seed));
-    inputs.add(c.segmenter_model.empty() ? "masks" : "images");
-    std::string failure;
-    if (ranks.is_root()) {
-      run.stage("phantom", inputs.hex(), {"phantom"}, [&] {
-        fs::remove_all(data);
-        std::vector<std::string> phantom_args{"--out",   data.string(),
-                                              "--cases", std::to_string(phantoms),
-                                              "--seed",  std::to_string(c.seed)};
-        if (!c.segmenter_model.empty())
-          phantom_args.push_back("--image");
-        run_command("phantom", run_phantom, phantom_args);
-      });
-      failure = run.failed() ? "failed" : run.stopped() ? "stop" : "";
-    }
-    failure = ranks.broadcast(failure);
-    if (failure == "failed")
-      run.stop();
-    else if (failure == "stop")
-      run.stop_here();
-  }
-
-  // Rank 0 finds the cases and tells the others, so every rank works on the same list.
-  cohort cases;
-  if (!run.stopped()) {
-    std::string listing;
-    if (ranks.is_root()) {
+  const auto& stages = stage_table();
+  std::size_t last_shared = 0;  // the ranks other than 0 leave after the last shared stage
+  for (std::size_t i = 0; i < stages.size(); ++i)
+    if (stages[i].how == pipeline_stage::kind::every_rank)
+      last_shared = i;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const pipeline_stage& stage = stages[i];
+    if (i > last_shared && !ranks.is_root())
+      return 0;
+    if (i <= last_shared && stage.how == pipeline_stage::kind::every_rank)
+      share_state(run);
+    if (stage.how == pipeline_stage::kind::last) {
       try {
-        cases = find_cohort(data, !c.segmenter_model.empty());
-        run.say("cohort: " + std::to_string(cases.cases.size()) + " cases (" + cases.layout +
-                " layout), labels " + (cases.labels.source.empty() ? "none" : cases.labels.source));
-        listing = "ok\n";
-        for (const auto& one : cases.cases)
-          listing += one.name + '\t' + one.mask.string() + '\t' + one.image.string() + '\n';
+        stage.run(run);
       } catch (const std::exception& e) {
-        listing = std::string("error\n") + e.what();
+        run.say(std::string(stage.name) + ": failed: " + e.what());
+        return 1;
+      }
+      continue;
+    }
+    if (run.stopped())
+      continue;
+    if (stage.not_run) {
+      if (const auto skip = stage.not_run(run, run.cohort_known())) {
+        if (skip->noted)
+          run.note(stage.name, skip->reason);
+        continue;
       }
     }
-    listing = ranks.broadcast(listing);
-    if (listing.rfind("error\n", 0) == 0) {
-      run.failures().push_back({"", "inputs", listing.substr(6)});
-      run.say("inputs: failed: " + listing.substr(6));
-      run.stop();
-    } else if (!ranks.is_root()) {
-      std::istringstream lines(listing.substr(3));
-      for (std::string line; std::getline(lines, line);) {
-        const auto tab1 = line.find('\t'), tab2 = line.find('\t', tab1 + 1);
-        cases.cases.push_back(
-            {line.substr(0, tab1), line.substr(tab1 + 1, tab2 - tab1 - 1), line.substr(tab2 + 1)});
-      }
+    switch (stage.how) {
+      case pipeline_stage::kind::every_rank:
+        stage.run(run);
+        run.finished_stage(stage.name);
+        break;
+      case pipeline_stage::kind::recorded:
+        if (ranks.is_root())
+          run_recorded_stage(stage, run);
+        break;
+      case pipeline_stage::kind::derived:
+        try {
+          stage.run(run);
+        } catch (const std::exception& e) {
+          run.fail(stage.name, e.what());
+        }
+        run.finished_stage(stage.name);
+        break;
+      case pipeline_stage::kind::last:
+        break;
     }
   }
-  if (!run.stopped()) {
-    run_cases_stage(run, cases, ranks);
-    if (!run.stopped() && stop_after == "cases") {
-      run.say("stopping after cases (--stop-after)");
-      run.stop_here();
-    }
-  }
-  if (!ranks.is_root())
-    return 0;  // the remaining stages run on rank 0 only
-
-  const fs::path model = out / "autoencoder" / "model.pt";
-  const std::string crops_hash =
-      fingerprint{}.add_folder(out / "crops").hex();  // every crop and the index
-  const std::string ae_settings = settings_text(
-      c, {"channels", "bottleneck", "epochs", "target_iou", "batch", "learning_rate", "seed"});
-  const std::string train_inputs = fingerprint{}.add(crops_hash).add(ae_settings).hex();
-  run.stage("autoencoder", train_inputs,
-            {"autoencoder/model.pt", "autoencoder/model.pt.training.csv"}, [&] {
-              fs::create_directories(model.parent_path());
-              // An interrupted training on the same inputs continues from its checkpoint.
-              const fs::path started = out / "records" / "autoencoder.started";
-              std::ifstream previous(started);
-              std::string previous_inputs;
-              previous >> previous_inputs;
-              const fs::path checkpoint = model.string() + ".checkpoint";
-              const bool resume_training = run.resume() && previous_inputs == train_inputs &&
-                                           fs::is_regular_file(checkpoint);
-              if (!resume_training)  // another run's state (or a finished one's) must not leak in
-                fs::remove(checkpoint);
-              write_lines(started, train_inputs, {});
-              auto train = train_ae_arguments(c, out / "crops", model, std::to_string(c.bottleneck),
-                                              c.epochs);
-              train.insert(train.end(), {"--checkpoint-every", std::to_string(c.checkpoint_every)});
-              if (resume_training) {
-                run.say("autoencoder: continuing the interrupted training from its checkpoint");
-                train.push_back("--resume");
-              }
-              run_command("train-ae", run_train_ae, train);
-            });
-  if (!c.bottleneck_sweep.empty()) {
-    const std::string sweep_inputs =
-        fingerprint{}
-            .add(crops_hash)
-            .add(settings_text(c, {"channels", "bottleneck_sweep", "sweep_epochs", "target_iou",
-                                   "batch", "learning_rate", "seed"}))
-            .hex();
-    run.stage("sweep", sweep_inputs, {"autoencoder/sweep"}, [&] {
-      run_command("train-ae", run_train_ae,
-                  train_ae_arguments(c, out / "crops", out / "autoencoder" / "sweep",
-                                     c.bottleneck_sweep, c.sweep_epochs));
-    });
-  }
-  const std::string model_hash = fingerprint{}.add_file(model).hex();
-  run.stage("encode", fingerprint{}.add(model_hash).add(crops_hash).hex(), {"latents.csv"}, [&] {
-    run_command("encode", run_encode,
-                {"--model", model.string(), "--crops", (out / "crops").string(), "--out",
-                 (out / "latents.csv").string()});
-  });
-  const std::string latents_hash = fingerprint{}.add_file(out / "latents.csv").hex();
-  run.stage("traverse",
-            fingerprint{}
-                .add(model_hash)
-                .add(latents_hash)
-                .add(crops_hash)
-                .add(settings_text(c, {"traversal_steps", "correlation_method"}))
-                .hex(),
-            {"traversal"}, [&] {
-              run_command(
-                  "traverse", run_traverse,
-                  {"--model", model.string(), "--latents", (out / "latents.csv").string(), "--out",
-                   (out / "traversal").string(), "--steps", std::to_string(c.traversal_steps),
-                   "--crops", (out / "crops").string(), "--method", c.correlation_method});
-            });
-  if (!run.stopped()) {
-    std::vector<pipeline_failure> notes;
-    try {
-      write_feature_tables(out, cases.labels, notes);
-    } catch (const std::exception& e) {
-      run.failures().push_back({"", "features", e.what()});
-      run.stop();
-    }
-    run.failures().insert(run.failures().end(), notes.begin(), notes.end());
-  }
-  const std::string geometric = c.geometric_features;
-  run.stage("correlate",
-            fingerprint{}
-                .add_file(out / "geometry_latents.csv")
-                .add(settings_text(c, {"correlation_method", "adjust", "geometric_features"}))
-                .hex(),
-            {"correlations.csv"}, [&] {
-              run_command("correlate", run_correlate,
-                          {(out / "geometry_latents.csv").string(), "--x", "z*", "--y",
-                           geometric + ",volume_mm3", "--method", c.correlation_method, "--adjust",
-                           c.adjust, "--out", (out / "correlations.csv").string()});
-            });
-  if (!run.stopped() && cases.labels.source.empty()) {
-    run.failures().push_back(
-        {"", "classify",
-         "no narrowing labels (truth.csv or radiological_gradings.csv): not classified"});
-  } else if (!run.stopped()) {
-    run.stage("classify",
-              fingerprint{}
-                  .add_file(out / "features.csv")
-                  .add(settings_text(c, {"folds", "trees", "depth", "boosting_learning_rate",
-                                         "seed", "geometric_features"}))
-                  .hex(),
-              {"classification.csv", "classification.summary.csv"}, [&] {
-                run_command("classify", run_classify,
-                            {(out / "features.csv").string(),
-                             "--label",
-                             "narrowed",
-                             "--features",
-                             "latent=z*",
-                             "--features",
-                             "geometric=" + geometric,
-                             "--features",
-                             "combined=" + geometric + ",z*",
-                             "--folds",
-                             std::to_string(c.folds),
-                             "--seed",
-                             std::to_string(c.seed),
-                             "--trees",
-                             std::to_string(c.trees),
-                             "--depth",
-                             std::to_string(c.depth),
-                             "--learning-rate",
-                             format_number(c.boosting_learning_rate),
-                             "--threads",
-                             std::to_string(c.boosting_threads),
-                             "--out",
-                             (out / "classification.csv").string()});
-              });
-  }
-
-  int status = run.failed() ? 1 : 0;
-  try {
-    write_failures(out, run.failures());
-    // Written even when the run stopped early: it shows what the folder holds, failures first.
-    report_context context;
-    context.run_folder = out;
-    context.layout = cases.layout;
-    context.settings = config_entries(c);
-    context.ranks = ranks.size();
-    context.timings = run.timings();
-    for (const auto& stage : stage_order) {
-      if (fs::is_regular_file(out / "records" / (stage + ".txt")))
-        context.completed.insert(stage);
-    }
-    write_report(context);
-    run.say("report: " + (out / "report.html").string());
-  } catch (const std::exception& e) {
-    run.say(std::string("report: failed: ") + e.what());
-    status = 1;
-  }
-  return status;
+  return run.failed() ? 1 : 0;
 }
 
 }  // namespace discgeom::cli

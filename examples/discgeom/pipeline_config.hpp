@@ -2,19 +2,43 @@
 #pragma once
 // The settings of `discgeom pipeline`: the reduced defaults that run a phantom cohort in minutes,
 // the paper's configuration (--paper), and a `key = value` file (--config) over either.
+//
+// Each setting is a typed field of pipeline_config and one row of config_settings(): its key,
+// the field, and the rule its value must meet. The rows serve the settings file (parsing and its
+// messages), the run's record and the report (the text of each value), and the stages'
+// fingerprints (the stage table in pipeline_command.cpp lists the keys each stage depends on).
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <sstream>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "arguments.hpp"
 #include "discgeom/error.hpp"
+#include "discgeom/geometry/disc_measures.hpp"
 #include "discgeom/stats/correlation.hpp"
 #include "discgeom/stats/multiple_testing.hpp"
+
+namespace discgeom::cli {
+
+/// The label schemes a cohort's masks may use.
+enum class mask_labels { spider, ordinal };
+
+}  // namespace discgeom::cli
+
+template <>
+struct discgeom::enum_names<discgeom::cli::mask_labels> {
+  static constexpr std::array<enum_name<cli::mask_labels>, 2> table{{
+      {cli::mask_labels::spider, "spider"},
+      {cli::mask_labels::ordinal, "ordinal"},
+  }};
+};
 
 namespace discgeom::cli {
 
@@ -22,16 +46,16 @@ struct pipeline_config {
   // Cohort and labels.
   std::uint64_t seed = 1;
   std::size_t threads = 2;
-  std::string labels = "spider";  ///< label scheme of the masks (spider | ordinal)
-  std::size_t min_voxels = 100;   ///< smaller labelled pieces are fragments, not discs
-  std::string segmenter_model;    ///< TorchScript or native U-Net; empty: masks are given
+  mask_labels labels = mask_labels::spider;  ///< label scheme of the masks
+  std::size_t min_voxels = 100;              ///< smaller labelled pieces are fragments, not discs
+  std::string segmenter_model;  ///< TorchScript or native U-Net; empty: masks are given
   // Crops (the autoencoder's input).
   std::size_t crop_size = 32;
-  std::string crop_spacing = "2,1.6,1";  ///< mm along L, P, S
+  vec3 crop_spacing{2.0, 1.6, 1.0};  ///< mm along L, P, S
   // Autoencoder.
-  std::string channels = "8,16,32,64";
+  std::vector<std::int64_t> channels{8, 16, 32, 64};
   std::size_t bottleneck = 8;
-  std::string bottleneck_sweep = "2,4,8";  ///< sizes trained besides the main model; empty: none
+  std::vector<std::int64_t> bottleneck_sweep{2, 4, 8};  ///< trained besides the main model
   std::size_t epochs = 50;
   std::size_t sweep_epochs = 12;
   double target_iou = 0.995;
@@ -40,8 +64,8 @@ struct pipeline_config {
   std::size_t checkpoint_every = 5;  ///< epochs between checkpoints (an interrupted run resumes)
   // Traversal and statistics.
   std::size_t traversal_steps = 6;
-  std::string correlation_method = "spearman";
-  std::string adjust = "holm";
+  correlation_method correlation = correlation_method::spearman;
+  p_adjustment adjust = p_adjustment::holm;
   // Classification.
   std::size_t folds = 5;
   std::size_t trees = 200;
@@ -51,6 +75,10 @@ struct pipeline_config {
   std::string geometric_features =
       "height_mm,ap_width_mm,lateral_width_mm,sagittal_angle_deg,coronal_angle_deg,"
       "transverse_angle_deg";
+
+  [[nodiscard]] disc_label_scheme disc_scheme() const {
+    return labels == mask_labels::ordinal ? disc_label_scheme::ordinal : disc_label_scheme::spider;
+  }
 };
 
 /// The paper's configuration (Perrone et al.): 64^3 crops at 1.4 x 1.2 x 1.5 mm, channels
@@ -58,46 +86,47 @@ struct pipeline_config {
 inline pipeline_config paper_pipeline_config() {
   pipeline_config config;
   config.crop_size = 64;
-  config.crop_spacing = "1.4,1.2,1.5";
-  config.channels = "32,64,128,256,512";
+  config.crop_spacing = {1.4, 1.2, 1.5};
+  config.channels = {32, 64, 128, 256, 512};
   config.bottleneck = 4;
-  config.bottleneck_sweep = "64,8,4,3";
+  config.bottleneck_sweep = {64, 8, 4, 3};
   config.epochs = 350;
   config.sweep_epochs = 350;
   return config;
 }
 
-/// Every setting as `key = value` lines, in a fixed order (the run's record and the report).
-inline std::vector<std::pair<std::string, std::string>> config_entries(const pipeline_config& c) {
-  const auto n = [](double v) { return format_number(v); };  // exact: settings are hashed
-  return {{"seed", std::to_string(c.seed)},
-          {"threads", std::to_string(c.threads)},
-          {"labels", c.labels},
-          {"min_voxels", std::to_string(c.min_voxels)},
-          {"segmenter_model", c.segmenter_model},
-          {"crop_size", std::to_string(c.crop_size)},
-          {"crop_spacing", c.crop_spacing},
-          {"channels", c.channels},
-          {"bottleneck", std::to_string(c.bottleneck)},
-          {"bottleneck_sweep", c.bottleneck_sweep},
-          {"epochs", std::to_string(c.epochs)},
-          {"sweep_epochs", std::to_string(c.sweep_epochs)},
-          {"target_iou", n(c.target_iou)},
-          {"batch", std::to_string(c.batch)},
-          {"learning_rate", n(c.learning_rate)},
-          {"checkpoint_every", std::to_string(c.checkpoint_every)},
-          {"traversal_steps", std::to_string(c.traversal_steps)},
-          {"correlation_method", c.correlation_method},
-          {"adjust", c.adjust},
-          {"folds", std::to_string(c.folds)},
-          {"trees", std::to_string(c.trees)},
-          {"depth", std::to_string(c.depth)},
-          {"boosting_learning_rate", n(c.boosting_learning_rate)},
-          {"boosting_threads", std::to_string(c.boosting_threads)},
-          {"geometric_features", c.geometric_features}};
-}
-
 namespace detail_config {
+
+/// The rules a setting's value meets, by its field's type.
+struct count_rule {
+  std::size_t pipeline_config::*field;
+  std::size_t at_least = 0;
+};
+struct seed_rule {
+  std::uint64_t pipeline_config::*field;
+};
+struct fraction_rule {  ///< a number in (0, 1]
+  double pipeline_config::*field;
+};
+struct sizes_rule {  ///< sizes >= 1, comma-separated; `empty_or_two` for the sweep
+  std::vector<std::int64_t> pipeline_config::*field;
+  bool empty_or_two = false;
+};
+struct text_rule {
+  std::string pipeline_config::*field;
+  bool existing_file = false;  ///< empty, or a file that exists
+};
+struct spacing_rule {
+  vec3 pipeline_config::*field;
+};
+template <named_enum E>
+struct choice_rule {
+  E pipeline_config::*field;
+};
+
+using setting_rule = std::variant<count_rule, seed_rule, fraction_rule, sizes_rule, text_rule,
+                                  spacing_rule, choice_rule<mask_labels>,
+                                  choice_rule<correlation_method>, choice_rule<p_adjustment>>;
 
 inline std::string trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r");
@@ -108,92 +137,138 @@ inline std::string trim(const std::string& text) {
 
 }  // namespace detail_config
 
-/// Sets one setting from its text. \throws usage_error naming the key and the value
-inline void set_config_entry(pipeline_config& c, const std::string& key, const std::string& value) {
-  const auto count = [&] { return parse_count(key, value); };
-  const auto real = [&](double low, double high) { return parse_number(key, value, low, high); };
-  if (key == "seed")
-    c.seed = count();
-  else if (key == "threads")
-    c.threads = count();
-  else if (key == "labels")
-    c.labels = value;
-  else if (key == "min_voxels")
-    c.min_voxels = count();
-  else if (key == "segmenter_model")
-    c.segmenter_model = value;
-  else if (key == "crop_size")
-    c.crop_size = count();
-  else if (key == "crop_spacing")
-    c.crop_spacing = value;
-  else if (key == "channels")
-    c.channels = value;
-  else if (key == "bottleneck")
-    c.bottleneck = count();
-  else if (key == "bottleneck_sweep")
-    c.bottleneck_sweep = value;
-  else if (key == "epochs")
-    c.epochs = count();
-  else if (key == "sweep_epochs")
-    c.sweep_epochs = count();
-  else if (key == "target_iou")
-    c.target_iou = real(0.0, 1.0);
-  else if (key == "batch")
-    c.batch = count();
-  else if (key == "learning_rate")
-    c.learning_rate = real(0.0, 1.0);
-  else if (key == "checkpoint_every")
-    c.checkpoint_every = count();
-  else if (key == "traversal_steps")
-    c.traversal_steps = count();
-  else if (key == "correlation_method")
-    c.correlation_method = value;
-  else if (key == "adjust")
-    c.adjust = value;
-  else if (key == "folds")
-    c.folds = count();
-  else if (key == "trees")
-    c.trees = count();
-  else if (key == "depth")
-    c.depth = count();
-  else if (key == "boosting_learning_rate")
-    c.boosting_learning_rate = real(0.0, 1.0);
-  else if (key == "boosting_threads")
-    c.boosting_threads = count();
-  else if (key == "geometric_features")
-    c.geometric_features = value;
-  else
+/// One setting: its key in the settings file and the field it sets.
+struct pipeline_setting {
+  std::string_view key;
+  detail_config::setting_rule rule;
+};
+
+/// Every setting, in the order of the run's record and the report.
+inline const std::vector<pipeline_setting>& config_settings() {
+  using namespace detail_config;
+  using c = pipeline_config;
+  static const std::vector<pipeline_setting> settings{
+      {"seed", seed_rule{&c::seed}},
+      {"threads", count_rule{&c::threads, 1}},
+      {"labels", choice_rule<mask_labels>{&c::labels}},
+      {"min_voxels", count_rule{&c::min_voxels}},
+      {"segmenter_model", text_rule{&c::segmenter_model, true}},
+      {"crop_size", count_rule{&c::crop_size, 1}},
+      {"crop_spacing", spacing_rule{&c::crop_spacing}},
+      {"channels", sizes_rule{&c::channels}},
+      {"bottleneck", count_rule{&c::bottleneck, 1}},
+      {"bottleneck_sweep", sizes_rule{&c::bottleneck_sweep, true}},
+      {"epochs", count_rule{&c::epochs, 1}},
+      {"sweep_epochs", count_rule{&c::sweep_epochs}},
+      {"target_iou", fraction_rule{&c::target_iou}},
+      {"batch", count_rule{&c::batch, 1}},
+      {"learning_rate", fraction_rule{&c::learning_rate}},
+      {"checkpoint_every", count_rule{&c::checkpoint_every}},
+      {"traversal_steps", count_rule{&c::traversal_steps, 2}},
+      {"correlation_method", choice_rule<correlation_method>{&c::correlation}},
+      {"adjust", choice_rule<p_adjustment>{&c::adjust}},
+      {"folds", count_rule{&c::folds, 2}},
+      {"trees", count_rule{&c::trees, 1}},
+      {"depth", count_rule{&c::depth, 1}},
+      {"boosting_learning_rate", fraction_rule{&c::boosting_learning_rate}},
+      {"boosting_threads", count_rule{&c::boosting_threads, 1}},
+      {"geometric_features", text_rule{&c::geometric_features}},
+  };
+  return settings;
+}
+
+/// The setting called `key`; nullptr when there is none.
+inline const pipeline_setting* find_setting(std::string_view key) {
+  for (const auto& setting : config_settings())
+    if (setting.key == key)
+      return &setting;
+  return nullptr;
+}
+
+/// The value of a setting as text, exactly (settings are hashed into the stages' fingerprints).
+inline std::string setting_text(const pipeline_config& config, const pipeline_setting& setting) {
+  using namespace detail_config;
+  return std::visit(
+      [&](const auto& rule) -> std::string {
+        using rule_type = std::decay_t<decltype(rule)>;
+        const auto& value = config.*(rule.field);
+        if constexpr (std::is_same_v<rule_type, count_rule> ||
+                      std::is_same_v<rule_type, seed_rule>) {
+          return std::to_string(value);
+        } else if constexpr (std::is_same_v<rule_type, fraction_rule>) {
+          return format_number(value);
+        } else if constexpr (std::is_same_v<rule_type, sizes_rule>) {
+          return join_sizes(value);
+        } else if constexpr (std::is_same_v<rule_type, text_rule>) {
+          return value;
+        } else if constexpr (std::is_same_v<rule_type, spacing_rule>) {
+          return format_number(value[0]) + "," + format_number(value[1]) + "," +
+                 format_number(value[2]);
+        } else {
+          return std::string(to_string(value));
+        }
+      },
+      setting.rule);
+}
+
+/// Every setting as (key, value text), in the table's order.
+inline std::vector<std::pair<std::string, std::string>> config_entries(
+    const pipeline_config& config) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const auto& setting : config_settings())
+    entries.emplace_back(std::string(setting.key), setting_text(config, setting));
+  return entries;
+}
+
+/// Sets one setting from its text; everything a later stage would refuse is refused here,
+/// before hours of training. \throws usage_error naming the key and the value
+inline void set_config_entry(pipeline_config& config, const std::string& key,
+                             const std::string& value) {
+  using namespace detail_config;
+  const pipeline_setting* setting = find_setting(key);
+  if (setting == nullptr)
     throw usage_error("unknown setting '" + key + "'");
-  if ((key == "threads" || key == "boosting_threads" || key == "crop_size" || key == "bottleneck" ||
-       key == "epochs" || key == "batch" || key == "folds" || key == "trees" || key == "depth") &&
-      count() == 0)
-    throw usage_error(key + " must be at least 1");
-  // Everything a later stage would refuse is refused here, before hours of training.
-  if (key == "crop_spacing")
-    (void)parse_spacing(value, key);
-  if (key == "labels" && value != "spider" && value != "ordinal")
-    throw usage_error("labels '" + value + "' must be spider or ordinal");
-  if (key == "channels" || key == "bottleneck_sweep") {
-    const auto sizes = split_commas(value);
-    for (const auto& size : sizes) {
-      if (parse_count(key, size) == 0)
-        throw usage_error(key + " '" + value + "': every size must be at least 1");
-    }
-    if (key == "bottleneck_sweep" && !value.empty() && sizes.size() < 2)
-      throw usage_error("bottleneck_sweep '" + value +
-                        "' needs two sizes or more (or nothing for no sweep)");
-  }
-  if ((key == "target_iou" || key == "learning_rate" || key == "boosting_learning_rate") &&
-      real(0.0, 1.0) <= 0.0)
-    throw usage_error(key + " must be more than 0");
-  if ((key == "folds" || key == "traversal_steps") && count() < 2)
-    throw usage_error(key + " must be at least 2");
-  if (key == "correlation_method")
-    (void)parse_choice<correlation_method>(key, value);
-  if (key == "adjust")
-    (void)parse_choice<p_adjustment>(key, value);
-  if (key == "segmenter_model" && !value.empty() && !std::filesystem::is_regular_file(value))
-    throw usage_error("segmenter_model '" + value + "': no such file");
+  std::visit(
+      [&](const auto& rule) {
+        using rule_type = std::decay_t<decltype(rule)>;
+        auto& field = config.*(rule.field);
+        if constexpr (std::is_same_v<rule_type, count_rule>) {
+          field = parse_count(key, value);
+          if (field < rule.at_least)
+            throw usage_error(key + " must be at least " + std::to_string(rule.at_least));
+        } else if constexpr (std::is_same_v<rule_type, seed_rule>) {
+          field = parse_count(key, value);
+        } else if constexpr (std::is_same_v<rule_type, fraction_rule>) {
+          field = parse_number(key, value, 0.0, 1.0);
+          if (field <= 0.0)
+            throw usage_error(key + " must be more than 0");
+        } else if constexpr (std::is_same_v<rule_type, sizes_rule>) {
+          std::vector<std::int64_t> sizes;
+          if (!value.empty()) {
+            for (const auto& size : split_commas(value)) {
+              const std::size_t parsed = parse_count(key, size);
+              if (parsed == 0 || parsed > 1u << 20)
+                throw usage_error(key + " '" + value + "': every size must be at least 1");
+              sizes.push_back(static_cast<std::int64_t>(parsed));
+            }
+          }
+          if (!rule.empty_or_two && sizes.empty())
+            throw usage_error(key + " '" + value + "' needs one size or more");
+          if (rule.empty_or_two && sizes.size() == 1)
+            throw usage_error(key + " '" + value +
+                              "' needs two sizes or more (or nothing for no sweep)");
+          field = std::move(sizes);
+        } else if constexpr (std::is_same_v<rule_type, text_rule>) {
+          if (rule.existing_file && !value.empty() && !std::filesystem::is_regular_file(value))
+            throw usage_error(key + " '" + value + "': no such file");
+          field = value;
+        } else if constexpr (std::is_same_v<rule_type, spacing_rule>) {
+          field = parse_spacing(value, key);
+        } else {
+          field = parse_choice<std::decay_t<decltype(field)>>(key, value);
+        }
+      },
+      setting->rule);
 }
 
 /// Reads `key = value` lines (`#` starts a comment) over `config`.

@@ -5,11 +5,14 @@
 #include "pipeline_command.hpp"
 
 namespace {
-const discgeom::cli::hosted_command commands[] = {
-    {"pipeline", discgeom::cli::pipeline_usage, discgeom::cli::run_pipeline},
+namespace cli = discgeom::cli;
+constexpr cli::hosted_command commands[] = {
+    {"pipeline",
+     cli::parse_and_run<cli::pipeline_run_settings, cli::add_pipeline_options, cli::run_pipeline>},
 };
+static_assert(cli::hosts_its_commands(commands, "discgeom-pipeline"));
 }  // namespace
 
 int main(int argc, char** argv) {
-  return discgeom::cli::run_hosted_command(argc, argv, commands);
+  return cli::run_hosted_command(argc, argv, commands);
 }

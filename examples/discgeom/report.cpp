@@ -15,6 +15,7 @@
 
 #include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/io/csv.hpp"
+#include "run_folder.hpp"
 #include "svg_plot.hpp"
 
 namespace discgeom::cli {
@@ -201,7 +202,7 @@ std::string distributions_section(const std::optional<csv_table>& discs) {
 
 std::string training_section(const fs::path& run) {
   std::string out = "<section id=\"training\"><h2>Autoencoder training</h2>";
-  const auto curve = read_table(run / "autoencoder" / "model.pt.training.csv");
+  const auto curve = read_table(run / run_paths::training_curve);
   if (!curve || curve->rows.empty())
     return out + not_run("The autoencoder was not trained in this run folder.") + "</section>";
   const auto epoch = curve->numeric_column("epoch");
@@ -216,20 +217,23 @@ std::string training_section(const fs::path& run) {
   return out + "</section>";
 }
 
-std::string bottleneck_section(const fs::path& run,
-                               const std::vector<std::pair<std::string, std::string>>& settings) {
+/// The value of the setting `key` ("" when there is none).
+std::string setting_value(const std::vector<report_setting>& settings, const std::string& key) {
+  for (const auto& setting : settings)
+    if (setting.key == key)
+      return setting.value;
+  return "";
+}
+
+std::string bottleneck_section(const fs::path& run, const std::vector<report_setting>& settings) {
   std::string out = "<section id=\"bottleneck\"><h2>Bottleneck size</h2>";
-  if (const auto sweep = read_table(run / "autoencoder" / "sweep" / "sweep.csv")) {
+  if (const auto sweep = read_table(run / run_paths::sweep_table)) {
     out +=
         "<p>Each size trained on the same crops; converged means the mean IoU over every "
         "disc reached the target.</p>" +
         html_table(*sweep, "sweep-table", false);
   } else {
-    std::string bottleneck;
-    for (const auto& [key, value] : settings) {
-      if (key == "bottleneck")
-        bottleneck = value;
-    }
+    const std::string bottleneck = setting_value(settings, "bottleneck");
     out += not_run(
         "No bottleneck sweep in this run (setting bottleneck_sweep); the model has "
         "a bottleneck of " +
@@ -240,7 +244,7 @@ std::string bottleneck_section(const fs::path& run,
 
 std::string traversal_section(const fs::path& run) {
   std::string out = "<section id=\"traversal\"><h2>Latent traversal</h2>";
-  const fs::path png = run / "traversal" / "traversal.png";
+  const fs::path png = run / run_paths::traversal_montage;
   if (!fs::is_regular_file(png))
     return out + not_run("No traversal in this run folder.") + "</section>";
   std::ifstream in(png, std::ios::binary);
@@ -254,10 +258,9 @@ std::string traversal_section(const fs::path& run) {
   return out + "</section>";
 }
 
-std::string correlation_section(const fs::path& run,
-                                const std::vector<std::pair<std::string, std::string>>& settings) {
+std::string correlation_section(const fs::path& run, const std::vector<report_setting>& settings) {
   std::string out = "<section id=\"correlations\"><h2>Latent features against disc geometry</h2>";
-  const auto table = read_table(run / "correlations.csv");
+  const auto table = read_table(run / run_paths::correlations);
   if (!table || table->rows.empty())
     return out + not_run("No correlations in this run folder.") + "</section>";
   const auto x = table->column("x"), y = table->column("y"), method = table->column("method");
@@ -281,11 +284,7 @@ std::string correlation_section(const fs::path& run,
     values[rr][cc] = r[i];
     notes[rr][cc] = std::isfinite(p[i]) ? "p=" + svg::number(p[i], 2) : "";
   }
-  std::string adjustment = "holm";
-  for (const auto& [key, value] : settings) {
-    if (key == "adjust")
-      adjustment = value;
-  }
+  const std::string adjustment = setting_value(settings, "adjust");
   out += "<p>" + escape(table->rows.front()[method]) +
          " correlation of each latent feature with each measure over the measured discs; the "
          "second line is the p-value" +
@@ -298,7 +297,7 @@ std::string correlation_section(const fs::path& run,
 
 std::string classification_section(const fs::path& run) {
   std::string out = "<section id=\"classification\"><h2>Disc narrowing prediction</h2>";
-  const auto summary = read_table(run / "classification.summary.csv");
+  const auto summary = read_table(run / run_paths::classification_summary);
   if (!summary || summary->rows.empty())
     return out +
            not_run(
@@ -343,9 +342,15 @@ std::string failures_section(const std::optional<csv_table>& failures) {
 std::string settings_section(const report_context& context) {
   std::string out =
       "<section id=\"settings\"><h2>Settings and timings</h2><table "
-      "class=\"facts\"><tbody>";
-  for (const auto& [key, value] : context.settings)
-    out += "<tr><th>" + escape(key) + "</th><td>" + escape(value) + "</td></tr>";
+      "class=\"facts\" id=\"settings-table\"><thead><tr><th>setting</th><th>value</th>"
+      "<th>decides the outputs of</th></tr></thead><tbody>";
+  for (const auto& setting : context.settings) {
+    std::string stages;
+    for (const auto& stage : setting.stages)
+      stages += (stages.empty() ? "" : ", ") + stage;
+    out += "<tr><th>" + escape(setting.key) + "</th><td>" + escape(setting.value) + "</td><td>" +
+           escape(stages.empty() ? "(how the run goes, not its results)" : stages) + "</td></tr>";
+  }
   out += "</tbody></table>";
   if (!context.timings.empty()) {
     out +=
@@ -474,9 +479,9 @@ std::string base64(const std::string& bytes) {
 
 void write_report(const report_context& context) {
   const fs::path& run = context.run_folder;
-  const auto discs = read_table(run / "discs.csv");
-  const auto features = read_table(run / "features.csv");
-  const auto failures = read_table(run / "failures.csv");
+  const auto discs = read_table(run / run_paths::discs);
+  const auto features = read_table(run / run_paths::features);
+  const auto failures = read_table(run / run_paths::failures);
 
   std::string page =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -514,7 +519,7 @@ void write_report(const report_context& context) {
   page += script;
   page += "</script></body></html>\n";
 
-  detail::write_atomically(run / "report.html", "write_report", [&](const fs::path& temporary) {
+  detail::write_atomically(run / run_paths::report, "write_report", [&](const fs::path& temporary) {
     std::ofstream out(temporary, std::ios::binary);
     out << page;
     out.close();

@@ -12,13 +12,20 @@
 
 namespace discgeom::cli {
 
+/// A setting of the run, with the stages whose outputs it decides.
+struct report_setting {
+  std::string key, value;
+  std::vector<std::string> stages;
+};
+
 struct report_context {
   std::filesystem::path run_folder;
-  std::string layout;                                         ///< phantom, spider or masks
-  std::vector<std::pair<std::string, std::string>> settings;  ///< the run's configuration
+  std::string layout;                    ///< phantom, spider or masks
+  std::vector<report_setting> settings;  ///< the run's configuration
   int ranks = 1;
   std::vector<std::pair<std::string, double>> timings;  ///< stage, seconds (stages run now)
-  std::set<std::string> completed;  ///< stages whose record stands (their outputs are current)
+  /// Stages whose record stands for the inputs the folder holds now (their outputs are current).
+  std::set<std::string> completed;
 };
 
 /// Writes run_folder/report.html from the tables the stages left there; a stage that did not

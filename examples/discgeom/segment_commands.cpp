@@ -34,46 +34,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::array<std::int64_t, 3> parse_patch(const std::string& text) {
-  const auto parts = split_commas(text);
-  if (parts.size() != 1 && parts.size() != 3)
-    throw usage_error("--patch '" + text + "' must be N or N,N,N");
-  std::array<std::int64_t, 3> patch{};
-  for (std::size_t d = 0; d < 3; ++d) {
-    const std::size_t value = parse_count("--patch", parts[parts.size() == 1 ? 0 : d]);
-    if (value < 4 || value > 1024)
-      throw usage_error("--patch '" + text + "': each edge must be in [4, 1024]");
-    patch[d] = static_cast<std::int64_t>(value);
-  }
-  return patch;
-}
-
-std::vector<std::int64_t> parse_widths(const std::string& text) {
-  std::vector<std::int64_t> widths;
-  for (const std::string& part : split_commas(text)) {
-    const std::size_t value = parse_count("--channels", part);
-    if (value == 0)
-      throw usage_error("--channels '" + text + "': a width must be at least 1");
-    widths.push_back(static_cast<std::int64_t>(value));
-  }
-  return widths;
-}
-
 int default_threads() {
   return static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
-}
-
-int parse_threads(const arguments& args) {
-  if (!args.has("--threads"))
-    return default_threads();
-  const auto threads = parse_count("--threads", args.value_or("--threads", ""));
-  if (threads < 1 || threads > 1024)
-    throw usage_error("--threads must be in [1, 1024]");
-  return static_cast<int>(threads);
-}
-
-intensity_normalisation parse_normalise(const std::string& text) {
-  return parse_choice<intensity_normalisation>("--normalise", text);
 }
 
 bool has_image_extension(const fs::path& path) {
@@ -82,17 +44,14 @@ bool has_image_extension(const fs::path& path) {
 
 /// A 3D image read as T with the overrides applied.
 template <class T>
-image<T> read_3d(const fs::path& file, const char* command, const std::optional<vec3>& spacing,
-                 const std::optional<mat3>& direction) {
+image<T> read_3d(const fs::path& file, const char* command,
+                 const geometry_overrides& overrides = {}) {
   const auto header = read_image_header(file);
   if (header.dimensions != 3)
     throw io_error(file.string() + ": the image is " + std::to_string(header.dimensions) + "D; " +
                    command + " needs a 3D volume");
   auto img = read_image<T>(file);
-  if (spacing)
-    img.geometry.spacing = *spacing;
-  if (direction)
-    img.geometry.direction = *direction;
+  overrides.apply(img.geometry);
   return img;
 }
 
@@ -122,20 +81,20 @@ segmentation_model load_model(const fs::path& file, const segment_cli_options& o
 
 segment_summary segment_with(const segmentation_model& model, const fs::path& image_file,
                              const fs::path& output, const segment_cli_options& options) {
-  const auto t1 = read_3d<float>(image_file, "segment", options.spacing, options.direction);
+  const auto t1 = read_3d<float>(image_file, "segment", options.overrides);
   segmentation_options settings;
   settings.window.patch = options.patch ? *options.patch
                           : model.patch ? *model.patch
                                         : std::array<std::int64_t, 3>{96, 96, 96};
   settings.window.overlap = options.overlap;
-  if (!options.normalise.empty()) {
+  if (options.normalise) {
     normalisation_options n;
-    n.method = parse_normalise(options.normalise);
+    n.method = *options.normalise;
     settings.normalisation = n;
   }
   settings.threads = options.threads;
-  settings.labels = options.labels == "classes" ? segmentation_labels::classes
-                                                : segmentation_labels::spider_discs;
+  settings.labels = options.labels == segment_labels::classes ? segmentation_labels::classes
+                                                              : segmentation_labels::spider_discs;
   settings.minimum_disc_voxels = options.min_disc_voxels;
   settings.keep_largest_component = options.cleanup;
   settings.fill_holes = options.cleanup;
@@ -224,40 +183,16 @@ segment_summary segment_file(const fs::path& model, const fs::path& image, const
   return segment_with(load_model(model, options), image, output, options);
 }
 
-int run_segment(const std::vector<std::string>& argv) {
-  const auto args = parse_arguments(
-      argv,
-      {"--model", "--out", "--patch", "--overlap", "--normalise", "--threads", "--model-spacing",
-       "--labels", "--min-disc-voxels", "--image-suffix", "--spacing", "--orientation", "--format"},
-      {"--quiet", "--no-cleanup"});
-  if (!args.has("--model") || !args.has("--out") || args.positional.empty())
-    throw usage_error("segment needs --model MODEL, --out DIR and at least one IMAGE");
-  segment_cli_options options;
-  if (args.has("--patch"))
-    options.patch = parse_patch(args.value_or("--patch", ""));
-  options.overlap = parse_number("--overlap", args.value_or("--overlap", "0.5"), 0.0, 0.95);
-  options.normalise = args.value_or("--normalise", "");
-  if (!options.normalise.empty())
-    parse_normalise(options.normalise);
-  options.threads = parse_threads(args);
-  if (args.has("--model-spacing"))
-    options.model_spacing = parse_spacing(args.value_or("--model-spacing", ""), "--model-spacing");
-  options.labels = args.value_or("--labels", "spider");
-  if (options.labels != "spider" && options.labels != "classes")
-    throw usage_error("--labels '" + options.labels + "' must be spider or classes");
-  options.min_disc_voxels =
-      parse_count("--min-disc-voxels", args.value_or("--min-disc-voxels", "0"));
-  options.cleanup = !args.has("--no-cleanup");
-  const auto overrides = parse_geometry_overrides(args);
-  options.spacing = overrides.spacing;
-  options.direction = overrides.direction;
-  const std::string suffix = args.value_or("--image-suffix", "_t1");
-  const std::string format = parse_format(args);
-  const fs::path out = args.value_or("--out", "");
+int run_segment(const segment_settings& s) {
+  segment_cli_options options = s.options;
+  if (options.threads == 0)
+    options.threads = default_threads();
+  const fs::path out = s.out;
+  const std::string labels(to_string(options.labels));
 
   segmentation_model model;
   try {
-    model = load_model(args.value_or("--model", ""), options);
+    model = load_model(s.model, options);
   } catch (const error& failure) {
     std::cerr << "discgeom segment: " << failure.what() << '\n';
     return 1;
@@ -265,13 +200,13 @@ int run_segment(const std::vector<std::string>& argv) {
   table rows{
       {"case", "image", "output", "labels", "discs", "foreground_voxels", "windows", "status"}, {}};
   int status = 0;
-  progress_bar progress("segment", args.positional.size(), args.has("--quiet"));
-  for (const std::string& file : args.positional) {
-    const std::string name = image_case(file, suffix);
+  progress_bar progress("segment", s.images.size(), s.quiet);
+  for (const std::string& file : s.images) {
+    const std::string name = image_case(file, s.image_suffix);
     const fs::path output = out / (name + ".nii.gz");
     try {
       const auto summary = segment_with(model, file, output, options);
-      rows.rows.push_back({text(name), text(file), text(output.string()), text(options.labels),
+      rows.rows.push_back({text(name), text(file), text(output.string()), text(labels),
                            number(static_cast<double>(summary.discs)),
                            number(static_cast<double>(summary.foreground_voxels)),
                            number(static_cast<double>(summary.windows)), text(summary.status)});
@@ -280,67 +215,40 @@ int run_segment(const std::vector<std::string>& argv) {
       std::cerr << "discgeom segment: "
                 << (message.find(file) == std::string::npos ? file + ": " : std::string())
                 << message << '\n';
-      rows.rows.push_back({text(name), text(file), cell{}, text(options.labels), cell{}, cell{},
-                           cell{}, text("failed")});
+      rows.rows.push_back(
+          {text(name), text(file), cell{}, text(labels), cell{}, cell{}, cell{}, text("failed")});
       status = 1;
     }
     progress.step(name);
   }
-  write_table(std::cout, rows, format);
+  write_table(std::cout, rows, s.format);
   return status;
 }
 
-int run_train_seg(const std::vector<std::string>& argv) {
-  const auto args = parse_arguments(
-      argv,
-      {"--images", "--masks", "--out", "--validation-fraction", "--epochs", "--patience", "--seed",
-       "--model-spacing", "--patch", "--channels", "--batch", "--batches-per-epoch",
-       "--learning-rate", "--normalise", "--image-suffix", "--threads"},
-      {"--quiet"});
-  if (!args.positional.empty())
-    throw usage_error("unexpected argument '" + args.positional[0] + "'");
-  if (!args.has("--images") || !args.has("--masks") || !args.has("--out"))
-    throw usage_error("train-seg needs --images DIR, --masks DIR and --out MODEL");
-  const double fraction = parse_number("--validation-fraction",
-                                       args.value_or("--validation-fraction", "0.2"), 0.01, 0.9);
+int run_train_seg(const train_seg_settings& s) {
+  check_train_seg_settings(s);
+  const double fraction = s.validation_fraction;
   segmentation_training_options options;
-  options.max_epochs =
-      static_cast<std::int64_t>(parse_count("--epochs", args.value_or("--epochs", "100")));
-  options.patience =
-      static_cast<std::int64_t>(parse_count("--patience", args.value_or("--patience", "15")));
-  if (options.max_epochs < 1 || options.patience < 1)
-    throw usage_error("--epochs and --patience must be at least 1");
-  options.seed = parse_count("--seed", args.value_or("--seed", "0"));
-  if (args.has("--patch"))
-    options.patch = parse_patch(args.value_or("--patch", ""));
+  options.max_epochs = s.epochs;
+  options.patience = s.patience;
+  options.seed = s.seed;
+  options.patch = s.patch;
   unet3d_config config;
-  if (args.has("--channels"))
-    config.channels = parse_widths(args.value_or("--channels", ""));
-  if (config.channels.size() > 6)
-    throw usage_error("--channels: at most 6 levels");
-  options.batch_size =
-      static_cast<std::int64_t>(parse_count("--batch", args.value_or("--batch", "2")));
-  options.batches_per_epoch = static_cast<std::int64_t>(
-      parse_count("--batches-per-epoch", args.value_or("--batches-per-epoch", "8")));
-  if (options.batch_size < 1 || options.batches_per_epoch < 1)
-    throw usage_error("--batch and --batches-per-epoch must be at least 1");
-  options.learning_rate =
-      parse_number("--learning-rate", args.value_or("--learning-rate", "0.001"), 1e-9, 1.0);
+  config.channels = s.channels;
+  options.batch_size = s.batch;
+  options.batches_per_epoch = s.batches_per_epoch;
+  options.learning_rate = s.learning_rate;
   normalisation_options normalisation;
-  normalisation.method = parse_normalise(args.value_or("--normalise", "percentile"));
-  options.threads = parse_threads(args);
-  std::optional<vec3> model_spacing;
-  if (args.has("--model-spacing"))
-    model_spacing = parse_spacing(args.value_or("--model-spacing", ""), "--model-spacing");
-  const std::string suffix = args.value_or("--image-suffix", "_t1");
-  const fs::path model_file = args.value_or("--out", "");
+  normalisation.method = s.normalise;
+  options.threads = s.threads == 0 ? default_threads() : s.threads;
+  const std::optional<vec3>& model_spacing = s.model_spacing;
+  const fs::path model_file = s.out;
 
   try {
     const auto started = std::chrono::steady_clock::now();
-    const auto pairs =
-        find_pairs(args.value_or("--images", ""), args.value_or("--masks", ""), suffix);
+    const auto pairs = find_pairs(s.images, s.masks, s.image_suffix);
     if (pairs.size() < 2)
-      throw io_error(args.value_or("--images", "") + ": holds " + std::to_string(pairs.size()) +
+      throw io_error(s.images + ": holds " + std::to_string(pairs.size()) +
                      " image/mask pairs; train-seg needs at least 2 (training and validation)");
     // The split: a permutation drawn from the seed; the first ones validate.
     std::vector<std::size_t> order(pairs.size());
@@ -357,12 +265,12 @@ int run_train_seg(const std::vector<std::string>& argv) {
 
     std::vector<segmentation_volume> training, validation;
     table split{{"case", "set"}, {}};
-    progress_bar reading("train-seg: reading", pairs.size(), args.has("--quiet"));
+    progress_bar reading("train-seg: reading", pairs.size(), s.quiet);
     vec3 spacing{};
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       const auto& pair = pairs[i];
-      const auto t1 = read_3d<float>(pair.image, "train-seg", std::nullopt, std::nullopt);
-      const auto mask = read_3d<std::uint16_t>(pair.mask, "train-seg", std::nullopt, std::nullopt);
+      const auto t1 = read_3d<float>(pair.image, "train-seg");
+      const auto mask = read_3d<std::uint16_t>(pair.mask, "train-seg");
       if (const auto difference = grid_difference("image", t1.shape(), t1.geometry, "mask",
                                                   mask.shape(), mask.geometry))
         throw io_error(pair.image.string() + " and " + pair.mask.string() +
@@ -380,7 +288,7 @@ int run_train_seg(const std::vector<std::string>& argv) {
     }
     torch::manual_seed(options.seed);
     unet3d model(config);
-    epoch_progress progress(options.max_epochs, args.has("--quiet"));
+    epoch_progress progress(options.max_epochs, s.quiet);
     options.on_epoch = [&](const segmentation_epoch& e) { progress(e); };
     const auto result = train_segmenter(model, training, validation, options);
     if (model_file.has_parent_path())

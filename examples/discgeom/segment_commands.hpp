@@ -13,49 +13,40 @@
 #include <string>
 #include <vector>
 
+#include "command_line.hpp"
 #include "discgeom/image_geometry.hpp"
+#include "discgeom/nn/intensity_normalisation.hpp"
+#include "table.hpp"
 
 namespace discgeom::cli {
 
-inline constexpr const char* segment_usage =
-    "usage: discgeom segment --model MODEL IMAGE... --out DIR [--patch N,N,N] [--overlap 0.5]\n"
-    "                        [--normalise zscore|percentile] [--threads N]\n"
-    "                        [--model-spacing SX,SY,SZ] [--labels spider|classes]\n"
-    "                        [--min-disc-voxels N] [--image-suffix _t1] [--spacing SX,SY,SZ]\n"
-    "                        [--orientation CODE] [--no-cleanup] [--format csv|json] [--quiet]\n"
-    "Segments each image with MODEL (a TorchScript file or a native U-Net of `train-seg`) and\n"
-    "writes DIR/<case>.nii.gz, <case> the image's name without extensions and without the\n"
-    "--image-suffix (X_t1.nii.gz -> X.nii.gz). --labels spider (default): the disc class as\n"
-    "SPIDER disc labels 201, 202, ... from the lowest disc, ready for `discgeom discs`; classes:\n"
-    "the model's classes, each label's largest component kept and its holes filled unless\n"
-    "--no-cleanup. One row per image on stdout: case,image,output,labels,discs,\n"
-    "foreground_voxels,windows,status.\n";
+/// What `segment` writes: SPIDER disc labels, or the model's classes.
+enum class segment_labels { spider, classes };
 
-inline constexpr const char* train_seg_usage =
-    "usage: discgeom train-seg --images DIR --masks DIR --out MODEL\n"
-    "                          [--validation-fraction 0.2] [--epochs 100] [--patience 15]\n"
-    "                          [--seed S] [--model-spacing SX,SY,SZ] [--patch 32,32,32]\n"
-    "                          [--channels 8,16,32] [--batch 2] [--batches-per-epoch 8]\n"
-    "                          [--learning-rate 0.001] [--normalise zscore|percentile]\n"
-    "                          [--image-suffix _t1] [--threads N] [--quiet]\n"
-    "Trains the native 3D U-Net on image/mask pairs (BCE + Dice, Adam, early stopping on the\n"
-    "validation IoU, the best epoch kept). Pairs: IMAGES/<case><suffix>.<ext> (or\n"
-    "IMAGES/<case>.<ext> when the folders differ) with MASKS/<case>.<ext>; the foreground is the\n"
-    "SPIDER discs (labels 201-225). Writes MODEL, MODEL.training.csv (one row per epoch) and\n"
-    "MODEL.split.csv (case,set).\n";
+}  // namespace discgeom::cli
+
+template <>
+struct discgeom::enum_names<discgeom::cli::segment_labels> {
+  static constexpr std::array<enum_name<cli::segment_labels>, 2> table{{
+      {cli::segment_labels::spider, "spider"},
+      {cli::segment_labels::classes, "classes"},
+  }};
+};
+
+namespace discgeom::cli {
 
 /// Options of `segment` (and segment_file).
 struct segment_cli_options {
   std::optional<std::array<std::int64_t, 3>> patch{};  ///< empty: the model's, else 96^3
-  double overlap = 0.5;
-  std::string normalise{};  ///< "zscore", "percentile" or empty: the model's (else percentile)
-  int threads = 0;          ///< > 0: LibTorch's threads
+  double overlap = 0.5;                                ///< of the sliding windows, in [0, 0.95]
+  /// Empty: the model's normalisation, else percentile.
+  std::optional<intensity_normalisation> normalise{};
+  int threads = 0;                      ///< > 0: LibTorch's threads
   std::optional<vec3> model_spacing{};  ///< checked against the model's; needed when it has none
-  std::string labels = "spider";        ///< "spider" or "classes"
-  std::size_t min_disc_voxels = 0;      ///< spider: smaller disc components are dropped
+  segment_labels labels = segment_labels::spider;
+  std::size_t min_disc_voxels = 0;  ///< spider: smaller disc components are dropped
   bool cleanup = true;              ///< classes: keep each label's largest component; fill holes
-  std::optional<vec3> spacing{};    ///< overrides the image header's spacing
-  std::optional<mat3> direction{};  ///< overrides the image header's direction
+  geometry_overrides overrides{};   ///< override the image header's spacing and direction
 };
 
 /// What segment_file did.
@@ -75,7 +66,197 @@ segment_summary segment_file(const std::filesystem::path& model, const std::file
                              const std::filesystem::path& output,
                              const segment_cli_options& options = {});
 
-int run_segment(const std::vector<std::string>& argv);
-int run_train_seg(const std::vector<std::string>& argv);
+/// "N" or "N,N,N": a patch edge or three, each in [4, 1024].
+inline std::array<std::int64_t, 3> parse_patch(const std::string& option, const std::string& text) {
+  const auto parts = split_commas(text);
+  if (parts.size() != 1 && parts.size() != 3)
+    throw usage_error(option + " '" + text + "' must be N or N,N,N");
+  std::array<std::int64_t, 3> patch{};
+  for (std::size_t d = 0; d < 3; ++d) {
+    const std::size_t value = parse_count(option, parts[parts.size() == 1 ? 0 : d]);
+    if (value < 4 || value > 1024)
+      throw usage_error(option + " '" + text + "': each edge must be in [4, 1024]");
+    patch[d] = static_cast<std::int64_t>(value);
+  }
+  return patch;
+}
+
+/// "W,W,...": U-Net widths, each at least 1, at most 6 levels.
+inline std::vector<std::int64_t> parse_unet_widths(const std::string& option,
+                                                   const std::string& text) {
+  std::vector<std::int64_t> widths;
+  for (const std::string& part : split_commas(text)) {
+    const std::size_t value = parse_count(option, part);
+    if (value == 0)
+      throw usage_error(option + " '" + text + "': a width must be at least 1");
+    widths.push_back(static_cast<std::int64_t>(value));
+  }
+  if (widths.size() > 6)
+    throw usage_error(option + ": at most 6 levels");
+  return widths;
+}
+
+/// --threads of segment and train-seg: LibTorch's threads, in [1, 1024].
+inline int parse_torch_threads(const std::string& option, const std::string& text) {
+  const std::size_t threads = parse_count(option, text, 1);
+  if (threads > 1024)
+    throw usage_error(option + " '" + text + "' must be at most 1024");
+  return static_cast<int>(threads);
+}
+
+/// --model-spacing SX,SY,SZ.
+inline void add_model_spacing(CLI::App& app, std::optional<vec3>& spacing,
+                              const std::string& help) {
+  add_parsed(
+      app, "--model-spacing", spacing,
+      [](const std::string& option, const std::string& text) {
+        return std::optional<vec3>(parse_spacing(text, option));
+      },
+      help, "SX,SY,SZ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// segment
+
+/// The settings of `discgeom segment`.
+struct segment_settings {
+  std::string model;                ///< a TorchScript file or a native U-Net of `train-seg`
+  std::vector<std::string> images;  ///< the images to segment
+  std::string out;                  ///< the folder of the label images
+  /// How each image is segmented; threads 0: one per online processor.
+  segment_cli_options options;
+  std::string image_suffix = "_t1";  ///< dropped from an image's name to give its case
+  table_format format = table_format::csv;
+  bool quiet = false;
+};
+
+inline void add_segment_options(CLI::App& app, segment_settings& s) {
+  add_text(app, "--model", s.model, "a TorchScript file or a native U-Net of `train-seg`", "MODEL")
+      ->required();
+  add_inputs(app, "IMAGE", s.images, "the images to segment (NIfTI, MetaImage or NRRD)");
+  add_text(app, "--out", s.out, "the folder of the label images (made if missing)", "DIR")
+      ->required();
+  segment_cli_options& o = s.options;
+  add_parsed(
+      app, "--patch", o.patch,
+      [](const std::string& option, const std::string& text) {
+        return std::optional<std::array<std::int64_t, 3>>(parse_patch(option, text));
+      },
+      "sliding-window patch in voxels (default: the model's, else 96)", "N,N,N");
+  add_number(app, "--overlap", o.overlap, "overlap of the sliding windows", 0.0, 0.95);
+  add_parsed(
+      app, "--normalise", o.normalise,
+      [](const std::string& option, const std::string& text) {
+        return std::optional<intensity_normalisation>(
+            parse_choice<intensity_normalisation>(option, text));
+      },
+      "intensity normalisation (default: the model's, else percentile)",
+      enum_choices<intensity_normalisation>());
+  add_parsed(app, "--threads", o.threads, parse_torch_threads,
+             "LibTorch's threads (default: all cores)", "N");
+  add_model_spacing(app, o.model_spacing,
+                    "the spacing the model works at (needed when the model carries none)");
+  add_choice(app, "--labels", o.labels, "SPIDER disc labels, or the model's classes");
+  add_count(app, "--min-disc-voxels", o.min_disc_voxels,
+            "spider labels: smaller disc components are dropped");
+  add_text(app, "--image-suffix", s.image_suffix,
+           "dropped from the end of an image's name to give its case", "TEXT");
+  add_geometry_overrides(app, o.overrides);
+  app.add_flag_callback(
+      "--no-cleanup", [&o] { o.cleanup = false; },
+      "classes: the raw decision (no largest component, no hole filling)");
+  add_choice(app, "--format", s.format, "the table's format");
+  add_quiet(app, s.quiet);
+  app.footer(
+      "Segments each image with MODEL (a TorchScript file or a native U-Net of `train-seg`) and\n"
+      "writes DIR/<case>.nii.gz, <case> the image's name without extensions and without the\n"
+      "--image-suffix (X_t1.nii.gz -> X.nii.gz). --labels spider (default): the disc class as\n"
+      "SPIDER disc labels 201, 202, ... from the lowest disc, ready for `discgeom discs`; "
+      "classes:\nthe model's classes, each label's largest component kept and its holes filled "
+      "unless\n--no-cleanup. One row per image on stdout: case,image,output,labels,discs,\n"
+      "foreground_voxels,windows,status.");
+}
+
+/// `discgeom segment`: 0, or 1 when the model cannot be loaded or an image failed (its row
+/// says so).
+int run_segment(const segment_settings& s);
+
+// ---------------------------------------------------------------------------------------------
+// train-seg
+
+/// The settings of `discgeom train-seg`.
+struct train_seg_settings {
+  std::string images;  ///< the folder of the images
+  std::string masks;   ///< the folder of the masks (may be the images' folder)
+  std::string out;     ///< the model file
+  /// Share of the pairs that validate (drawn from the seed; at least one in each set).
+  double validation_fraction = 0.2;
+  std::int64_t epochs = 100;   ///< at most this many epochs
+  std::int64_t patience = 15;  ///< stop after this many epochs without a better validation IoU
+  std::uint64_t seed = 0;      ///< the split, the initial weights and the patches
+  std::optional<vec3> model_spacing{};            ///< empty: the first image's spacing
+  std::array<std::int64_t, 3> patch{32, 32, 32};  ///< training patch, voxels
+  std::vector<std::int64_t> channels{8, 16, 32};  ///< U-Net widths, one per level (<= 6)
+  std::int64_t batch = 2;
+  std::int64_t batches_per_epoch = 8;
+  double learning_rate = 1e-3;
+  intensity_normalisation normalise = intensity_normalisation::percentile;
+  std::string image_suffix = "_t1";  ///< an image's name is its case's with this suffix
+  int threads = 0;                   ///< LibTorch's threads; 0: one per online processor
+  bool quiet = false;
+};
+
+/// \throws usage_error for settings train-seg cannot train with, however they were filled
+inline void check_train_seg_settings(const train_seg_settings& s) {
+  if (s.epochs < 1 || s.patience < 1)
+    throw usage_error("--epochs and --patience must be at least 1");
+  if (s.batch < 1 || s.batches_per_epoch < 1)
+    throw usage_error("--batch and --batches-per-epoch must be at least 1");
+  if (s.channels.empty())
+    throw usage_error("--channels: at least 1 level");
+  if (s.channels.size() > 6)
+    throw usage_error("--channels: at most 6 levels");
+  if (s.threads < 0 || s.threads > 1024)
+    throw usage_error("--threads must be in [1, 1024] (0: all cores)");
+}
+
+inline void add_train_seg_options(CLI::App& app, train_seg_settings& s) {
+  add_text(app, "--images", s.images, "the folder of the images", "DIR")->required();
+  add_text(app, "--masks", s.masks, "the folder of the masks (may be the images' folder)", "DIR")
+      ->required();
+  add_text(app, "--out", s.out, "the model file", "MODEL")->required();
+  add_number(app, "--validation-fraction", s.validation_fraction,
+             "share of the pairs that validate", 0.01, 0.9);
+  add_count(app, "--epochs", s.epochs, "at most N epochs", 1);
+  add_count(app, "--patience", s.patience, "stop after N epochs without a better validation IoU",
+            1);
+  add_count(app, "--seed", s.seed, "the split, the initial weights and the patches");
+  add_model_spacing(app, s.model_spacing, "the spacing to train at (default: the first image's)");
+  add_parsed(app, "--patch", s.patch, parse_patch, "training patch in voxels", "N,N,N")
+      ->default_str(std::to_string(s.patch[0]) + "," + std::to_string(s.patch[1]) + "," +
+                    std::to_string(s.patch[2]));
+  add_parsed(app, "--channels", s.channels, parse_unet_widths,
+             "U-Net widths, one per level (at most 6)", "W,W,...")
+      ->default_str(join_sizes(s.channels));
+  add_count(app, "--batch", s.batch, "patches per batch", 1);
+  add_count(app, "--batches-per-epoch", s.batches_per_epoch, "batches per epoch", 1);
+  add_number(app, "--learning-rate", s.learning_rate, "Adam's learning rate", 1e-9, 1.0);
+  add_choice(app, "--normalise", s.normalise, "intensity normalisation");
+  add_text(app, "--image-suffix", s.image_suffix, "an image's name is its case's with this suffix",
+           "TEXT");
+  add_parsed(app, "--threads", s.threads, parse_torch_threads,
+             "LibTorch's threads (default: all cores)", "N");
+  add_quiet(app, s.quiet);
+  app.footer(
+      "Trains the native 3D U-Net on image/mask pairs (BCE + Dice, Adam, early stopping on the\n"
+      "validation IoU, the best epoch kept). Pairs: IMAGES/<case><suffix>.<ext> (or\n"
+      "IMAGES/<case>.<ext> when the folders differ) with MASKS/<case>.<ext>; the foreground is "
+      "the\nSPIDER discs (labels 201-225). Writes MODEL, MODEL.training.csv (one row per epoch) "
+      "and\nMODEL.split.csv (case,set).");
+}
+
+/// `discgeom train-seg`: 0, or 1 when the pairs cannot be found or read.
+/// \throws usage_error for settings check_train_seg_settings refuses
+int run_train_seg(const train_seg_settings& s);
 
 }  // namespace discgeom::cli

@@ -22,10 +22,10 @@ segment_summary segment_file(const std::filesystem::path&, const std::filesystem
       ": cannot be segmented: this discgeom was built without LibTorch (discgeom::torch)");
 }
 
-int run_segment(const std::vector<std::string>&) {
+int run_segment(const segment_settings&) {
   return unavailable("segment");
 }
-int run_train_seg(const std::vector<std::string>&) {
+int run_train_seg(const train_seg_settings&) {
   return unavailable("train-seg");
 }
 

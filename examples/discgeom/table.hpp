@@ -18,7 +18,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
+
+namespace discgeom::cli {
+
+/// How a command writes its table (--format).
+enum class table_format { csv, json };
+
+}  // namespace discgeom::cli
+
+template <>
+struct discgeom::enum_names<discgeom::cli::table_format> {
+  static constexpr std::array<enum_name<cli::table_format>, 2> table{{
+      {cli::table_format::csv, "csv"},
+      {cli::table_format::json, "json"},
+  }};
+};
 
 namespace discgeom::cli {
 
@@ -119,9 +135,9 @@ inline void write_json(std::ostream& out, const table& t) {
   out << records.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
-/// `t` as CSV or, with format "json", as JSON records.
-inline void write_table(std::ostream& out, const table& t, const std::string& format) {
-  if (format == "json")
+/// `t` as CSV or as JSON records.
+inline void write_table(std::ostream& out, const table& t, table_format format) {
+  if (format == table_format::json)
     write_json(out, t);
   else
     write_csv(out, t);

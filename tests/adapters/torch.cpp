@@ -60,7 +60,7 @@ TEST_CASE("as_volume<T, Rank>(tensor): bad tensors throw precondition_error sayi
                     Catch::Contains("only strided tensors can be viewed"));
 }
 
-TEST_CASE("borrow_as_tensor shares memory; copy_to_tensor copies any strides") {
+TEST_CASE("borrow_as_tensor shares memory, copy_to_tensor copies any strides") {
   std::vector<std::uint8_t> buffer(2 * 3 * 4, 0);
   const std::array<std::size_t, 3> shape{2, 3, 4};
   const discgeom::volume_view<std::uint8_t, 3> column(buffer.data(), shape,

@@ -124,7 +124,7 @@ TEST_CASE("cli classify: per-fold and summary tables of three feature sets", "[c
   }
 }
 
-TEST_CASE("cli classify: without --out the summary goes to stdout; same seed, same bytes",
+TEST_CASE("cli classify: without --out the summary goes to stdout, same seed, same bytes",
           "[cli]") {
   const fs::path table = write_discs_table("classify_stdout.csv");
   const std::string command = "classify " + table.string() + feature_sets +
@@ -201,7 +201,8 @@ TEST_CASE("cli classify: bad usage exits 2", "[cli]") {
       {" --label narrowed --features height_mm", "must be SET=COLS"},
       {" --label narrowed --features g=", "must be SET=COLS"},
       {" --label narrowed --features g=a --features g=b", "feature set 'g' is given twice"},
-      {" --label narrowed --features g=height_mm --folds 1", "--folds must be at least 2"},
+      {" --label narrowed --features g=height_mm --folds 1",
+       "--folds '1' must be a whole number >= 2"},
       {" --label narrowed --features g=height_mm --imbalance smote", "must be none or weight"},
       {" --label narrowed --features g=height_mm --scaling minmax", "must be none or standardise"},
       {" --label narrowed --features g=height_mm --tree-method approx", "must be exact or hist"},

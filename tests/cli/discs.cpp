@@ -91,7 +91,7 @@ TEST_CASE("discs: --spacing and --orientation override the header") {
   CHECK(number(rows[0], "centroid_z_mm") == Approx(-5.0));  // k grows inferior: z = -k, mean k 5
 }
 
-TEST_CASE("discs: a bad case gets a status row and exit 1; the batch goes on") {
+TEST_CASE("discs: a bad case gets a status row and exit 1, the batch goes on") {
   // Labels stored as float with a non-integer value.
   auto fractional = discgeom::image<float>::filled({4, 4, 4}, {}, 0.0f);
   fractional.voxels(1, 1, 1) = 201.5f;

@@ -31,7 +31,7 @@ fs::path fresh(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("phantom: labels, T1 images and truth.csv; same seed, same bytes") {
+TEST_CASE("phantom: labels, T1 images and truth.csv, same seed, same bytes") {
   const fs::path one = fresh("phantom_one"), two = fresh("phantom_two");
   const auto first = run("phantom --out " + one.string() + " --cases 2 --seed 7 --image --quiet");
   CHECK(first.status == 0);
@@ -74,7 +74,7 @@ TEST_CASE("phantom: labels, T1 images and truth.csv; same seed, same bytes") {
   CHECK(t1.shape() == labels.shape());
 }
 
-TEST_CASE("phantom: another seed differs; case k is the same whatever --cases and --first") {
+TEST_CASE("phantom: another seed differs, case k is the same whatever --cases and --first") {
   const fs::path a = fresh("phantom_a"), b = fresh("phantom_b"), c = fresh("phantom_c"),
                  d = fresh("phantom_d");
   REQUIRE(run("phantom --out " + a.string() + " --cases 2 --seed 3 --quiet").status == 0);

@@ -149,6 +149,25 @@ TEST_CASE("pipeline: a phantom cohort end to end, its report in Chromium, then -
     REQUIRE(again.status == 0);
     CHECK(again.err.find("autoencoder: skipped, inputs unchanged") != std::string::npos);
     CHECK(again.err.find("classify: done") != std::string::npos);
+    // Every section is current: no stale warning. The settings table says what each decides.
+    const std::string page = slurp(out / "report.html");
+    CHECK(page.find("did not complete") == std::string::npos);
+    CHECK(page.find("id=\"settings-table\"") != std::string::npos);
+    CHECK(page.find("<th>trees</th><td>10</td><td>classify</td>") != std::string::npos);
+    CHECK(page.find("<th>seed</th><td>1</td><td>phantom, autoencoder, sweep, classify</td>") !=
+          std::string::npos);
+
+    // Another change of trees, stopping before the classification: only its section is stale.
+    const auto stopped =
+        run("pipeline --out " + out.string() + " --phantom 8 --resume --stop-after correlate" +
+            tiny_config("five_trees", "trees = 5\n"));
+    INFO(stopped.err);
+    REQUIRE(stopped.status == 0);
+    CHECK(stopped.err.find("stopping after correlate (--stop-after)") != std::string::npos);
+    const std::string stale = slurp(out / "report.html");
+    CHECK(stale.find("Stage classify did not complete") != std::string::npos);
+    CHECK(stale.find("Stage autoencoder did not complete") == std::string::npos);
+    CHECK(stale.find("Stage correlate did not complete") == std::string::npos);
   }
 }
 
@@ -218,7 +237,7 @@ TEST_CASE("pipeline: failed cases are listed with their reason and the run goes 
   CHECK(page.find("differ in shape") != std::string::npos);
 }
 
-TEST_CASE("pipeline: an interrupted run resumes; a write failure keeps earlier outputs",
+TEST_CASE("pipeline: an interrupted run resumes, a write failure keeps earlier outputs",
           "[cli][pipeline]") {
   const fs::path out = scratch() / "pipeline_interrupted";
   fs::remove_all(out);

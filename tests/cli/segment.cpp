@@ -89,7 +89,7 @@ TEST_CASE("segment: the golden TorchScript model writes Python's labels") {
     CHECK(entry.path().string().find(".partial") == std::string::npos);
 }
 
-TEST_CASE("segment: bad inputs exit 1 with one line naming the file; the batch goes on") {
+TEST_CASE("segment: bad inputs exit 1 with one line naming the file, the batch goes on") {
   const fs::path folder = scratch() / "segment_bad";
   fs::remove_all(folder);
   const auto good = write_golden_image(folder / "in", "good_t1.nii.gz");

@@ -95,7 +95,7 @@ TEST_CASE("rotating calipers equal brute force on random point sets") {
   }
 }
 
-TEST_CASE("degenerate point sets: one point, a segment; empty input is a precondition") {
+TEST_CASE("degenerate point sets: one point, a segment, empty input is a precondition") {
   const auto dot = discgeom::min_area_rectangle(std::vector<point2>{{1, 2}});
   CHECK(dot.area() == 0.0);
   const auto segment = discgeom::min_area_rectangle(std::vector<point2>{{0, 0}, {3, 4}, {1.5, 2}});

@@ -81,7 +81,7 @@ TEST_CASE("measure_discs, ordinal: every label, ordered cranio-caudally, fragmen
   CHECK(discs[5].level == "L1/L2");
 }
 
-TEST_CASE("measure_discs, user table; largest component; border; bad options") {
+TEST_CASE("measure_discs, user table, largest component, border, bad options") {
   auto img = spine();
   img.voxels(0, 0, 0) = 201;  // a stray voxel of disc 201 in the corner
   const discgeom::label_table table{{203, {discgeom::structure_kind::disc, "L2/L3"}},

@@ -7,7 +7,7 @@
 
 #include "discgeom/image.hpp"
 
-TEST_CASE("isolate_structures: discs of a binary mask, lowest first; specks kept aside") {
+TEST_CASE("isolate_structures: discs of a binary mask, lowest first, specks kept aside") {
   // Axis 1 grows inferior (PIL): the disc at j 40..44 is the lowest.
   const discgeom::image_geometry g{.spacing = {0.5, 0.5, 3.0},
                                    .direction = discgeom::direction_from_orientation("PIL")};

@@ -58,7 +58,7 @@ TEST_CASE("principal_axes of a tilted ellipsoid: the major axis follows the tilt
                   discgeom::precondition_error);
 }
 
-TEST_CASE("principal_frame: a box's height and widths exactly; a tilted box is not overestimated") {
+TEST_CASE("principal_frame: a box's height and widths exactly, a tilted box is not overestimated") {
   // 30 (AP) x 8 (SI) x 20 (LR) mm box, at 0.5 x 0.5 x 2.0 mm, aligned with the grid.
   const discgeom::image_geometry g{.spacing = {2.0, 0.5, 0.5}};
   const auto box = [&](double tilt_deg) {

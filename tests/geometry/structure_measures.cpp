@@ -138,7 +138,7 @@ TEST_CASE("measures do not depend on how the array is stored (PIL vs LPS, flippe
         Approx(discgeom::slice_min_area_rectangle(sb, anatomical_axis::lr)->short_side));
 }
 
-TEST_CASE("an empty middle slice leaves slice measures empty; an empty set is a precondition") {
+TEST_CASE("an empty middle slice leaves slice measures empty, an empty set is a precondition") {
   // Two slabs at LR slices 2-3 and 7-8: the centroid (5.0) is on slice 5, which holds nothing.
   discgeom::voxel_set split{{}, {12, 6, 6}, {}};
   for (std::uint32_t i : {2u, 3u, 7u, 8u})

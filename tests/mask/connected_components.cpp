@@ -13,7 +13,7 @@
 #include "discgeom/mask/structures.hpp"
 #include "user_voxels.hpp"
 
-TEST_CASE("connected_components: labels never merge; connectivity decides diagonal contacts") {
+TEST_CASE("connected_components: labels never merge, connectivity decides diagonal contacts") {
   // Label 1: a 2 x 2 x 2 cube and a voxel touching its corner; label 2 touching the cube's face.
   discgeom::image<std::uint16_t> img =
       discgeom::image<std::uint16_t>::filled({6, 6, 6}, {.spacing = {0.5, 0.5, 2.0}}, 0);

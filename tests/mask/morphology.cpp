@@ -30,7 +30,7 @@ TEST_CASE("ellipsoid_element in mm on anisotropic voxels") {
 }
 
 TEST_CASE(
-    "dilate and erode a box by one in-plane voxel; open removes a speck; close bridges a gap") {
+    "dilate and erode a box by one in-plane voxel, open removes a speck, close bridges a gap") {
   const discgeom::image_geometry g{.spacing = {0.5, 0.5, 2.0}};
   xt::xtensor<std::uint8_t, 3> box = xt::zeros<std::uint8_t>({12, 12, 5});
   for (std::size_t i = 3; i < 8; ++i)

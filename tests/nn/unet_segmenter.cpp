@@ -137,7 +137,7 @@ TEST_CASE("train_segmenter: a tiny U-Net segments ellipsoids in noise with Dice 
   CHECK(seg.discs == 1);
 }
 
-TEST_CASE("train_segmenter: seeded runs are identical; early stopping keeps the best epoch") {
+TEST_CASE("train_segmenter: seeded runs are identical, early stopping keeps the best epoch") {
   const auto training = volumes(0, 2), validation = volumes(10, 1);
   auto options = quick_options();
   options.max_epochs = 2;

@@ -10,7 +10,7 @@
 
 #include "discgeom/mask/labels.hpp"
 
-TEST_CASE("resample_nearest keeps labels exact; the field of view is kept") {
+TEST_CASE("resample_nearest keeps labels exact, the field of view is kept") {
   // A 20 x 20 x 4 label map at 0.5 x 0.5 x 4.0 with a 10 x 10 x 2 block of label 201.
   const discgeom::image_geometry g{.spacing = {0.5, 0.5, 4.0}};
   auto img = discgeom::image<std::uint8_t>::filled({20, 20, 4}, g, 0);
@@ -32,7 +32,7 @@ TEST_CASE("resample_nearest keeps labels exact; the field of view is kept") {
                     "resample(): spacing[1] must be finite and > 0, got 0");
 }
 
-TEST_CASE("resample_linear: a linear ramp is reproduced exactly inside; NaN refused") {
+TEST_CASE("resample_linear: a linear ramp is reproduced exactly inside, NaN refused") {
   const discgeom::image_geometry g{.spacing = {1.0, 1.0, 1.0}};
   auto ramp = discgeom::image<float>::filled({8, 3, 3}, g, 0.0f);
   for (std::size_t i = 0; i < 8; ++i)
@@ -47,8 +47,10 @@ TEST_CASE("resample_linear: a linear ramp is reproduced exactly inside; NaN refu
   CHECK(fine.voxels(0, 1, 1) == Approx(1.0));  // beyond the first centre: the edge value
   // Negative intensities (z-scored images) are valid: interpolated as they are, never clamped.
   auto negative = ramp;
-  for (auto& v : negative.voxels) v = -v;
-  CHECK(discgeom::resample_linear(negative, g, {0.5, 1.0, 1.0}).voxels(5, 1, 1) == Approx(-(2 * (5.5 / 2 - 0.5) + 1)));
+  for (auto& v : negative.voxels)
+    v = -v;
+  CHECK(discgeom::resample_linear(negative, g, {0.5, 1.0, 1.0}).voxels(5, 1, 1) ==
+        Approx(-(2 * (5.5 / 2 - 0.5) + 1)));
   ramp.voxels(3, 1, 1) = std::numeric_limits<float>::quiet_NaN();
   CHECK_THROWS_WITH(discgeom::resample_linear(ramp, g, {0.5, 1.0, 1.0}),
                     "resample_linear(): intensity at voxel [3,1,1] is nan");
