@@ -4,8 +4,9 @@
 
 set(DISCGEOM_ITK_MODULES ITKCommon ITKIOImageBase ITKIONIFTI ITKIOMeta ITKIONRRD ITKIOPNG)
 
-# discgeom_find_itk(<result-var>): finds ITK 5 with the image I/O modules discgeom::io uses.
-# Sets <result-var> TRUE/FALSE and DISCGEOM_ITK_LIBRARIES. ITK's own config runs checks written
+# discgeom_find_itk(<result-var>): finds ITK 5 with the image I/O modules discgeom::io uses, and
+# zlib (discgeom::io checks compressed data itself before ITK reads them). Sets <result-var>
+# TRUE/FALSE and DISCGEOM_ITK_LIBRARIES. ITK's own config runs checks written
 # in C (HDF5), so C is enabled first.
 macro(discgeom_find_itk result)
   set(${result} FALSE)
@@ -19,10 +20,17 @@ macro(discgeom_find_itk result)
       find_package(ITK 5 QUIET COMPONENTS ${DISCGEOM_ITK_MODULES})
     endif()
     if(ITK_FOUND)
+      if(DISCGEOM_REQUIRE_OPTIONAL)
+        find_package(ZLIB REQUIRED)
+      else()
+        find_package(ZLIB QUIET)
+      endif()
+    endif()
+    if(ITK_FOUND AND ZLIB_FOUND)
       set(${result} TRUE)
-      set(DISCGEOM_ITK_LIBRARIES ${ITK_LIBRARIES})
+      set(DISCGEOM_ITK_LIBRARIES ${ITK_LIBRARIES} ZLIB::ZLIB)
     else()
-      message(STATUS "discgeom: ITK not found; discgeom::io (NIfTI/MetaImage/NRRD) is unavailable")
+      message(STATUS "discgeom: ITK or zlib not found; discgeom::io (NIfTI/MetaImage/NRRD) is unavailable")
     endif()
   endif()
 endmacro()

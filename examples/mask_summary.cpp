@@ -9,15 +9,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <numbers>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "discgeom/discgeom.hpp"
 #include "discgeom/inputs.hpp"
+#include "discgeom/io/csv.hpp"
 #include "discgeom/io/image_io.hpp"
 
 namespace fs = std::filesystem;
@@ -51,28 +50,26 @@ void print_header() {
 }
 
 int summarise_real(const fs::path& folder) {
-  // volumes.csv: subject, then L5/S1 ... L1/L2 in cm^3.
-  std::ifstream csv(folder / "volumes.csv");
-  if (!csv) {
-    std::fprintf(stderr, "mask_summary: cannot read %s\n", (folder / "volumes.csv").c_str());
+  // volumes.csv: subject, then L5/S1 ... L1/L2 in cm^3 (read checked: a cell that is not a
+  // number names the file, the row and the column).
+  const fs::path volumes = folder / "volumes.csv";
+  if (!fs::is_regular_file(volumes)) {
+    std::fprintf(stderr, "mask_summary: cannot read %s\n", volumes.c_str());
     return 1;
   }
+  const discgeom::csv_table table = discgeom::read_csv(volumes);
+  if (table.header.size() != 6)
+    throw discgeom::io_error(volumes.string() + ": has " + std::to_string(table.header.size()) +
+                             " columns, not subject and five disc volumes");
   std::printf("Real manual disc masks (%s): label volumes vs published volumes\n", folder.c_str());
   print_header();
-  std::string line;
-  std::getline(csv, line);
-  while (std::getline(csv, line)) {
-    std::stringstream fields(line);
-    std::string cell;
-    std::getline(fields, cell, ',');
-    const std::string subject = cell;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const std::string& subject = table.rows[r][0];
     const std::vector<long> labels = subject == "5" ? std::vector<long>{4, 7, 11, 14, 18}
                                                     : std::vector<long>{51, 102, 153, 204, 255};
     std::map<long, double> reference;
-    for (long label : labels) {
-      std::getline(fields, cell, ',');
-      reference[label] = std::stod(cell) * 1000.0;
-    }
+    for (std::size_t i = 0; i < labels.size(); ++i)
+      reference[labels[i]] = table.number(r, i + 1) * 1000.0;
     const fs::path path = folder / (subject + "_Labels.nii.gz");
     print_rows(discgeom::cli::case_name(path), path, reference);
   }

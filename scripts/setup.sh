@@ -3,7 +3,7 @@
 # Installs, with apt-get, exactly the Debian packages discgeom needs that are missing.
 # Idempotent: a second run installs nothing. Runs as root; uses sudo only when not root.
 #
-#   scripts/setup.sh            everything (core, linear algebra, I/O, LibTorch, tests)
+#   scripts/setup.sh            everything (core, linear algebra, I/O, LibTorch, tests, fuzzing)
 #   scripts/setup.sh --core     only what the core and its tests need (no ITK, no LibTorch)
 set -euo pipefail
 
@@ -27,6 +27,8 @@ optional_packages=(
   libxgboost-dev           # discgeom::xgboost (gradient boosting, `discgeom classify`)
   python3-xgboost          # the XGBoost golden values and the classify benchmark peer
   insighttoolkit5-examples # ITK's ImageReadWrite example: the start-up benchmark's peer
+  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: the readers' libFuzzer targets (tests/fuzz)
+  llvm-14                  # llvm-symbolizer: file and line in the fuzzers' sanitizer reports
 )
 
 want=("${core_packages[@]}")

@@ -3,7 +3,8 @@
 # Installs what is missing, builds everything, and runs every test with ctest; then builds the
 # core tests with AddressSanitizer + UndefinedBehaviorSanitizer and runs them; then builds the
 # programs the way most users build (a plain Release build: -O3, no -Werror) and fails on any
-# warning. Exits non-zero on any failure.
+# warning; then fuzzes the readers of untrusted bytes for about 90 s (scripts/fuzz.sh). Exits
+# non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,3 +34,6 @@ if grep -E "warning:" "$log"; then
   echo "test.sh: the plain Release build of the programs warns ($log)" >&2
   exit 1
 fi
+
+echo "== fuzzing the readers (libFuzzer, ASan + UBSan; scripts/fuzz.sh) =="
+./scripts/fuzz.sh

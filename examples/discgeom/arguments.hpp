@@ -4,15 +4,17 @@
 // (command_line.hpp binds them) and the lines of the pipeline's settings file. Each parser
 // throws usage_error naming the option or key and the text.
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
-
-#include <optional>
 
 #include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
@@ -76,18 +78,48 @@ inline vec3 parse_spacing(const std::string& text, const std::string& option = "
   return spacing;
 }
 
-/// A whole number >= `at_least`. \throws usage_error "OPTION 'text' must be a whole number >= K"
+/// A whole number >= `at_least`, decimal digits only (no sign, space or exponent: "-1",
+/// " 5" and "1e30" are refused, never wrapped).
+/// \throws usage_error "OPTION 'text' must be a whole number >= K", or "... must be at most
+///         18446744073709551615" beyond the largest std::size_t
 inline std::size_t parse_count(const std::string& option, const std::string& text,
                                std::size_t at_least = 0) {
-  char* end = nullptr;
+  const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
   errno = 0;
-  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || text[0] == '-' || text[0] == '+' || errno == ERANGE ||
-      value < at_least) {
+  const unsigned long long value = digits ? std::strtoull(text.c_str(), nullptr, 10) : 0;
+  if (digits && (errno == ERANGE || value > std::numeric_limits<std::size_t>::max())) {
+    throw usage_error(option + " '" + text + "' must be at most " +
+                      std::to_string(std::numeric_limits<std::size_t>::max()));
+  }
+  if (!digits || value < at_least) {
     throw usage_error(option + " '" + text +
                       "' must be a whole number >= " + std::to_string(at_least));
   }
   return static_cast<std::size_t>(value);
+}
+
+/// Threads a --threads option or a threads setting may ask for, per hardware thread: more only
+/// queue up behind each other (and 100000 threads would take minutes to start).
+inline constexpr std::size_t threads_per_hardware_thread = 4;
+
+/// The most threads a --threads option or a threads setting may ask for: 4 per hardware thread
+/// of this machine (std::thread::hardware_concurrency(), taken as 1 when unknown).
+inline std::size_t max_threads() {
+  return threads_per_hardware_thread *
+         std::max<std::size_t>(1, std::thread::hardware_concurrency());
+}
+
+/// A number of threads in [1, max_threads()].
+/// \throws usage_error "OPTION 'text' must be at most N (4 per hardware thread, H here)"
+inline std::size_t parse_threads(const std::string& option, const std::string& text) {
+  const std::size_t threads = parse_count(option, text, 1);
+  if (threads > max_threads()) {
+    throw usage_error(option + " '" + text + "' must be at most " + std::to_string(max_threads()) +
+                      " (" + std::to_string(threads_per_hardware_thread) +
+                      " per hardware thread, " +
+                      std::to_string(max_threads() / threads_per_hardware_thread) + " here)");
+  }
+  return threads;
 }
 
 /// A finite number in [low, high].

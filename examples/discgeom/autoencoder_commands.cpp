@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -22,6 +24,7 @@
 #include "discgeom/io/png.hpp"
 #include "discgeom/latent/decode_and_measure.hpp"
 #include "discgeom/mask/structures.hpp"
+#include "discgeom/nn/archive_file.hpp"
 #include "discgeom/nn/autoencoder.hpp"
 #include "discgeom/nn/autoencoder_io.hpp"
 #include "discgeom/nn/bottleneck_sweep.hpp"
@@ -29,6 +32,7 @@
 #include "discgeom/nn/train_autoencoder.hpp"
 #include "discgeom/stats/correlation_matrix.hpp"
 #include "discgeom/stats/summary.hpp"
+#include "outputs.hpp"
 #include "progress.hpp"
 #include "table.hpp"
 
@@ -65,6 +69,20 @@ class training_progress {
  private:
   epoch_log log_;
 };
+
+/// The files of a crops folder that a command reads: DIR/index.csv and the crops it lists, as
+/// far as the index can be read (a broken index is reported when the folder is read).
+std::vector<std::filesystem::path> crop_folder_files(const std::filesystem::path& folder) {
+  std::vector<std::filesystem::path> files{folder / "index.csv"};
+  try {
+    const csv_table index = read_csv(folder / "index.csv");
+    const auto column = index.column("file");
+    for (const auto& row : index.rows)
+      files.push_back(folder / row[column]);
+  } catch (const error&) {
+  }
+  return files;
+}
 
 /// The model file, with an error naming it when its input size is not the crops'.
 autoencoder_file load_model_for(const std::filesystem::path& model_file, std::size_t crop_size,
@@ -117,6 +135,10 @@ int sweep(const torch::Tensor& masks, const autoencoder_config& config,
 
 int run_train_ae(const train_ae_settings& s) {
   check_train_ae_settings(s);
+  refuse_output_over_input({{"--out", s.out},
+                            {"--out's training curve", s.out + ".training.csv"},
+                            {"--out's checkpoint", s.out + ".checkpoint"}},
+                           crop_folder_files(s.crops));
   autoencoder_config config;
   config.bottleneck = s.bottlenecks.front();
   config.channels = s.channels;
@@ -171,11 +193,19 @@ int run_train_ae(const train_ae_settings& s) {
   } catch (const error& failure) {
     std::cerr << "discgeom train-ae: " << failure.what() << '\n';
     return 1;
+  } catch (const usage_error&) {
+    throw;                                   // exit 2, from the command's caller
+  } catch (const std::exception& failure) {  // LibTorch's own: one line, no backtrace
+    std::cerr << "discgeom train-ae: " << detail::torch_error_message(failure) << '\n';
+    return 1;
   }
   return 0;
 }
 
 int run_encode(const encode_settings& s) {
+  auto inputs = crop_folder_files(s.crops);
+  inputs.emplace_back(s.model);
+  refuse_output_over_input({{"--out", s.out}}, inputs);
   try {
     const auto folder = read_crop_folder(s.crops);
     auto loaded = load_model_for(s.model, folder.size, s.crops);
@@ -192,6 +222,11 @@ int run_encode(const encode_settings& s) {
     write_table_atomically(s.out, latents);
   } catch (const error& failure) {
     std::cerr << "discgeom encode: " << failure.what() << '\n';
+    return 1;
+  } catch (const usage_error&) {
+    throw;                                   // exit 2, from the command's caller
+  } catch (const std::exception& failure) {  // LibTorch's own: one line, no backtrace
+    std::cerr << "discgeom encode: " << detail::torch_error_message(failure) << '\n';
     return 1;
   }
   return 0;
@@ -225,6 +260,12 @@ int run_traverse(const traverse_settings& s) {
   const correlation_method method = s.method;
 
   const std::filesystem::path out = s.out;
+  auto inputs = s.crops.empty() ? std::vector<std::filesystem::path>{} : crop_folder_files(s.crops);
+  inputs.insert(inputs.end(), {s.model, s.latents});
+  refuse_output_over_input({{"--out's grid", out / "grid.csv"},
+                            {"--out's montage", out / "traversal.png"},
+                            {"--out's correlations", out / "correlations.csv"}},
+                           inputs);
   try {
     const std::filesystem::path model_file = s.model;
     auto loaded = load_autoencoder_file(model_file);
@@ -242,6 +283,17 @@ int run_traverse(const traverse_settings& s) {
     if (latents.header.size() != static_cast<std::size_t>(b) + 2) {
       throw io_error(latents_file + ": has " + std::to_string(latents.header.size() - 2) +
                      " latent columns, the model's bottleneck is " + std::to_string(b));
+    }
+    if (latents.rows.empty())
+      throw io_error(latents_file + ": holds no code (write it with discgeom encode)");
+    for (std::size_t f = 0; f < columns.size(); ++f) {
+      for (std::size_t r = 0; r < columns[f].size(); ++r) {
+        if (std::isnan(columns[f][r])) {
+          throw io_error(latents_file + ": row " + std::to_string(r + 1) + " (line " +
+                         std::to_string(latents.line_of(r)) + "), column 'z" + std::to_string(f) +
+                         "': no value; every disc needs its whole code");
+        }
+      }
     }
     std::filesystem::create_directories(out);
 
@@ -318,6 +370,11 @@ int run_traverse(const traverse_settings& s) {
     }
   } catch (const error& failure) {
     std::cerr << "discgeom traverse: " << failure.what() << '\n';
+    return 1;
+  } catch (const usage_error&) {
+    throw;                                   // exit 2, from the command's caller
+  } catch (const std::exception& failure) {  // LibTorch's own: one line, no backtrace
+    std::cerr << "discgeom traverse: " << detail::torch_error_message(failure) << '\n';
     return 1;
   }
   return 0;

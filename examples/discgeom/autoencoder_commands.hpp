@@ -79,8 +79,8 @@ inline void check_train_ae_settings(const train_ae_settings& s) {
     throw usage_error("--epochs must be at least 0");
   if (s.batch < 1)
     throw usage_error("--batch must be at least 1");
-  if (s.threads && *s.threads < 1)
-    throw usage_error("--threads must be at least 1");
+  if (s.threads && (*s.threads < 1 || static_cast<std::size_t>(*s.threads) > max_threads()))
+    throw usage_error("--threads must be in [1, " + std::to_string(max_threads()) + "]");
   if (s.checkpoint_every < 0)
     throw usage_error("--checkpoint-every must be at least 0");
   if (!is_training_device(s.device))
@@ -103,13 +103,9 @@ inline void add_train_ae_options(CLI::App& app, train_ae_settings& s) {
   add_parsed(
       app, "--threads", s.threads,
       [](const std::string& option, const std::string& text) {
-        const std::size_t threads = parse_count(option, text, 1);
-        constexpr auto largest = static_cast<std::size_t>(std::numeric_limits<int>::max());
-        if (threads > largest)
-          throw usage_error(option + " '" + text + "' must be at most " + std::to_string(largest));
-        return std::optional<int>(static_cast<int>(threads));
+        return std::optional<int>(static_cast<int>(parse_threads(option, text)));
       },
-      "LibTorch's threads (default: all cores)", "N");
+      "LibTorch's threads, at most 4 per core (default: all cores)", "N");
   add_switch(app, "--resume", s.resume, "continue from MODEL.checkpoint");
   add_parsed(app, "--channels", s.channels, parse_size_list,
              "encoder widths, one stage each (the crop edge must be a multiple of 2^stages)",

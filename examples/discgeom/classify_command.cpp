@@ -8,6 +8,7 @@
 
 #include "discgeom/io/csv.hpp"
 #include "discgeom/xgboost/cross_validate.hpp"
+#include "outputs.hpp"
 #include "table.hpp"
 
 namespace discgeom::cli {
@@ -19,6 +20,10 @@ xgboost::cross_validation_result classify_table(const csv_table& table,
 
 int run_classify(const classify_command_settings& s) {
   check_classify_settings(s);
+  if (!s.out.empty()) {
+    refuse_output_over_input(
+        {{"--out", s.out}, {"--out's summary", classification_summary_path(s.out)}}, {s.table});
+  }
   classify_settings settings;
   settings.label = s.label;
   settings.options = cross_validation_options_for(s);
@@ -31,7 +36,10 @@ int run_classify(const classify_command_settings& s) {
     settings.sets = select_feature_sets(input, s.features, settings.label);
     result = classify_table(input, settings);
   } catch (const error& failure) {
-    std::cerr << "discgeom classify: " << failure.what() << '\n';
+    const std::string message = failure.what();  // the table's path first, unless named already
+    std::cerr << "discgeom classify: "
+              << (message.find(file) == std::string::npos ? file + ": " : std::string()) << message
+              << '\n';
     return 1;
   }
   if (result.n_missing_label > 0 && !quiet) {
@@ -48,16 +56,14 @@ int run_classify(const classify_command_settings& s) {
       }
     }
   }
-  const std::string& out = s.out;
-  if (out.empty()) {
-    write_csv(std::cout, classification_summary_table(result));
-  } else {
-    try {
-      write_classification_tables(result, out);
-    } catch (const error& failure) {
-      std::cerr << "discgeom classify: " << failure.what() << '\n';
-      return 1;
-    }
+  try {
+    if (s.out.empty())
+      write_table_output("", classification_summary_table(result), table_format::csv);
+    else
+      write_classification_tables(result, s.out);
+  } catch (const error& failure) {
+    std::cerr << "discgeom classify: " << failure.what() << '\n';
+    return 1;
   }
   return 0;
 }

@@ -16,10 +16,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,7 +25,6 @@
 #include "arguments.hpp"
 #include "command_line.hpp"
 #include "correlate_command.hpp"
-#include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/io/csv.hpp"
 #include "discgeom/xgboost/types.hpp"
 #include "table.hpp"
@@ -61,7 +58,7 @@ struct classify_command_settings {
   std::size_t trees = 200;           ///< boosting rounds, >= 1
   std::size_t depth = 3;             ///< the depth of a tree, in [1, the largest int]
   double learning_rate = 0.1;        ///< in (0, 1]
-  std::size_t threads = 1;           ///< XGBoost's threads, in [1, the largest int]
+  std::size_t threads = 1;           ///< XGBoost's threads, in [1, max_threads()]
   xgboost::imbalance_handling imbalance = xgboost::imbalance_handling::weight;
   xgboost::feature_scaling scaling = xgboost::feature_scaling::none;
   xgboost::tree_method method = xgboost::tree_method::exact;
@@ -115,8 +112,8 @@ inline void check_classify_settings(const classify_command_settings& s) {
   constexpr auto largest_int = static_cast<std::size_t>(std::numeric_limits<int>::max());
   if (s.depth > largest_int)
     throw usage_error("--depth must be at most " + std::to_string(largest_int));
-  if (s.threads > largest_int)
-    throw usage_error("--threads must be at most " + std::to_string(largest_int));
+  if (s.threads < 1 || s.threads > max_threads())
+    throw usage_error("--threads must be in [1, " + std::to_string(max_threads()) + "]");
 }
 
 /// The cross-validation options of `s` (check_classify_settings(s) first: the depth, threads
@@ -167,7 +164,9 @@ inline void add_classify_options(CLI::App& app, classify_command_settings& s) {
   add_count(app, "--trees", s.trees, "boosting rounds, one tree each", 1);
   add_count(app, "--depth", s.depth, "the maximum depth of a tree", 1);
   add_number(app, "--learning-rate", s.learning_rate, "the shrinkage of each tree", 0.0, 1.0, true);
-  add_count(app, "--threads", s.threads, "XGBoost's threads (the results do not depend on it)", 1);
+  add_parsed(app, "--threads", s.threads, parse_threads,
+             "XGBoost's threads, at most 4 per core (the results do not depend on it)", "N")
+      ->default_str(std::to_string(s.threads));
   add_choice(app, "--imbalance", s.imbalance,
              "weight: positives weigh negatives/positives of each training fold");
   add_choice(app, "--scaling", s.scaling, "standardise: fitted on each training fold only");
@@ -259,22 +258,13 @@ inline std::filesystem::path classification_summary_path(const std::filesystem::
 }
 
 /// Writes the per-fold table to `folds_csv` and the summary to FILE.summary.csv beside it, each
-/// through a temporary file and a rename.
-/// \throws io_error naming the file when it cannot be written
+/// through a temporary file and a rename (write_table_atomically).
+/// \throws io_error naming the file and errno's reason when it cannot be written
 inline void write_classification_tables(const xgboost::cross_validation_result& result,
                                         const std::filesystem::path& folds_csv) {
-  const auto write = [](const std::filesystem::path& file, const table& t) {
-    detail::write_atomically(file, "write_classification_tables",
-                             [&](const std::filesystem::path& temporary) {
-                               std::ofstream out(temporary);
-                               write_csv(out, t);
-                               out.close();
-                               if (!out)
-                                 throw std::runtime_error(detail::stream_failure_reason());
-                             });
-  };
-  write(folds_csv, classification_folds_table(result));
-  write(classification_summary_path(folds_csv), classification_summary_table(result));
+  write_table_atomically(folds_csv, classification_folds_table(result));
+  write_table_atomically(classification_summary_path(folds_csv),
+                         classification_summary_table(result));
 }
 
 }  // namespace discgeom::cli

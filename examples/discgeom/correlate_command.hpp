@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "command_line.hpp"
 #include "discgeom/io/csv.hpp"
 #include "discgeom/stats/correlation_matrix.hpp"
+#include "outputs.hpp"
 #include "table.hpp"
 
 namespace discgeom::cli {
@@ -142,6 +142,7 @@ inline void add_correlate_options(CLI::App& app, correlate_settings& s) {
 
 /// `discgeom correlate`: 0, or 1 when the table cannot be read or lacks a column.
 inline int run_correlate(const correlate_settings& s) {
+  refuse_output_over_input({{"--out", s.out}}, {s.table});
   correlation_matrix_options options;
   options.adjustment = s.adjust;
   options.correlation.alternative = s.alternative;
@@ -187,9 +188,7 @@ inline int run_correlate(const correlate_settings& s) {
     std::cerr << "discgeom correlate: " << failure.what() << '\n';
     return 1;
   }
-  std::ofstream file_out;
-  std::ostream& out = open_output(s.out, file_out, "correlate");
-  write_table(out, result, s.format);
+  write_table_output(s.out, result, s.format);
   return 0;
 }
 

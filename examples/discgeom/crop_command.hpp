@@ -24,6 +24,7 @@
 #include "discgeom/transform/resample.hpp"
 #include "discs_command.hpp"
 #include "inputs.hpp"
+#include "outputs.hpp"
 #include "progress.hpp"
 
 namespace discgeom::cli {
@@ -143,8 +144,15 @@ inline void add_crop_options(CLI::App& app, crop_settings& s) {
 }
 
 /// `discgeom crop`: 0, or 1 when a case could not be cropped (stderr says why).
+/// \throws usage_error when DIR/index.csv is an input, or two inputs have the same case name
+///         (their crops would have the same names)
 inline int run_crop(const crop_settings& s) {
   const std::filesystem::path out = s.out;
+  refuse_output_over_input({{"--out's index", out / "index.csv"}},
+                           {s.segmentations.begin(), s.segmentations.end()});
+  refuse_shared_outputs(s.segmentations, [&](const std::string& file) {
+    return out / (case_name(file) + "_<level>.npy");
+  });
   std::filesystem::create_directories(out);
   table index{crop_index_columns, {}};
   bool any_failed = false;

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
+#include <exception>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -17,6 +17,7 @@
 #include "discgeom/geometry/plausibility.hpp"
 #include "discgeom/io/image_io.hpp"
 #include "inputs.hpp"
+#include "outputs.hpp"
 #include "progress.hpp"
 #include "table.hpp"
 
@@ -123,6 +124,7 @@ inline void add_discs_options(CLI::App& app, discs_settings& s) {
 
 /// `discgeom discs`: 0, or 1 when a case could not be read (its row says why).
 inline int run_discs(const discs_settings& s) {
+  refuse_output_over_input({{"--out", s.out}}, {s.segmentations.begin(), s.segmentations.end()});
   const disc_table_options& options = s.discs;
   table result{discs_columns(options.largest_component), {}};
   bool any_failed = false;
@@ -156,18 +158,16 @@ inline int run_discs(const discs_settings& s) {
           std::cerr << " --orientation " << *advice.orientation << " (check the signs)";
         std::cerr << '\n';
       }
-    } catch (const error& failure) {
+    } catch (const std::exception& failure) {  // this file's failure: the batch goes on
       any_failed = true;
-      std::cerr << "discgeom discs: " << file << ": " << failure.what() << '\n';
-      result.rows.push_back(
-          failed_case_row(name, std::string("error: ") + failure.what(), result.columns.size()));
+      const std::string reason = failure_reason(failure, "read and measure it");
+      std::cerr << "discgeom discs: " << file << ": " << reason << '\n';
+      result.rows.push_back(failed_case_row(name, "error: " + reason, result.columns.size()));
     }
     progress.step(name);
   }
 
-  std::ofstream file_out;
-  std::ostream& out = open_output(s.out, file_out, "discs");
-  write_table(out, result, s.format);
+  write_table_output(s.out, result, s.format);
   return any_failed ? 1 : 0;
 }
 

@@ -2,7 +2,9 @@
 #pragma once
 // Input files of the discgeom program.
 
+#include <exception>
 #include <filesystem>
+#include <new>
 #include <string>
 
 #include "arguments.hpp"
@@ -31,6 +33,15 @@ inline std::string image_case(const std::filesystem::path& image,
       base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
     return base.substr(0, base.size() - suffix.size());
   return base;
+}
+
+/// Why the work on one input failed, for its row and its line on stderr: the exception's
+/// message, or "not enough memory to WORK" for std::bad_alloc (an image larger than memory
+/// holds), so that a batch reports it as that input's failure and goes on with the others.
+inline std::string failure_reason(const std::exception& failure, const char* work = "read it") {
+  if (dynamic_cast<const std::bad_alloc*>(&failure) != nullptr)
+    return std::string("not enough memory to ") + work;
+  return failure.what();
 }
 
 /// A 3D label image read as T (exact conversion, never rounded), with the overrides applied.

@@ -9,10 +9,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "discgeom/metrics/matching.hpp"
 #include "discgeom/stats/summary.hpp"
 #include "inputs.hpp"
+#include "outputs.hpp"
 #include "progress.hpp"
 #include "table.hpp"
 
@@ -82,8 +84,8 @@ inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& re
   const auto with_file = [](const std::filesystem::path& file, auto&& read) {
     try {
       return read();
-    } catch (const error& e) {
-      throw io_error(file.string() + ": " + e.what());
+    } catch (const std::exception& e) {  // std::bad_alloc included: named as this file's
+      throw io_error(file.string() + ": " + failure_reason(e));
     }
   };
   const auto reference = with_file(reference_file, [&] {
@@ -92,19 +94,24 @@ inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& re
   const auto prediction = with_file(prediction_file, [&] {
     return read_label_image<std::uint32_t>(prediction_file, "overlap", settings.overrides);
   });
+  const auto both = reference_file.string() + " vs " + prediction_file.string() + ": ";
   try {
     require_same_grid("overlap", reference.shape(), reference.geometry, prediction.shape(),
                       prediction.geometry);
   } catch (const error& e) {
-    throw precondition_error(reference_file.string() + " vs " + prediction_file.string() + ": " +
-                             e.what());
+    throw precondition_error(both + e.what());
   }
-  const label_pair_counts pairs = count_label_pairs(reference.view(), prediction.view());
-  const auto evaluations = evaluate_segmentation(pairs, reference.view(), prediction.view(),
-                                                 reference.geometry, settings.evaluation);
+  label_pair_counts pairs;
+  std::vector<label_evaluation> evaluations;
   std::optional<matching> matches;
-  if (settings.match) {
-    matches = match_structures(pairs, settings.matching);
+  try {
+    pairs = count_label_pairs(reference.view(), prediction.view());
+    evaluations = evaluate_segmentation(pairs, reference.view(), prediction.view(),
+                                        reference.geometry, settings.evaluation);
+    if (settings.match)
+      matches = match_structures(pairs, settings.matching);
+  } catch (const std::bad_alloc&) {
+    throw io_error(both + "not enough memory to compare them");
   }
   std::vector<overlap_record> records;
   for (const auto& e : evaluations) {
@@ -264,10 +271,35 @@ inline void add_overlap_options(CLI::App& app, overlap_settings& s) {
       "t and bootstrap intervals (in --summary FILE, beside --out FILE, or after the table).");
 }
 
-/// The rules between settings. \throws usage_error
+/// Folders: the summary table's file (--summary, else beside --out as NAME.summary.EXT); empty:
+/// after the case table on stdout.
+inline std::string overlap_summary_path(const overlap_settings& s) {
+  if (!s.summary.empty() || s.out.empty())
+    return s.summary;
+  const std::filesystem::path p(s.out);
+  return (p.parent_path() / (p.stem().string() + ".summary" + p.extension().string())).string();
+}
+
+/// The rules between settings, and no output over an input (a case file of a folder
+/// included). \throws usage_error
 inline void check_overlap_settings(const overlap_settings& s) {
-  if (std::filesystem::is_directory(s.reference) != std::filesystem::is_directory(s.prediction))
+  const bool folders = std::filesystem::is_directory(s.reference);
+  if (folders != std::filesystem::is_directory(s.prediction))
     throw usage_error("--reference and --prediction must both be files or both be folders");
+  std::vector<std::filesystem::path> inputs;
+  for (const std::string& side : {s.reference, s.prediction}) {
+    if (!folders) {
+      inputs.emplace_back(side);
+      continue;
+    }
+    for (const auto& [name, file] : cases_in(side))
+      inputs.push_back(file);
+  }
+  std::vector<output_path> outputs{{"--out", s.out}};
+  if (folders)
+    outputs.push_back(
+        {s.summary.empty() ? "--out's summary" : "--summary", overlap_summary_path(s)});
+  refuse_output_over_input(outputs, inputs);
 }
 
 /// `discgeom overlap`: 0, or 1 when a pair could not be evaluated (stderr and, for folders, the
@@ -301,8 +333,8 @@ inline int run_overlap(const overlap_settings& s) {
     try {
       for (const auto& record : evaluate_pair(reference_path, prediction_path, per_pair))
         result.rows.push_back(overlap_row(record, per_pair.match));
-    } catch (const error& failure) {
-      std::cerr << "discgeom overlap: " << failure.what() << '\n';
+    } catch (const std::exception& failure) {
+      std::cerr << "discgeom overlap: " << failure_reason(failure) << '\n';
       return 1;
     }
   } else {
@@ -332,9 +364,10 @@ inline int run_overlap(const overlap_settings& s) {
             result.rows.push_back(row);
             all_records.emplace_back(name, record);
           }
-        } catch (const error& failure) {
-          std::cerr << "discgeom overlap: " << failure.what() << '\n';
-          failed_row(name, std::string("error: ") + failure.what());
+        } catch (const std::exception& failure) {  // this case's failure: the batch goes on
+          const std::string reason = failure_reason(failure);
+          std::cerr << "discgeom overlap: " << reason << '\n';
+          failed_row(name, "error: " + reason);
         }
       }
       progress.step(name);
@@ -348,22 +381,13 @@ inline int run_overlap(const overlap_settings& s) {
     }
   }
 
-  std::ofstream file_out;
-  const std::string& out_path = s.out;
-  std::ostream& out = open_output(out_path, file_out, "overlap");
-  write_table(out, result, s.format);
+  write_table_output(s.out, result, s.format);
   if (folders) {
     const table summary = summary_table(all_records, per_pair.match, s.seed);
-    std::string summary_path = s.summary;
-    if (summary_path.empty() && !out_path.empty()) {
-      const std::filesystem::path p(out_path);
-      summary_path =
-          (p.parent_path() / (p.stem().string() + ".summary" + p.extension().string())).string();
-    }
+    const std::string summary_path = overlap_summary_path(s);
     if (summary_path.empty())  // no file named: after the case table on stdout
-      out << '\n';
-    std::ofstream summary_file;
-    write_table(open_output(summary_path, summary_file, "overlap"), summary, s.format);
+      std::cout << '\n';
+    write_table_output(summary_path, summary, s.format);
   }
   return any_failed ? 1 : 0;
 }

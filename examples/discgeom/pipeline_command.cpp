@@ -4,6 +4,7 @@
 #include "pipeline_command.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -34,6 +35,7 @@
 #include "pipeline_records.hpp"
 #include "report.hpp"
 #include "run_folder.hpp"
+#include "run_lock.hpp"
 #include "segment_commands.hpp"
 #include "table.hpp"
 
@@ -46,6 +48,7 @@ namespace fs = std::filesystem;
 void write_lines(const fs::path& file, const std::string& header,
                  const std::vector<std::string>& lines) {
   detail::write_atomically(file, "pipeline", [&](const fs::path& temporary) {
+    errno = 0;  // the reason below is this write's, not an earlier call's
     std::ofstream out(temporary);
     out << header << '\n';
     for (const auto& line : lines)
@@ -609,7 +612,8 @@ void run_features_stage(pipeline_run& run) {
     code_header += "," + latents.header[c];
   std::vector<std::string> coded, labelled;
   std::size_t unlabelled = 0, uncoded = 0;
-  for (const auto& row : discs.rows) {
+  for (std::size_t r = 0; r < discs.rows.size(); ++r) {
+    const auto& row = discs.rows[r];
     if (row[status_column] != "ok")
       continue;
     const auto code = latent_row.find({row[case_column], row[level_column]});
@@ -622,9 +626,15 @@ void run_features_stage(pipeline_run& run) {
     for (std::size_t c = 2; c < latents.header.size(); ++c)
       code_text += "," + latents.rows[code->second][c];
     coded.push_back(line + code_text);
-    // Labels are written as numbers (100000 as 1e+05): read them as numbers.
-    const auto label = labels.by_disc.find(
-        {row[case_column], static_cast<std::int64_t>(std::stod(row[label_column]))});
+    // Labels are written as numbers (100000 as 1e+05): read them as numbers (checked: a cell
+    // that is none names the file, row and column).
+    const double label_value = discs.number(r, label_column);
+    if (!(std::abs(label_value) < 9.0e15 && label_value == std::floor(label_value)))
+      throw io_error(discs.source + ": row " + std::to_string(r + 1) + " (line " +
+                     std::to_string(discs.line_of(r)) + "), column 'label': '" +
+                     detail::csv_excerpt(row[label_column]) + "' is not a label number");
+    const auto label =
+        labels.by_disc.find({row[case_column], static_cast<std::int64_t>(label_value)});
     if (label == labels.by_disc.end()) {
       ++unlabelled;
       continue;
@@ -859,16 +869,25 @@ int run_pipeline(const pipeline_run_settings& settings) {
     }
   }
 
-  std::string created;
+  // Rank 0 makes the run folder and holds its lock until the run ends, however it ends.
+  std::optional<run_folder_lock> lock;
+  std::string refused;
   if (ranks.is_root()) {
     try {
       fs::create_directories(settings.out);
+      try {
+        lock.emplace(settings.out);
+      } catch (const error& e) {
+        refused = e.what();
+      }
     } catch (const std::exception& e) {
-      created = e.what();
+      refused = "--out " + settings.out + ": " + e.what();
     }
   }
-  if (created = ranks.broadcast(created); !created.empty())
-    throw io_error("--out " + settings.out + ": " + created);
+  if (refused = ranks.broadcast(refused); !refused.empty())
+    throw io_error(refused);
+  if (lock && !lock->taken_over().empty())
+    run.say(lock->taken_over());
 
   const auto& stages = stage_table();
   std::size_t last_shared = 0;  // the ranks other than 0 leave after the last shared stage

@@ -8,13 +8,17 @@
 // messages), the run's record and the report (the text of each value), and the stages'
 // fingerprints (the stage table in pipeline_command.cpp lists the keys each stage depends on).
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -97,12 +101,20 @@ inline pipeline_config paper_pipeline_config() {
 
 namespace detail_config {
 
+/// The largest value of T, as a count's bound.
+template <class T>
+inline constexpr auto largest = static_cast<std::size_t>(std::numeric_limits<T>::max());
+
 /// The rules a setting's value meets, by its field's type.
-struct count_rule {
+struct count_rule {  ///< a whole number in [at_least, at_most]: what the stages' types take
   std::size_t pipeline_config::*field;
   std::size_t at_least = 0;
+  std::size_t at_most = largest<std::int64_t>;
 };
-struct seed_rule {
+struct threads_rule {  ///< a number of threads in [1, max_threads()]
+  std::size_t pipeline_config::*field;
+};
+struct seed_rule {  ///< at most the largest int64 (XGBoost's seed is signed)
   std::uint64_t pipeline_config::*field;
 };
 struct fraction_rule {  ///< a number in (0, 1]
@@ -124,8 +136,8 @@ struct choice_rule {
   E pipeline_config::*field;
 };
 
-using setting_rule = std::variant<count_rule, seed_rule, fraction_rule, sizes_rule, text_rule,
-                                  spacing_rule, choice_rule<mask_labels>,
+using setting_rule = std::variant<count_rule, threads_rule, seed_rule, fraction_rule, sizes_rule,
+                                  text_rule, spacing_rule, choice_rule<mask_labels>,
                                   choice_rule<correlation_method>, choice_rule<p_adjustment>>;
 
 inline std::string trim(const std::string& text) {
@@ -149,7 +161,7 @@ inline const std::vector<pipeline_setting>& config_settings() {
   using c = pipeline_config;
   static const std::vector<pipeline_setting> settings{
       {"seed", seed_rule{&c::seed}},
-      {"threads", count_rule{&c::threads, 1}},
+      {"threads", threads_rule{&c::threads}},
       {"labels", choice_rule<mask_labels>{&c::labels}},
       {"min_voxels", count_rule{&c::min_voxels}},
       {"segmenter_model", text_rule{&c::segmenter_model, true}},
@@ -169,9 +181,9 @@ inline const std::vector<pipeline_setting>& config_settings() {
       {"adjust", choice_rule<p_adjustment>{&c::adjust}},
       {"folds", count_rule{&c::folds, 2}},
       {"trees", count_rule{&c::trees, 1}},
-      {"depth", count_rule{&c::depth, 1}},
+      {"depth", count_rule{&c::depth, 1, largest<int>}},
       {"boosting_learning_rate", fraction_rule{&c::boosting_learning_rate}},
-      {"boosting_threads", count_rule{&c::boosting_threads, 1}},
+      {"boosting_threads", threads_rule{&c::boosting_threads}},
       {"geometric_features", text_rule{&c::geometric_features}},
   };
   return settings;
@@ -193,6 +205,7 @@ inline std::string setting_text(const pipeline_config& config, const pipeline_se
         using rule_type = std::decay_t<decltype(rule)>;
         const auto& value = config.*(rule.field);
         if constexpr (std::is_same_v<rule_type, count_rule> ||
+                      std::is_same_v<rule_type, threads_rule> ||
                       std::is_same_v<rule_type, seed_rule>) {
           return std::to_string(value);
         } else if constexpr (std::is_same_v<rule_type, fraction_rule>) {
@@ -236,8 +249,16 @@ inline void set_config_entry(pipeline_config& config, const std::string& key,
           field = parse_count(key, value);
           if (field < rule.at_least)
             throw usage_error(key + " must be at least " + std::to_string(rule.at_least));
+          if (field > rule.at_most)
+            throw usage_error(key + " '" + value + "' must be at most " +
+                              std::to_string(rule.at_most));
+        } else if constexpr (std::is_same_v<rule_type, threads_rule>) {
+          field = parse_threads(key, value);
         } else if constexpr (std::is_same_v<rule_type, seed_rule>) {
           field = parse_count(key, value);
+          if (field > largest<std::int64_t>)
+            throw usage_error(key + " '" + value + "' must be at most " +
+                              std::to_string(largest<std::int64_t>));
         } else if constexpr (std::is_same_v<rule_type, fraction_rule>) {
           field = parse_number(key, value, 0.0, 1.0);
           if (field <= 0.0)
@@ -259,7 +280,11 @@ inline void set_config_entry(pipeline_config& config, const std::string& key,
                               "' needs two sizes or more (or nothing for no sweep)");
           field = std::move(sizes);
         } else if constexpr (std::is_same_v<rule_type, text_rule>) {
-          if (rule.existing_file && !value.empty() && !std::filesystem::is_regular_file(value))
+          // The error_code overload: a name the system refuses (longer than NAME_MAX) is no
+          // such file, not a filesystem_error.
+          std::error_code error;
+          if (rule.existing_file && !value.empty() &&
+              !std::filesystem::is_regular_file(value, error))
             throw usage_error(key + " '" + value + "': no such file");
           field = value;
         } else if constexpr (std::is_same_v<rule_type, spacing_rule>) {
@@ -271,28 +296,43 @@ inline void set_config_entry(pipeline_config& config, const std::string& key,
       setting->rule);
 }
 
-/// Reads `key = value` lines (`#` starts a comment) over `config`.
-/// \throws usage_error naming the file and the line: no '=', an unknown key, a bad value
-inline void read_config_file(const std::filesystem::path& file, pipeline_config& config) {
-  std::ifstream in(file);
-  if (!in)
-    throw usage_error("--config " + file.string() + ": cannot be read");
-  std::string line;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
+/// Reads `key = value` lines (`#` starts a comment) from `text` over `config`; `name` (the
+/// file's) starts every message. Safe for any bytes (a fuzzing entry point): whatever is not
+/// such a settings text throws usage_error.
+/// \throws usage_error "NAME:LINE: ..." for a line without '=', an unknown key, a bad value
+inline void read_config_text(std::string_view text, const std::string& name,
+                             pipeline_config& config) {
+  std::size_t number = 1;
+  for (std::size_t start = 0; start < text.size(); ++number) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    std::string line(text.substr(start, end - start));
+    start = end + 1;
     line = detail_config::trim(line.substr(0, line.find('#')));
     if (line.empty())
       continue;
     const auto equals = line.find('=');
     if (equals == std::string::npos)
-      throw usage_error(file.string() + ":" + std::to_string(number) + ": '" + line +
+      throw usage_error(name + ":" + std::to_string(number) + ": '" + line +
                         "' is not key = value");
     try {
       set_config_entry(config, detail_config::trim(line.substr(0, equals)),
                        detail_config::trim(line.substr(equals + 1)));
     } catch (const usage_error& e) {
-      throw usage_error(file.string() + ":" + std::to_string(number) + ": " + e.what());
+      throw usage_error(name + ":" + std::to_string(number) + ": " + e.what());
     }
   }
+}
+
+/// Reads a settings file (see read_config_text) over `config`.
+/// \throws usage_error naming the file: it cannot be read, or as read_config_text
+inline void read_config_file(const std::filesystem::path& file, pipeline_config& config) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw usage_error("--config " + file.string() + ": cannot be read");
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad())
+    throw usage_error("--config " + file.string() + ": read failed");
+  read_config_text(text, file.string(), config);
 }
 
 }  // namespace discgeom::cli

@@ -53,12 +53,20 @@ inline bool is_image_file(const std::filesystem::path& path) {
 }
 
 /// The image files directly inside `folder`, by case name.
+/// \throws io_error naming both files when two are the same case (a.nii.gz and a.mha): their
+///         outputs (segmentations/<case>.nii.gz, the case's crops) would have the same names
 inline std::map<std::string, std::filesystem::path> image_files(
     const std::filesystem::path& folder) {
   std::map<std::string, std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (is_image_file(entry.path()))
-      files[case_name(entry.path())] = entry.path();
+    if (!is_image_file(entry.path()))
+      continue;
+    const auto [first, fresh] = files.emplace(case_name(entry.path()), entry.path());
+    if (!fresh) {
+      const auto [a, b] = std::minmax(first->second, entry.path());
+      throw io_error(a.string() + " and " + b.string() + " are both case '" + first->first +
+                     "': their outputs would have the same names; keep one of them");
+    }
   }
   return files;
 }

@@ -9,7 +9,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -62,7 +67,8 @@ class fingerprint {
   /// Every regular file under `folder` (recursively), in name order, with its relative name.
   fingerprint& add_folder(const std::filesystem::path& folder) {
     std::vector<std::filesystem::path> files;
-    if (std::filesystem::is_directory(folder)) {
+    std::error_code error;
+    if (std::filesystem::is_directory(folder, error)) {
       for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
         if (entry.is_regular_file() && entry.path().extension() != ".partial")
           files.push_back(entry.path());
@@ -92,11 +98,46 @@ class fingerprint {
 /// The hash of a stage's output: a file's bytes, or a folder's files.
 inline std::string output_hash(const std::filesystem::path& output) {
   fingerprint f;
-  if (std::filesystem::is_directory(output))
+  // The error_code overload: a path the system refuses (a name longer than NAME_MAX) hashes as
+  // a missing file instead of throwing filesystem_error.
+  std::error_code error;
+  if (std::filesystem::is_directory(output, error))
     f.add_folder(output);
   else
     f.add_file(output);
   return f.hex();
+}
+
+/// A stage's record as read back from DIR/records/<stage>.json.
+struct stage_record {
+  std::string inputs;  ///< the fingerprint of the stage's inputs
+  std::vector<std::pair<std::string, std::string>> outputs;  ///< (path in the run folder, hash)
+};
+
+/// Parses the text of a stage's record: {"inputs": HASH, "outputs": {RELATIVE_PATH: HASH, ...}}
+/// with at least one output. Nothing when the text is not such a record: not JSON, cut off,
+/// another layout, or an output path that is empty, absolute, holds a NUL byte or a ".."
+/// component (stage_records::finished writes none of these, and hashing one would read outside
+/// the run folder: "/" is the whole file system). Safe for any bytes (a fuzzing entry point).
+[[nodiscard]] inline std::optional<stage_record> parse_stage_record(std::string_view text) {
+  const auto json = nlohmann::json::parse(text.begin(), text.end(), nullptr,
+                                          /*allow_exceptions=*/false);
+  if (!json.is_object() || !json.contains("inputs") || !json.contains("outputs"))
+    return std::nullopt;
+  const auto& inputs = json["inputs"];
+  const auto& outputs = json["outputs"];
+  if (!inputs.is_string() || !outputs.is_object() || outputs.empty())
+    return std::nullopt;
+  stage_record record{inputs.get<std::string>(), {}};
+  for (const auto& [path, hash] : outputs.items()) {
+    const std::filesystem::path relative(path);
+    if (!hash.is_string() || path.empty() || path.find('\0') != std::string::npos ||
+        relative.has_root_path() ||
+        std::find(relative.begin(), relative.end(), std::filesystem::path("..")) != relative.end())
+      return std::nullopt;
+    record.outputs.emplace_back(path, hash.get<std::string>());
+  }
+  return record;
 }
 
 /// DIR/records/<stage>.json: {"inputs": HASH, "outputs": {RELATIVE_PATH: HASH, ...}}.
@@ -106,15 +147,17 @@ class stage_records {
 
   /// True when the stage's record has these inputs and every output it lists still has the
   /// hash it had when the stage finished. A record that cannot be read (missing, cut off, not
-  /// this layout) is not up to date: the stage runs again.
+  /// this layout: see parse_stage_record) is not up to date: the stage runs again.
   [[nodiscard]] bool up_to_date(const std::string& stage, const std::string& inputs) const {
-    std::ifstream in(file_of(stage));
-    const auto record = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (!record.is_object() || !record.contains("inputs") || !record.contains("outputs") ||
-        record["inputs"] != inputs || !record["outputs"].is_object() || record["outputs"].empty())
+    std::ifstream in(file_of(stage), std::ios::binary);
+    if (!in)
       return false;
-    for (const auto& [path, hash] : record["outputs"].items()) {
-      if (!hash.is_string() || output_hash(run_ / path) != hash.get<std::string>())
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const auto record = parse_stage_record(text);
+    if (!record || record->inputs != inputs)
+      return false;
+    for (const auto& [path, hash] : record->outputs) {
+      if (output_hash(run_ / path) != hash)
         return false;
     }
     return true;

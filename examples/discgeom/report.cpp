@@ -3,6 +3,7 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "discgeom/detail/atomic_file.hpp"
@@ -37,13 +39,9 @@ std::optional<csv_table> read_table(const fs::path& file) {
 double cell_number(const std::string& text) {
   if (csv_table::is_missing(text))
     return std::nan("");
-  try {
-    std::size_t used = 0;
-    const double value = std::stod(text, &used);
-    return used == text.size() ? value : std::nan("");
-  } catch (const std::exception&) {
-    return std::nan("");
-  }
+  double value = 0.0;  // a cell that is not a number shows as missing
+  const auto [end, code] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return code == std::errc{} && end == text.data() + text.size() ? value : std::nan("");
 }
 
 /// A warning above a section whose files are there but whose stage has no standing record: they

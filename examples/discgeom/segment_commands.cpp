@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -20,11 +21,13 @@
 #include "arguments.hpp"
 #include "crops.hpp"
 #include "discgeom/io/image_io.hpp"
+#include "discgeom/nn/archive_file.hpp"
 #include "discgeom/nn/segmenter.hpp"
 #include "discgeom/nn/segmenter_io.hpp"
 #include "discgeom/nn/train_segmenter.hpp"
 #include "discgeom/nn/unet3d.hpp"
 #include "inputs.hpp"
+#include "outputs.hpp"
 #include "progress.hpp"
 #include "table.hpp"
 
@@ -107,7 +110,7 @@ segment_summary segment_with(const segmentation_model& model, const fs::path& im
     throw;
   } catch (const std::exception& e) {  // the model's own (LibTorch) error: its first line
     throw precondition_error(image_file.string() +
-                             ": the model failed on it: " + detail::first_line(e.what()));
+                             ": the model failed on it: " + detail::torch_error_message(e));
   }
   if (output.has_parent_path())
     fs::create_directories(output.parent_path());
@@ -188,6 +191,17 @@ int run_segment(const segment_settings& s) {
   if (options.threads == 0)
     options.threads = default_threads();
   const fs::path out = s.out;
+  // Before the model is loaded: no output over an input, no two images onto one output.
+  const auto output_of = [&](const std::string& file) {
+    return out / (image_case(file, s.image_suffix) + ".nii.gz");
+  };
+  refuse_shared_outputs(s.images, output_of);
+  std::vector<fs::path> inputs{s.images.begin(), s.images.end()};
+  inputs.emplace_back(s.model);
+  std::vector<output_path> outputs;
+  for (const std::string& file : s.images)
+    outputs.push_back({"--out's labels of '" + file + "'", output_of(file)});
+  refuse_output_over_input(outputs, inputs);
   const std::string labels(to_string(options.labels));
 
   segmentation_model model;
@@ -196,6 +210,12 @@ int run_segment(const segment_settings& s) {
   } catch (const error& failure) {
     std::cerr << "discgeom segment: " << failure.what() << '\n';
     return 1;
+  } catch (const usage_error&) {
+    throw;                                   // exit 2, from the command's caller
+  } catch (const std::exception& failure) {  // LibTorch's own: one line, no backtrace
+    std::cerr << "discgeom segment: " << s.model << ": " << detail::torch_error_message(failure)
+              << '\n';
+    return 1;
   }
   table rows{
       {"case", "image", "output", "labels", "discs", "foreground_voxels", "windows", "status"}, {}};
@@ -203,7 +223,7 @@ int run_segment(const segment_settings& s) {
   progress_bar progress("segment", s.images.size(), s.quiet);
   for (const std::string& file : s.images) {
     const std::string name = image_case(file, s.image_suffix);
-    const fs::path output = out / (name + ".nii.gz");
+    const fs::path output = output_of(file);
     try {
       const auto summary = segment_with(model, file, output, options);
       rows.rows.push_back({text(name), text(file), text(output.string()), text(labels),
@@ -227,6 +247,16 @@ int run_segment(const segment_settings& s) {
 
 int run_train_seg(const train_seg_settings& s) {
   check_train_seg_settings(s);
+  std::vector<fs::path> inputs;
+  for (const std::string& folder : {s.images, s.masks}) {
+    std::error_code unreadable;  // find_pairs reports a folder that cannot be listed
+    for (const auto& entry : fs::directory_iterator(folder, unreadable))
+      inputs.push_back(entry.path());
+  }
+  refuse_output_over_input({{"--out", s.out},
+                            {"--out's training curve", s.out + ".training.csv"},
+                            {"--out's split", s.out + ".split.csv"}},
+                           inputs);
   const double fraction = s.validation_fraction;
   segmentation_training_options options;
   options.max_epochs = s.epochs;
@@ -313,6 +343,11 @@ int run_train_seg(const train_seg_settings& s) {
         config.describe().c_str(), seconds, options.threads);
   } catch (const error& failure) {
     std::cerr << "discgeom train-seg: " << failure.what() << '\n';
+    return 1;
+  } catch (const usage_error&) {
+    throw;                                   // exit 2, from the command's caller
+  } catch (const std::exception& failure) {  // LibTorch's own: one line, no backtrace
+    std::cerr << "discgeom train-seg: " << detail::torch_error_message(failure) << '\n';
     return 1;
   }
   return 0;

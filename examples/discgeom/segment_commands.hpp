@@ -96,12 +96,9 @@ inline std::vector<std::int64_t> parse_unet_widths(const std::string& option,
   return widths;
 }
 
-/// --threads of segment and train-seg: LibTorch's threads, in [1, 1024].
+/// --threads of segment and train-seg: LibTorch's threads, in [1, max_threads()].
 inline int parse_torch_threads(const std::string& option, const std::string& text) {
-  const std::size_t threads = parse_count(option, text, 1);
-  if (threads > 1024)
-    throw usage_error(option + " '" + text + "' must be at most 1024");
-  return static_cast<int>(threads);
+  return static_cast<int>(parse_threads(option, text));
 }
 
 /// --model-spacing SX,SY,SZ.
@@ -153,7 +150,7 @@ inline void add_segment_options(CLI::App& app, segment_settings& s) {
       "intensity normalisation (default: the model's, else percentile)",
       enum_choices<intensity_normalisation>());
   add_parsed(app, "--threads", o.threads, parse_torch_threads,
-             "LibTorch's threads (default: all cores)", "N");
+             "LibTorch's threads, at most 4 per core (default: all cores)", "N");
   add_model_spacing(app, o.model_spacing,
                     "the spacing the model works at (needed when the model carries none)");
   add_choice(app, "--labels", o.labels, "SPIDER disc labels, or the model's classes");
@@ -216,8 +213,9 @@ inline void check_train_seg_settings(const train_seg_settings& s) {
     throw usage_error("--channels: at least 1 level");
   if (s.channels.size() > 6)
     throw usage_error("--channels: at most 6 levels");
-  if (s.threads < 0 || s.threads > 1024)
-    throw usage_error("--threads must be in [1, 1024] (0: all cores)");
+  if (s.threads < 0 || static_cast<std::size_t>(s.threads) > max_threads())
+    throw usage_error("--threads must be in [1, " + std::to_string(max_threads()) +
+                      "] (0: all cores)");
 }
 
 inline void add_train_seg_options(CLI::App& app, train_seg_settings& s) {
@@ -245,7 +243,7 @@ inline void add_train_seg_options(CLI::App& app, train_seg_settings& s) {
   add_text(app, "--image-suffix", s.image_suffix, "an image's name is its case's with this suffix",
            "TEXT");
   add_parsed(app, "--threads", s.threads, parse_torch_threads,
-             "LibTorch's threads (default: all cores)", "N");
+             "LibTorch's threads, at most 4 per core (default: all cores)", "N");
   add_quiet(app, s.quiet);
   app.footer(
       "Trains the native 3D U-Net on image/mask pairs (BCE + Dice, Adam, early stopping on the\n"

@@ -2,22 +2,27 @@
 #pragma once
 // Tables of the discgeom program: CSV with a header row (missing values empty, numbers in the
 // shortest form that reads back as the same double) or the same records as JSON through
-// nlohmann-json (missing values null).
+// nlohmann-json (missing values null). A table file is written in one way only,
+// write_table_atomically: through a temporary and a rename, with errno's reason on failure.
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/enum_names.hpp"
 #include "discgeom/error.hpp"
 
@@ -143,16 +148,35 @@ inline void write_table(std::ostream& out, const table& t, table_format format) 
     write_csv(out, t);
 }
 
-/// Where a table goes: `path` opened into `file`, or stdout when `path` is empty.
-/// \throws io_error naming `command` and the path when the file cannot be written
-inline std::ostream& open_output(const std::string& path, std::ofstream& file,
-                                 const std::string& command) {
-  if (path.empty())
-    return std::cout;
-  file.open(path);
-  if (!file)
-    throw io_error(command + "(): cannot write '" + path + "'");
-  return file;
+/// Writes a table to `file` through `file.partial` and a rename (detail::write_atomically): a
+/// crash or a full disk never leaves a truncated table under the real name.
+/// \throws io_error "write_table(): FILE: cannot be written: REASON", REASON errno's ("No space
+///         left on device", "No such file or directory", ...)
+inline void write_table_atomically(const std::filesystem::path& file, const table& t,
+                                   table_format format = table_format::csv) {
+  detail::write_atomically(file, "write_table", [&](const std::filesystem::path& temporary) {
+    errno = 0;  // the reason below is this write's, not an earlier call's
+    std::ofstream out(temporary);
+    write_table(out, t, format);
+    out.close();
+    if (!out)
+      throw std::runtime_error(detail::stream_failure_reason());
+  });
+}
+
+/// Writes a command's table: to `path` as write_table_atomically does, or to stdout when
+/// `path` is empty, flushed and checked (a full disk behind a redirection is an error too).
+/// \throws io_error naming the file (or stdout) and errno's reason when it cannot be written
+inline void write_table_output(const std::string& path, const table& t, table_format format) {
+  if (!path.empty()) {
+    write_table_atomically(path, t, format);
+    return;
+  }
+  errno = 0;
+  write_table(std::cout, t, format);
+  std::cout.flush();
+  if (!std::cout)
+    throw io_error("write_table(): stdout: cannot be written: " + detail::stream_failure_reason());
 }
 
 }  // namespace discgeom::cli

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // `discgeom crop`, `train-ae`, `encode` and `traverse` run as a user runs them, on small
 // generated spines with a tiny architecture.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <utility>
 
 #include <catch2/catch.hpp>
 
@@ -44,6 +47,30 @@ std::string spines() {
   for (int v = 0; v < 4; ++v)
     files += " " + write_spine("case" + std::to_string(v), v).string();
   return files;
+}
+
+void spit(const fs::path& file, const std::string& bytes) {
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+// The offset and length of the largest entry's data in a LibTorch (zip) archive, found from its
+// local headers: a weight tensor's bytes.
+std::pair<std::size_t, std::size_t> largest_entry(const std::string& bytes) {
+  const auto u16 = [&](std::size_t at) {
+    return static_cast<std::size_t>(static_cast<unsigned char>(bytes[at])) |
+           static_cast<std::size_t>(static_cast<unsigned char>(bytes[at + 1])) << 8;
+  };
+  std::pair<std::size_t, std::size_t> largest{0, 0};
+  for (auto at = bytes.find("PK\x03\x04"); at != std::string::npos;) {
+    const std::size_t data = at + 30 + u16(at + 26) + u16(at + 28);
+    auto next = bytes.find("PK\x03\x04", data);
+    const std::size_t end = next == std::string::npos ? bytes.find("PK\x01\x02", data) : next;
+    if (end != std::string::npos && end - data > largest.second)
+      largest = {data, end - data};
+    at = next;
+  }
+  REQUIRE(largest.second > 64);
+  return largest;
 }
 
 bool no_partial_files(const fs::path& folder) {
@@ -160,6 +187,69 @@ TEST_CASE("autoencoder commands: bad crops, models and latents exit 1 naming the
   REQUIRE(run("train-ae --crops " + crops.string() + " --out " + model.string() +
               " --channels 4,8 --bottleneck 2 --epochs 1 --threads 1 --quiet")
               .status == 0);
+  // A damaged model (a byte flipped in a weight): refused in one line naming the file and the
+  // zip entry, no backtrace, nothing written.
+  const std::string model_bytes = slurp(model);
+  std::string flipped = model_bytes;
+  const auto [weights, weight_bytes] = largest_entry(model_bytes);
+  flipped[weights + weight_bytes / 2] ^= 0x20;
+  spit(model, flipped);
+  const auto damaged = run("encode --model " + model.string() + " --crops " + crops.string() +
+                           " --out " + (scratch() / "never.csv").string());
+  CHECK(damaged.status == 1);
+  CHECK(damaged.err.find("discgeom encode: load_autoencoder(): " + model.string() +
+                         ": damaged archive: entry '") == 0);
+  CHECK(damaged.err.find("has CRC-32") != std::string::npos);
+  CHECK(std::count(damaged.err.begin(), damaged.err.end(), '\n') == 1);
+  CHECK(damaged.err.find("Exception raised from") == std::string::npos);
+  CHECK_FALSE(fs::exists(scratch() / "never.csv"));
+  spit(model, model_bytes);
+  // A crop whose shape's size wraps to zero (2^32 x 2^32 x 16 = 2^68): named, no crash.
+  const std::string crop_bytes = slurp(mixed);
+  std::string wrapped = crop_bytes;
+  const auto shape_at = wrapped.find("(16, 16, 16)");
+  REQUIRE(shape_at != std::string::npos);
+  const std::string huge = "(4294967296, 4294967296, 16)";
+  wrapped.replace(shape_at, 12, huge);
+  wrapped.erase(wrapped.find('\n', shape_at) - (huge.size() - 12), huge.size() - 12);  // padding
+  spit(mixed, wrapped);
+  for (const std::string& command : {"train-ae --channels 4,8 --epochs 1 --quiet --out " +
+                                        (scratch() / "never.pt").string(),
+                                    "encode --model " + model.string() + " --out " +
+                                        (scratch() / "never.csv").string()}) {
+    const auto wraps = run(command + " --crops " + crops.string());
+    CHECK(wraps.status == 1);
+    CHECK(wraps.err.find(mixed.string() + ": shape (4294967296, 4294967296, 16)") !=
+          std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(scratch() / "never.pt"));
+  spit(mixed, crop_bytes);
+  // A zero spacing in the index: named with its row, line and column, no model written.
+  const std::string index_text = slurp(crops / "index.csv");
+  std::string zero = index_text;
+  const auto row_start = zero.find('\n') + 1;
+  auto cell = row_start;
+  for (int comma = 0; comma < 9; ++comma)
+    cell = zero.find(',', cell) + 1;
+  zero.replace(cell, zero.find(',', cell) - cell, "0");
+  spit(crops / "index.csv", zero);
+  const auto zero_spacing = run("train-ae --crops " + crops.string() + " --out " +
+                                (scratch() / "never.pt").string() +
+                                " --channels 4,8 --epochs 1 --quiet");
+  CHECK(zero_spacing.status == 1);
+  CHECK(zero_spacing.err.find((crops / "index.csv").string() +
+                              ": row 1 (line 2), column 'spacing_y_mm': spacing '0' mm is not a "
+                              "positive number") != std::string::npos);
+  CHECK_FALSE(fs::exists(scratch() / "never.pt"));
+  spit(crops / "index.csv", index_text);
+  // Latents with a code cell left empty: the latents file, row, line and column named.
+  const fs::path holes = scratch() / "holes.csv";
+  std::ofstream(holes) << "case,level,z0,z1\na,L1,1,2\nb,L2,2,\nc,L3,0,1\n";
+  const auto hole = run("traverse --model " + model.string() + " --latents " + holes.string() +
+                        " --out " + (scratch() / "hole_trav").string());
+  CHECK(hole.status == 1);
+  CHECK(hole.err.find(holes.string() + ": row 2 (line 3), column 'z1': no value") !=
+        std::string::npos);
   // Latents of another bottleneck.
   const fs::path latents = scratch() / "bad_latents.csv";
   std::ofstream(latents) << "case,level,z0,z1,z2\na,L1,1,2,3\nb,L2,2,3,4\nc,L3,0,1,1\n";

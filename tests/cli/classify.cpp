@@ -166,9 +166,15 @@ TEST_CASE("cli classify: bad data exits 1 with one line", "[cli]") {
       write_text("classify_single.csv", "h,narrowed\n1,0\n2,0\n3,0\n4,0\n5,0\n6,0\n");
   const auto one = run("classify " + single.string() + " --label narrowed --features g=h");
   CHECK(one.status == 1);
-  CHECK(one.err ==
-        "discgeom classify: cross_validate(): label column 'narrowed' has a single class (0) in "
-        "6 rows\n");
+  CHECK(one.err == "discgeom classify: " + single.string() +
+                       ": cross_validate(): label column 'narrowed' has a single class (0) in "
+                       "6 rows\n");
+  // A message from the classifier names the table it is about.
+  const fs::path empty = write_text("classify_empty.csv", "h,narrowed\n");
+  const auto none = run("classify " + empty.string() + " --label narrowed --features g=h");
+  CHECK(none.status == 1);
+  CHECK(none.err == "discgeom classify: " + empty.string() +
+                        ": cross_validate(): label column 'narrowed' has no row\n");
   const fs::path few =
       write_text("classify_few.csv", "h,narrowed\n1,0\n2,0\n3,0\n4,0\n5,0\n6,1\n7,1\n8,0\n9,0\n");
   const auto small = run("classify " + few.string() + " --label narrowed --features g=h");

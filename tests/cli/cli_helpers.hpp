@@ -45,6 +45,17 @@ inline run_result run(const std::string& arguments) {
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
 }
 
+// The program run under a resource limit set by `limit`, a bash command such as "ulimit -v
+// 600000" (virtual memory, KiB) or "ulimit -f 1" (file size, KiB; SIGXFSZ ignored, so a write
+// past it fails with EFBIG as on a full disk). The limit holds for stderr's file too.
+inline run_result run_limited(const std::string& limit, const std::string& arguments) {
+  const fs::path out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
+  const std::string command = "bash -c \"trap '' XFSZ; " + limit + " && exec " + DISCGEOM_CLI +
+                              " " + arguments + "\" >" + out.string() + " 2>" + err.string();
+  const int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
 // A CSV table as rows of column -> text, read by discgeom's own RFC 4180 reader (a ragged row
 // throws); no text at all gives no rows.
 inline std::vector<std::map<std::string, std::string>> parse_csv(const std::string& text) {

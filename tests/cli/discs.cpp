@@ -120,6 +120,27 @@ TEST_CASE("discs: a bad case gets a status row and exit 1, the batch goes on") {
   CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 3);
 }
 
+TEST_CASE("discs: a file too large for memory is that file's failure, the batch goes on") {
+  // One disc filling 512 x 512 x 128 voxels: read in about 0.3 GB, measured in 0.6 GB more. In
+  // 600 MB of address space the program runs out of memory on it (std::bad_alloc, or the
+  // reader's own check) and says so for that file only.
+  const fs::path huge = scratch() / "huge_disc.nii.gz";
+  discgeom::write_image(huge, discgeom::image<std::uint8_t>::filled({512, 512, 128}, {}, 201));
+  const auto good = write_spine("beside_huge.nii.gz");
+  const auto result =
+      run_limited("ulimit -v 600000", "discs " + huge.string() + " " + good.string() + " --quiet");
+  INFO(result.err);
+  CHECK(result.status == 1);
+  const auto rows = parse_csv(result.out);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].at("case") == "huge_disc");
+  CHECK(rows[0].at("status").rfind("error: ", 0) == 0);
+  CHECK(rows[1].at("status") == "ok");
+  CHECK(result.err.rfind("discgeom discs: " + huge.string() + ": ", 0) == 0);
+  CHECK(result.err.find("bad_alloc") == std::string::npos);
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+}
+
 TEST_CASE("discs: a disc on the array border, a file without discs") {
   auto img = discgeom::image<std::uint8_t>::filled({5, 5, 5}, {}, 0);
   img.voxels(0, 2, 2) = 201;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // `discgeom overlap` run as a user runs it: exit status, tables, stderr lines.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -186,6 +188,46 @@ TEST_CASE("overlap: folders of cases, one row per case and label, a summary with
       CHECK(row.at("mean") == "1");
   }
   CHECK(found);
+}
+
+TEST_CASE("overlap: folders with a case that cannot be read or compared, the others scored") {
+  const fs::path references = scratch() / "cohort_bad/reference",
+                 predictions = scratch() / "cohort_bad/prediction";
+  fs::remove_all(scratch() / "cohort_bad");
+  write_labels(references / "a.nii.gz", 3);
+  write_labels(predictions / "a.nii.gz", 4);
+  // b: a prediction that is no image.
+  write_labels(references / "b.nii.gz", 3);
+  std::ofstream(predictions / "b.nii.gz") << "not an image";
+  // c: a 512 x 256 x 128 checkerboard, read in 0.2 GB; comparing its 8 million surface voxels
+  // takes more than the 400 MB of address space given below (std::bad_alloc).
+  auto board = discgeom::image<std::uint8_t>::filled({512, 256, 128}, {}, 0);
+  for (std::size_t k = 0; k < 128; ++k)
+    for (std::size_t j = 0; j < 256; ++j)
+      for (std::size_t i = (j + k) % 2; i < 512; i += 2)
+        board.voxels(i, j, k) = 1;
+  discgeom::write_image(references / "c.nii.gz", board);
+  discgeom::write_image(predictions / "c.nii.gz", board);
+  const fs::path out = scratch() / "cohort_bad/metrics.csv";
+  const auto result = run_limited("ulimit -v 400000", "overlap --reference " + references.string() +
+                                                          " --prediction " + predictions.string() +
+                                                          " --quiet" + " --out " + out.string());
+  INFO(result.err);
+  CHECK(result.status == 1);
+  const auto rows = parse_csv(slurp(out));
+  REQUIRE(rows.size() == 4);  // a: 201, 202; b; c
+  CHECK(rows[0].at("status") == "ok");
+  CHECK(rows[1].at("status") == "ok");
+  CHECK(rows[2].at("case") == "b");
+  CHECK(rows[2].at("status").find((predictions / "b.nii.gz").string()) != std::string::npos);
+  CHECK(rows[3].at("case") == "c");
+  CHECK(rows[3].at("status").rfind("error: ", 0) == 0);
+  CHECK(rows[3].at("status").find("c.nii.gz") != std::string::npos);
+  // One line per bad case on stderr, naming its files; no bare exception name.
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 2);
+  CHECK(result.err.find((predictions / "b.nii.gz").string()) != std::string::npos);
+  CHECK(result.err.find("/c.nii.gz") != std::string::npos);
+  CHECK(result.err.find("bad_alloc") == std::string::npos);
 }
 
 // The real masks against themselves moved by one in-plane voxel (0.4296875 mm): every surface

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
 // `discgeom pipeline` run as a user runs it: a small phantom cohort end to end with a tiny
 // configuration, the report in headless Chromium, --resume, failed cases, an interrupted run,
-// a write failure, and the same tables under `mpirun -np 2` as in one process.
+// a write failure, the run folder's lock, and the same tables under `mpirun -np 2` as in one
+// process.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -262,6 +268,12 @@ TEST_CASE("pipeline: an interrupted run resumes, a write failure keeps earlier o
     const auto resumed = run("pipeline --out " + out.string() + " --phantom 6 --resume" + slow);
     INFO(resumed.err);
     REQUIRE(resumed.status == 0);
+    // The killed run's lock file is taken over, with a line naming the process it was left by.
+    const std::string killed = slurp(pid_file).substr(0, slurp(pid_file).find('\n'));
+    CHECK(resumed.err.find("took over the lock of process " + killed + " on host ") !=
+          std::string::npos);
+    CHECK(resumed.err.find(", which is no longer running") != std::string::npos);
+    CHECK_FALSE(fs::exists(out / "pipeline.lock"));
     CHECK(resumed.err.find("phantom: skipped, inputs unchanged") != std::string::npos);
     CHECK(resumed.err.find("cases: skipped, inputs unchanged") != std::string::npos);
     CHECK(resumed.err.find("continuing the interrupted training from its checkpoint") !=
@@ -413,4 +425,71 @@ TEST_CASE("pipeline: bad usage exits 2 naming the problem", "[cli][pipeline]") {
   r = run("pipeline" + out + " --data /nonexistent/folder");
   CHECK(r.status == 1);
   CHECK(r.err.find("/nonexistent/folder: no such folder") != std::string::npos);
+  CHECK_FALSE(fs::exists(scratch() / "pipeline_usage" / "pipeline.lock"));  // let go of on error
+}
+
+TEST_CASE("pipeline: one pipeline per run folder, and a lock left by a killed one is taken over",
+          "[cli][pipeline]") {
+  const fs::path out = scratch() / "pipeline_locked", lock = out / "pipeline.lock";
+  fs::remove_all(out);
+  fs::create_directories(out);
+  std::array<char, 256> host{};
+  REQUIRE(gethostname(host.data(), host.size() - 1) == 0);
+  const std::string arguments =
+      "pipeline --out " + out.string() + " --phantom 2 --stop-after " + "phantom --quiet";
+
+  SECTION("a folder held by a running pipeline is refused, naming its process and host") {
+    // This process holds the lock as a running pipeline does.
+    const int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    REQUIRE(fd >= 0);
+    REQUIRE(flock(fd, LOCK_EX | LOCK_NB) == 0);
+    const std::string holder =
+        std::to_string(getpid()) + " " + host.data() + " 2026-01-01T00:00:00Z\n";
+    REQUIRE(write(fd, holder.data(), holder.size()) == static_cast<ssize_t>(holder.size()));
+    const auto r = run(arguments);
+    close(fd);
+    INFO(r.err);
+    CHECK(r.status == 1);
+    CHECK(r.err == "discgeom pipeline: --out " + out.string() +
+                       " is in use by another pipeline: process " + std::to_string(getpid()) +
+                       " on host " + host.data() + ", started 2026-01-01T00:00:00Z (" +
+                       lock.string() + ")\n");
+    CHECK_FALSE(fs::exists(out / "phantom"));  // nothing ran
+    CHECK(slurp(lock) == holder);              // and the holder's lock is untouched
+  }
+
+  SECTION("a lock file nobody holds is taken over, with a line saying whose it was") {
+    const pid_t child = fork();  // a process that has ended: its pid names no process now
+    if (child == 0)
+      _exit(0);
+    REQUIRE(waitpid(child, nullptr, 0) == child);
+    std::ofstream(lock) << child << " " << host.data() << " 2026-01-01T00:00:00Z\n";
+    const auto r = run(arguments);
+    INFO(r.err);
+    CHECK(r.status == 0);
+    CHECK(r.err.find("discgeom pipeline: took over the lock of process " + std::to_string(child) +
+                     " on host " + host.data() +
+                     ", started 2026-01-01T00:00:00Z, which is no longer running (" +
+                     lock.string() + ")\n") != std::string::npos);
+    CHECK(fs::is_directory(out / "phantom"));
+    CHECK_FALSE(fs::exists(lock));  // let go of at the end
+  }
+}
+
+TEST_CASE("pipeline: two files of one case in --data are refused, naming both", "[cli][pipeline]") {
+  const fs::path data = scratch() / "pipeline_twins", out = scratch() / "pipeline_twins_run";
+  fs::remove_all(data);
+  fs::remove_all(out);
+  REQUIRE(run("phantom --out " + data.string() + " --cases 2 --quiet").status == 0);
+  // phantom_001.mha beside phantom_001.nii.gz: both case phantom_001, whose segmentation and
+  // crops would have the same names.
+  discgeom::write_image(data / "phantom_001.mha",
+                        discgeom::read_image<std::uint8_t>((data / "phantom_001.nii.gz").string()));
+  const auto r = run("pipeline --out " + out.string() + " --data " + data.string() + " --quiet");
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK(r.err.find((data / "phantom_001.mha").string() + " and " +
+                   (data / "phantom_001.nii.gz").string() + " are both case 'phantom_001'") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(out / "discs.csv"));
 }

@@ -2,14 +2,20 @@
 #include "discgeom/nn/autoencoder.hpp"
 
 #include <cmath>
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <limits>
+#include <span>
+#include <string>
 #include <vector>
 
 #include <torch/torch.h>
 #include <catch2/catch.hpp>
 
 #include "discgeom/latent/decode_and_measure.hpp"
+#include "discgeom/nn/archive_file.hpp"
 #include "discgeom/nn/autoencoder_io.hpp"
 #include "discgeom/nn/bottleneck_sweep.hpp"
 #include "discgeom/nn/latent_codec.hpp"
@@ -46,6 +52,36 @@ discgeom::autoencoder3d seeded_model(const discgeom::autoencoder_config& config,
 std::filesystem::path scratch_file(const std::string& name) {
   return std::filesystem::temp_directory_path() /
          ("discgeom_nn_" + std::to_string(::getpid()) + "_" + name);
+}
+
+std::string slurp(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void spit(const std::filesystem::path& file, const std::string& bytes) {
+  std::ofstream(file, std::ios::binary) << bytes;
+}
+
+/// The largest stored entry of a LibTorch archive (a weight tensor's data).
+discgeom::detail::zip_entry largest_stored_entry(const std::string& bytes) {
+  const auto entries = discgeom::detail::zip_entries(std::as_bytes(std::span<const char>(bytes)),
+                                                     "archive", "test", "archive");
+  discgeom::detail::zip_entry largest;
+  for (const auto& e : entries)
+    if (e.method == 0 && e.size > largest.size)
+      largest = e;
+  REQUIRE(largest.size > 0);
+  return largest;
+}
+
+/// `file` with one byte flipped in the middle of its largest stored entry; returns the entry.
+std::string flip_weight_byte(const std::filesystem::path& file) {
+  std::string bytes = slurp(file);
+  const auto entry = largest_stored_entry(bytes);
+  bytes[static_cast<std::size_t>(entry.data_offset + entry.size / 2)] ^= 0x40;
+  spit(file, bytes);
+  return entry.name;
 }
 
 }  // namespace
@@ -317,4 +353,129 @@ TEST_CASE("train_autoencoder: a CUDA device without CUDA is refused, not ignored
   REQUIRE_THROWS_WITH(
       discgeom::train_autoencoder(model, disc_masks(2), {.max_epochs = 1, .device = torch::kCUDA}),
       Catch::Contains("options.device cuda") && Catch::Contains("has no CUDA"));
+}
+
+TEST_CASE("crc32: zlib's CRC-32 of the check string, and of an empty and a long input") {
+  const std::string check = "123456789";
+  CHECK(discgeom::detail::crc32(std::as_bytes(std::span<const char>(check))) == 0xCBF43926U);
+  CHECK(discgeom::detail::crc32({}) == 0U);
+  std::string long_text(1000, '\0');
+  for (std::size_t i = 0; i < long_text.size(); ++i)
+    long_text[i] = static_cast<char>(i * 7 + 3);
+  const auto whole = discgeom::detail::crc32(std::as_bytes(std::span<const char>(long_text)));
+  const auto first = discgeom::detail::crc32(std::as_bytes(std::span<const char>(long_text).first(333)));
+  CHECK(discgeom::detail::crc32(std::as_bytes(std::span<const char>(long_text).subspan(333)),
+                                first) == whole);
+}
+
+TEST_CASE("load_autoencoder: a flipped byte is refused naming the file and the zip entry") {
+  auto model = seeded_model(tiny, 3);
+  const auto file = scratch_file("flipped.pt");
+  discgeom::save_autoencoder(model, file, discgeom::vec3{2.0, 2.0, 1.0});
+  REQUIRE_NOTHROW(discgeom::load_autoencoder(file));
+  const std::string good = slurp(file);
+  const std::string entry = flip_weight_byte(file);
+  REQUIRE_THROWS_AS(discgeom::load_autoencoder(file), discgeom::io_error);
+  REQUIRE_THROWS_WITH(discgeom::load_autoencoder(file),
+                      Catch::Contains("load_autoencoder(): " + file.string() +
+                                      ": damaged archive: entry '" + entry + "' has CRC-32") &&
+                          Catch::Contains("the central directory records"));
+  // The central directory's record damaged instead: the same refusal.
+  std::string bad = good;
+  const auto central = bad.rfind("PK\x01\x02");
+  REQUIRE(central != std::string::npos);
+  bad[central + 16] ^= 0x01;  // the CRC-32 field of the last entry
+  spit(file, bad);
+  REQUIRE_THROWS_WITH(discgeom::load_autoencoder(file), Catch::Contains("has CRC-32"));
+  // Cut: no end record; a zero-length file.
+  spit(file, good.substr(0, good.size() - 30));
+  REQUIRE_THROWS_WITH(discgeom::load_autoencoder(file),
+                      Catch::Contains(file.string()) &&
+                          Catch::Contains("not a discgeom autoencoder (truncated"));
+  spit(file, "");
+  REQUIRE_THROWS_AS(discgeom::load_autoencoder(file), discgeom::io_error);
+  std::filesystem::remove(file);
+}
+
+TEST_CASE("load_autoencoder: tensors of another shape, non-finite weights, a zero spacing") {
+  const auto file = scratch_file("shapes.pt");
+  auto model = seeded_model(tiny, 4);
+  // The weights of a bottleneck-3 model under the config of a bottleneck-4 one.
+  auto other_config = tiny;
+  other_config.bottleneck = 3;
+  auto other = seeded_model(other_config, 4);
+  {
+    torch::serialize::OutputArchive archive;
+    archive.write("format", torch::tensor(std::int64_t{1}, torch::kLong));
+    archive.write("config", discgeom::detail::config_tensor(tiny));
+    torch::serialize::OutputArchive weights;
+    other->save(weights);
+    archive.write("model", weights);
+    discgeom::detail::save_archive_atomically(archive, file, "test");
+  }
+  REQUIRE_THROWS_WITH(discgeom::load_autoencoder(file),
+                      Catch::Contains(file.string()) &&
+                          Catch::Contains("model/to_latent.weight is [3,") &&
+                          Catch::Contains("the architecture has [4,"));
+  // A config that is no architecture.
+  {
+    torch::serialize::OutputArchive archive;
+    archive.write("config", torch::tensor(std::vector<double>{16.0, 0.5}, torch::kDouble));
+    discgeom::detail::save_archive_atomically(archive, file, "test");
+  }
+  REQUIRE_THROWS_WITH(discgeom::load_autoencoder(file),
+                      Catch::Contains(file.string()) && Catch::Contains("'config' holds"));
+  // A NaN weight.
+  {
+    torch::NoGradGuard no_grad;
+    model->named_parameters()["encoder.0.weight"].view(-1)[5] =
+        std::numeric_limits<float>::quiet_NaN();
+  }
+  discgeom::save_autoencoder(model, file);
+  REQUIRE_THROWS_WITH(discgeom::load_autoencoder(file),
+                      Catch::Contains("model/encoder.0.weight holds non-finite values"));
+  // A crop spacing [2, 0, 1]: refused when saved, and when read.
+  auto clean = seeded_model(tiny, 4);
+  REQUIRE_THROWS_AS(discgeom::save_autoencoder(clean, file, discgeom::vec3{2.0, 0.0, 1.0}),
+                    discgeom::precondition_error);
+  {
+    torch::serialize::OutputArchive archive;
+    archive.write("format", torch::tensor(std::int64_t{1}, torch::kLong));
+    archive.write("config", discgeom::detail::config_tensor(tiny));
+    archive.write("crop_spacing", torch::tensor(std::vector<double>{2.0, 0.0, 1.0}));
+    torch::serialize::OutputArchive weights;
+    clean->save(weights);
+    archive.write("model", weights);
+    discgeom::detail::save_archive_atomically(archive, file, "test");
+  }
+  REQUIRE_THROWS_WITH(discgeom::load_autoencoder_file(file),
+                      Catch::Contains(file.string()) &&
+                          Catch::Contains("'crop_spacing' is [2,0,1] mm, not three positive"));
+  std::filesystem::remove(file);
+}
+
+TEST_CASE("train_autoencoder: a checkpoint with a flipped byte is refused, naming the entry") {
+  const auto masks = disc_masks(2);
+  const auto checkpoint = scratch_file("flipped_checkpoint.pt");
+  auto model = seeded_model(tiny, 1);
+  discgeom::train_autoencoder(model, masks,
+                              {.max_epochs = 1, .threads = 1, .checkpoint = checkpoint});
+  const std::string entry = flip_weight_byte(checkpoint);
+  REQUIRE_THROWS_WITH(
+      discgeom::train_autoencoder(model, masks,
+                                  {.max_epochs = 2, .checkpoint = checkpoint, .resume = true}),
+      Catch::Contains("train_autoencoder(): " + checkpoint.string()) &&
+          Catch::Contains("entry '" + entry + "' has CRC-32"));
+  std::filesystem::remove(checkpoint);
+}
+
+TEST_CASE("torch_error_message: LibTorch's message without its backtrace, one line") {
+  try {
+    TORCH_CHECK(false, "the first line\nthe second");
+  } catch (const std::exception& e) {
+    CHECK(std::string(e.what()).find('\n') != std::string::npos);
+    CHECK(discgeom::detail::torch_error_message(e) == "the first line");
+  }
+  const std::runtime_error plain("plain\nmore");
+  CHECK(discgeom::detail::torch_error_message(plain) == "plain");
 }

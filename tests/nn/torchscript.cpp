@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <span>
+#include <string>
 
 #include <torch/torch.h>
 #include <catch2/catch.hpp>
@@ -68,4 +71,25 @@ TEST_CASE("torchscript: files that are not such a model are refused, naming the 
   discgeom::save_autoencoder(model, ours);
   REQUIRE_THROWS_AS(discgeom::import_torchscript_autoencoder(ours), discgeom::io_error);
   std::filesystem::remove(ours);
+}
+
+TEST_CASE("torchscript: a flipped byte in a Python model is refused, naming the entry") {
+  const std::string path = DISCGEOM_TEST_DATA_DIR "/torchscript_tiny.pt";
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const auto entries = discgeom::detail::zip_entries(std::as_bytes(std::span<const char>(bytes)),
+                                                     path, "test", "archive");
+  const discgeom::detail::zip_entry* weight = nullptr;
+  for (const auto& e : entries)
+    if (e.method == 0 && (weight == nullptr || e.size > weight->size))
+      weight = &e;
+  REQUIRE(weight != nullptr);
+  bytes[static_cast<std::size_t>(weight->data_offset + weight->size / 2)] ^= 0x01;
+  const auto damaged = std::filesystem::temp_directory_path() /
+                       ("discgeom_ts_damaged_" + std::to_string(::getpid()) + ".pt");
+  std::ofstream(damaged, std::ios::binary) << bytes;
+  REQUIRE_THROWS_WITH(discgeom::import_torchscript_autoencoder(damaged),
+                      Catch::Contains("import_torchscript_autoencoder(): " + damaged.string()) &&
+                          Catch::Contains("entry '" + weight->name + "' has CRC-32"));
+  std::filesystem::remove(damaged);
 }

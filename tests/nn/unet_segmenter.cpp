@@ -4,14 +4,19 @@
 // Grouped in one file (one LibTorch translation unit) for nn/unet3d.hpp, nn/train_segmenter.hpp
 // and nn/segmenter_io.hpp.
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
+#include <span>
+#include <string>
 
 #include <torch/torch.h>
 #include <catch2/catch.hpp>
 
+#include "discgeom/nn/archive_file.hpp"
 #include "discgeom/nn/segmenter.hpp"
 #include "discgeom/nn/segmenter_io.hpp"
 #include "discgeom/nn/train_segmenter.hpp"
@@ -239,4 +244,66 @@ TEST_CASE("segmenter_io: a saved U-Net loads with its spacing and normalisation"
   REQUIRE_THROWS_WITH(discgeom::load_segmentation_model(text),
                       Catch::Contains(text.string()) && Catch::Contains("not a TorchScript file"));
   std::filesystem::remove(text);
+}
+
+namespace {
+
+std::string slurp(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// The entries of an archive's bytes (see discgeom::detail::zip_entries).
+std::vector<discgeom::detail::zip_entry> entries_of(const std::string& bytes) {
+  return discgeom::detail::zip_entries(std::as_bytes(std::span<const char>(bytes)), "archive",
+                                       "test", "archive");
+}
+
+/// `bytes` with one byte flipped in the middle of the data of the first entry of `method` (0
+/// stored, 8 deflated) and at least 16 bytes; returns that entry's name through `name`.
+std::string flipped(std::string bytes, std::uint16_t method, std::string& name) {
+  for (const auto& e : entries_of(bytes)) {
+    if (e.method == method && e.compressed_size >= 16) {
+      bytes[static_cast<std::size_t>(e.data_offset + e.compressed_size / 2)] ^= 0x10;
+      name = e.name;
+      return bytes;
+    }
+  }
+  FAIL("no entry of method " << method);
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("segmenter_io: damaged native and TorchScript models are refused, naming the entry") {
+  torch::manual_seed(6);
+  discgeom::unet3d model(tiny_config);
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("discgeom_unet_damaged_" + std::to_string(::getpid()) + ".pt");
+  discgeom::save_segmenter(model, file, {.spacing = {1.0, 1.0, 2.0}});
+  std::string entry;
+  const std::string damaged = flipped(slurp(file), 0, entry);  // read before the rewrite
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << damaged;
+  for (const auto& load :
+       {+[](const std::filesystem::path& f) { (void)discgeom::load_segmenter(f); },
+        +[](const std::filesystem::path& f) { (void)discgeom::load_segmentation_model(f); }}) {
+    REQUIRE_THROWS_AS(load(file), discgeom::io_error);
+    REQUIRE_THROWS_WITH(load(file), Catch::Contains(file.string() + ": damaged archive: entry '" +
+                                                    entry + "' has CRC-32"));
+  }
+  CHECK_FALSE(discgeom::is_native_segmenter(file));
+  REQUIRE_THROWS_AS(discgeom::save_segmenter(model, file, {.spacing = {1.0, 0.0, 2.0}}),
+                    discgeom::precondition_error);
+
+  // A TorchScript model from Python: a flipped byte in a stored tensor, and in deflated code.
+  const std::string tiny = slurp(DISCGEOM_TEST_DATA_DIR "/segmenter_tiny.pt");
+  for (const std::uint16_t method : {0, 8}) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << flipped(tiny, method, entry);
+    REQUIRE_THROWS_WITH(discgeom::load_torchscript_segmenter(file),
+                        Catch::Contains("load_torchscript_segmenter(): " + file.string()) &&
+                            Catch::Contains("entry '" + entry + "'"));
+    REQUIRE_THROWS_WITH(discgeom::load_segmentation_model(file),
+                        Catch::Contains(file.string()) && Catch::Contains("entry '" + entry + "'"));
+  }
+  std::filesystem::remove(file);
 }

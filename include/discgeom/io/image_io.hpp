@@ -9,16 +9,27 @@
 /// direction cosines in LPS millimetres (NIfTI's RAS qform/sform converted to LPS). Array axis d
 /// of the returned image is the file's axis d (i, j, k).
 ///
+/// Every file is checked before ITK sees it (image_check.hpp: sizes against the bytes present,
+/// compressed data to their check values, finite geometry), and the voxel count against a
+/// memory bound, so a broken or hostile file gives an io_error naming the file and the field,
+/// never a crash, a hang or made-up voxels. Writing goes through a temporary file that is
+/// checked the same way and then renamed, so no image is ever left cut off under its real name.
+///
 /// Voxel values are never converted silently: the file's own component type is read and each
 /// value converted to the requested type only when it is represented exactly (a float file read
 /// as labels must hold whole numbers in range); otherwise `io_error` names the value and voxel.
+
+#include <unistd.h>
 
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <limits>
+#include <new>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -31,9 +42,11 @@
 #include <itkNrrdImageIOFactory.h>
 
 #include "discgeom/as_volume.hpp"
+#include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/image.hpp"
 #include "discgeom/image_geometry.hpp"
+#include "discgeom/io/image_check.hpp"
 
 namespace discgeom {
 
@@ -49,6 +62,7 @@ namespace detail {
 
 inline void register_image_io_factories() {
   static const bool registered = [] {
+    itk::Object::GlobalWarningDisplayOff();  // failures reach the caller as io_error instead
     itk::NiftiImageIOFactory::RegisterOneFactory();
     itk::MetaImageIOFactory::RegisterOneFactory();
     itk::NrrdImageIOFactory::RegisterOneFactory();
@@ -57,16 +71,29 @@ inline void register_image_io_factories() {
   (void)registered;
 }
 
-/// An ImageIO for `path` whose header has been read and checked to be a 3D (or 2D) scalar image.
-inline itk::ImageIOBase::Pointer open_image(const char* function,
-                                            const std::filesystem::path& path) {
+/// An ImageIO for `path` whose file has been checked (check_image_file; what it declares goes to
+/// `declared` when given) and whose header has been read and checked to be a 3D (or 2D) scalar
+/// image.
+inline itk::ImageIOBase::Pointer open_image(const char* function, const std::filesystem::path& path,
+                                            checked_image_file* declared = nullptr,
+                                            const image_check_options& check = {}) {
   register_image_io_factories();
   std::error_code ignored;
   if (!std::filesystem::is_regular_file(path, ignored)) {
     throw_error<io_error>(function, "cannot read '", path.string(), "': no such file");
   }
+  const checked_image_file checked = check_image_file(path, function, check);
+  if (declared != nullptr)
+    *declared = checked;
+  // When ITK refuses a file whose header alone was checked, the whole check names the reason
+  // (a damaged compressed stream, say) better than ITK does.
+  const auto check_data_too = [&] {
+    if (check.header_only)
+      (void)check_image_file(path, function, {.validate_geometry = check.validate_geometry});
+  };
   auto io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
   if (!io) {
+    check_data_too();
     throw_error<io_error>(function, "cannot read '", path.string(),
                           "': not a NIfTI, MetaImage or NRRD file that ITK can open");
   }
@@ -74,8 +101,10 @@ inline itk::ImageIOBase::Pointer open_image(const char* function,
   try {
     io->ReadImageInformation();
   } catch (const itk::ExceptionObject& failure) {
+    check_data_too();
+    const std::string reason = failure.GetDescription();
     throw_error<io_error>(function, "cannot read the header of '", path.string(),
-                          "': ", failure.GetDescription());
+                          "': ", reason.substr(0, reason.find('\n')));
   }
   const unsigned dimensions = io->GetNumberOfDimensions();
   for (unsigned d = 3; d < dimensions; ++d) {
@@ -217,12 +246,91 @@ struct image_read_options {
   /// io_error when it is not. Turn off only to repair the geometry yourself (e.g. a spacing
   /// override), then call geometry.validate().
   bool validate_geometry = true;
+  /// The most voxels a file may declare; 0 (the default) bounds them by the memory available
+  /// (MemAvailable, and the address-space limit when one is set), counting the file's stored
+  /// bytes and the returned image's. A file over the bound is refused before anything is
+  /// allocated.
+  std::uint64_t max_voxels = 0;
 };
 
-/// Reads the header of an image file: shape, geometry and stored component type.
-/// \throws io_error when the file is missing, unreadable, not 2D/3D or not scalar.
+namespace detail {
+
+/// Bytes this process can still allocate: the smaller of the system's available memory
+/// (/proc/meminfo's MemAvailable, else the physical pages free) and the room left under an
+/// address-space limit (RLIMIT_AS, e.g. `ulimit -v`).
+[[nodiscard]] inline std::uint64_t allocatable_bytes() {
+  std::uint64_t available = 0;
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::uint64_t kib = 0;
+  std::string unit;
+  while (meminfo >> key >> kib >> unit) {
+    if (key == "MemAvailable:") {
+      available = kib * 1024;
+      break;
+    }
+  }
+  if (available == 0) {
+    const long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0)
+      available = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+  }
+  std::uint64_t limit = ~std::uint64_t{0};
+  std::ifstream limits("/proc/self/limits");
+  std::string line;
+  while (std::getline(limits, line)) {
+    if (line.rfind("Max address space", 0) == 0) {
+      std::istringstream fields(line.substr(17));
+      std::string soft;
+      fields >> soft;
+      if (soft != "unlimited") {
+        std::uint64_t bytes = 0;
+        std::uint64_t used_pages = 0;
+        std::ifstream statm("/proc/self/statm");
+        statm >> used_pages;
+        std::istringstream(soft) >> bytes;
+        const std::uint64_t used = used_pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+        limit = bytes > used ? bytes - used : 0;
+      }
+    }
+  }
+  return available == 0 ? limit : std::min(available, limit);
+}
+
+/// Refuses a declared voxel count over `max_voxels`, or, when that is 0, one whose stored and
+/// returned bytes exceed the memory this process can allocate.
+inline void check_voxel_bound(const std::filesystem::path& path, const checked_image_file& declared,
+                              std::uint64_t returned_bytes_per_voxel, std::uint64_t max_voxels) {
+  if (max_voxels != 0) {
+    if (declared.voxels > max_voxels) {
+      throw_error<io_error>("read_image", "'", path.string(), "': the header declares ",
+                            declared.voxels, " voxels, more than the bound of ", max_voxels,
+                            " (raise it with max_voxels, or --max-voxels)");
+    }
+    return;
+  }
+  const long double needed =
+      static_cast<long double>(declared.voxels) *
+      static_cast<long double>(declared.bytes_per_voxel + returned_bytes_per_voxel);
+  const std::uint64_t room = allocatable_bytes();
+  if (needed > static_cast<long double>(room)) {
+    throw_error<io_error>("read_image", "'", path.string(), "': the header declares ",
+                          declared.voxels, " voxels, ", static_cast<double>(needed) / 1.0e9,
+                          " GB to read, more than the ", static_cast<double>(room) / 1.0e9,
+                          " GB of memory available (set max_voxels, or --max-voxels, to read it "
+                          "anyway)");
+  }
+}
+
+}  // namespace detail
+
+/// Reads the header of an image file: shape, geometry and stored component type. The header's
+/// fields are checked as check_image_file checks them (header_only: the data are not read).
+/// \throws io_error when the file is missing, unreadable, refused by the check, not 2D/3D or
+///         not scalar.
 [[nodiscard]] inline image_header read_image_header(const std::filesystem::path& path) {
-  return detail::header_of(*detail::open_image("read_image_header", path));
+  return detail::header_of(
+      *detail::open_image("read_image_header", path, nullptr, {.header_only = true}));
 }
 
 /// Reads a 2D or 3D scalar image into an `image<T>` (a 2D file gets extent 1 on axis 2).
@@ -240,7 +348,10 @@ template <class T>
   static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, char>,
                 "read_image<T>(): T must be bool, an integer or a floating-point type; read the "
                 "file into its integer label type and wrap the values in your own voxel type");
-  const auto io = detail::open_image("read_image", path);
+  checked_image_file declared;
+  const auto io = detail::open_image("read_image", path, &declared,
+                                     {.validate_geometry = options.validate_geometry});
+  detail::check_voxel_bound(path, declared, sizeof(T), options.max_voxels);
   const image_header header = detail::header_of(*io);
   if (options.validate_geometry) {
     try {
@@ -256,30 +367,39 @@ template <class T>
     region.SetSize(d, io->GetDimensions(d));
   }
   io->SetIORegion(region);
-  std::vector<std::byte> bytes(io->GetImageSizeInBytes());
   try {
-    io->Read(bytes.data());
-  } catch (const itk::ExceptionObject& failure) {
-    detail::throw_error<io_error>("read_image", "cannot read the voxels of '", path.string(),
-                                  "': ", failure.GetDescription());
-  }
-  auto result = image<T>::filled(header.shape, header.geometry);
-  detail::visit_component_type("read_image", path, io->GetComponentType(), [&](auto stored) {
-    using Stored = decltype(stored);
-    if (bytes.size() != result.voxels.size() * sizeof(Stored)) {
-      detail::throw_error<io_error>("read_image", "'", path.string(), "' holds ", bytes.size(),
-                                    " bytes of voxels, expected ",
-                                    result.voxels.size() * sizeof(Stored));
+    std::vector<std::byte> bytes(io->GetImageSizeInBytes());
+    try {
+      io->Read(bytes.data());
+    } catch (const itk::ExceptionObject& failure) {
+      const std::string reason = failure.GetDescription();
+      detail::throw_error<io_error>("read_image", "cannot read the voxels of '", path.string(),
+                                    "': ", reason.substr(0, reason.find('\n')));
     }
-    detail::convert_buffer<T, Stored>(path, bytes, result);
-  });
-  return result;
+    auto result = image<T>::filled(header.shape, header.geometry);
+    detail::visit_component_type("read_image", path, io->GetComponentType(), [&](auto stored) {
+      using Stored = decltype(stored);
+      if (bytes.size() != result.voxels.size() * sizeof(Stored)) {
+        detail::throw_error<io_error>("read_image", "'", path.string(), "' holds ", bytes.size(),
+                                      " bytes of voxels, expected ",
+                                      result.voxels.size() * sizeof(Stored));
+      }
+      detail::convert_buffer<T, Stored>(path, bytes, result);
+    });
+    return result;
+  } catch (const std::bad_alloc&) {
+    detail::throw_error<io_error>("read_image", "'", path.string(),
+                                  "': not enough memory to read its ", declared.voxels, " voxels");
+  }
 }
 
 /// Writes a 3D view with its geometry. The format follows the extension (`.nii.gz` is
-/// compressed); bool voxels are written as unsigned 8-bit.
+/// compressed); bool voxels are written as unsigned 8-bit. A single-file format (.nii, .nii.gz,
+/// .mha, .nrrd) is written as `name.partial.ext`, checked, and renamed, so the real name never
+/// holds a cut-off image; a header with a separate data file (.hdr, .mhd, .nhdr) is written in
+/// place and removed if its check fails.
 /// \throws precondition_error when the geometry is invalid; io_error when the file cannot be
-/// written.
+/// written, with the reason.
 template <volume_like Volume>
 void write_image(const std::filesystem::path& path, Volume&& voxels,
                  const image_geometry& geometry) {
@@ -311,7 +431,6 @@ void write_image(const std::filesystem::path& path, Volume&& voxels,
   io->SetPixelType(itk::IOPixelEnum::SCALAR);
   io->SetNumberOfComponents(1);
   io->SetComponentType(itk::ImageIOBase::MapPixelType<Stored>::CType);
-  io->SetFileName(path.string());
   io->SetUseCompression(true);
 
   std::vector<Stored> buffer;  // column-major, the file order
@@ -320,13 +439,35 @@ void write_image(const std::filesystem::path& path, Volume&& voxels,
     for (std::size_t j = 0; j < view.shape(1); ++j)
       for (std::size_t i = 0; i < view.shape(0); ++i)
         buffer.push_back(static_cast<Stored>(view(i, j, k)));
-  try {
-    io->WriteImageInformation();
-    io->Write(buffer.data());
-  } catch (const itk::ExceptionObject& failure) {
-    detail::throw_error<io_error>("write_image", "cannot write '", path.string(),
-                                  "': ", failure.GetDescription());
+  // Written under a temporary name with the same extension, read back whole by
+  // check_image_file (a full disk can leave a short file without ITK noticing), then renamed.
+  const auto write_and_check = [&](const std::filesystem::path& file) {
+    io->SetFileName(file.string());
+    try {
+      io->WriteImageInformation();
+      io->Write(buffer.data());
+    } catch (const itk::ExceptionObject& failure) {
+      const std::string reason = failure.GetDescription();
+      throw io_error(reason.substr(0, reason.find('\n')));
+    }
+    (void)check_image_file(file, "write_image");
+  };
+  const image_file_format format = image_format_of(path, "write_image");
+  if (format == image_file_format::nifti_pair || path.extension() == ".mhd" ||
+      path.extension() == ".nhdr") {
+    // A header and a data file that names it: written in place, and both removed on failure.
+    try {
+      write_and_check(path);
+    } catch (const std::exception& failure) {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+      detail::throw_error<io_error>("write_image", path.string(),
+                                    ": cannot be written: ", failure.what());
+    }
+    return;
   }
+  detail::write_atomically(path, "write_image", write_and_check,
+                           detail::partial_name_keeping_extension(path));
 }
 
 /// Writes an image with its own geometry.

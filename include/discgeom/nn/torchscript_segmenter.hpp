@@ -12,6 +12,7 @@
 /// is (out, in, k, k, k)); without `discgeom_spacing` the spacing must be given. Part of
 /// `discgeom::torch`.
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -21,6 +22,7 @@
 #include <torch/script.h>
 
 #include "discgeom/error.hpp"
+#include "discgeom/nn/archive_file.hpp"
 #include "discgeom/nn/segmenter.hpp"
 
 namespace discgeom {
@@ -33,41 +35,37 @@ struct torchscript_segmenter_options {
   std::optional<std::int64_t> input_channels{};
 };
 
-/// Loads a TorchScript segmentation model for `segment`.
-///
-/// \param file     a TorchScript archive (torch.jit.save of a traced or scripted module);
-///                 forward maps (N, C, D, H, W) float to (N, K, D, H, W) logits
-/// \returns the model in eval mode on the CPU, with its spacing, channels and normalisation
-/// \throws io_error naming the file when it is missing or not TorchScript, or a metadata
-///         attribute has the wrong type; precondition_error naming both values when
-///         options.spacing or options.input_channels disagree with the module's, or when neither
-///         gives a spacing
-/// Complexity: one load.
-///
-///   auto model = discgeom::load_torchscript_segmenter("swin_unetr.pt");
-///   auto seg = discgeom::segment(t1, model);
-[[nodiscard]] inline segmentation_model load_torchscript_segmenter(
-    const std::filesystem::path& file, const torchscript_segmenter_options& options = {}) {
+namespace detail {
+
+/// The TorchScript segmentation model in `bytes` (a file's content, already checked by
+/// read_checked_archive), named `file` in messages (see load_torchscript_segmenter).
+[[nodiscard]] inline segmentation_model torchscript_segmenter_from_bytes(
+    const std::string& bytes, const std::string& file,
+    const torchscript_segmenter_options& options) {
   constexpr const char* function = "load_torchscript_segmenter";
-  if (!std::filesystem::is_regular_file(file))
-    detail::throw_error<io_error>(function, file.string(), ": no such file");
   auto module = std::make_shared<torch::jit::script::Module>();
   try {
-    *module = torch::jit::load(file.string(), torch::kCPU);
+    *module = torch::jit::load(std::make_shared<caffe2::serialize::MemoryReadAdapter>(
+                                   bytes.data(), static_cast<off_t>(bytes.size())),
+                               torch::kCPU);
   } catch (const std::exception& e) {
-    detail::throw_error<io_error>(function, file.string(),
-                                  ": not a TorchScript file: ", detail::first_line(e.what()));
+    throw_error<io_error>(function, file, ": not a TorchScript file: ", torch_error_message(e));
   }
   module->eval();
   segmentation_model model;
-  model.name = file.string();
+  model.name = file;
   try {
     if (module->hasattr("discgeom_spacing")) {
       const auto values = module->attr("discgeom_spacing").toDoubleList();
       if (values.size() != 3)
-        detail::throw_error<io_error>(function, file.string(), ": discgeom_spacing has ",
-                                      values.size(), " values, not 3");
+        throw_error<io_error>(function, file, ": discgeom_spacing has ", values.size(),
+                              " values, not 3");
       model.spacing = vec3{values[0], values[1], values[2]};
+      if (!(std::isfinite((*model.spacing)[0]) && std::isfinite((*model.spacing)[1]) &&
+            std::isfinite((*model.spacing)[2]) && (*model.spacing)[0] > 0.0 &&
+            (*model.spacing)[1] > 0.0 && (*model.spacing)[2] > 0.0))
+        throw_error<io_error>(function, file, ": discgeom_spacing is ", *model.spacing,
+                              " mm, not three positive values");
     }
     if (module->hasattr("discgeom_in_channels")) {
       model.input_channels = module->attr("discgeom_in_channels").toInt();
@@ -78,6 +76,9 @@ struct torchscript_segmenter_options {
           break;
         }
     }
+    if (model.input_channels < 1)
+      throw_error<io_error>(function, file, ": discgeom_in_channels is ", model.input_channels,
+                            ", not a channel count >= 1");
     if (module->hasattr("discgeom_normalisation")) {
       model.normalisation =
           normalisation_options{.method = parse_intensity_normalisation(
@@ -86,31 +87,56 @@ struct torchscript_segmenter_options {
   } catch (const io_error&) {
     throw;
   } catch (const std::exception& e) {
-    detail::throw_error<io_error>(
-        function, file.string(), ": unreadable discgeom_ metadata: ", detail::first_line(e.what()));
+    throw_error<io_error>(function, file,
+                          ": unreadable discgeom_ metadata: ", torch_error_message(e));
   }
   if (options.spacing && model.spacing) {
     for (std::size_t d = 0; d < 3; ++d)
       DISCGEOM_PRECONDITION(std::abs((*options.spacing)[d] - (*model.spacing)[d]) <= 1e-3, function,
-                            "model ", file.string(), " works at spacing ", *model.spacing,
+                            "model ", file, " works at spacing ", *model.spacing,
                             " mm, but spacing ", *options.spacing, " mm was asked for");
   }
-  DISCGEOM_PRECONDITION(options.spacing || model.spacing, function, "model ", file.string(),
+  DISCGEOM_PRECONDITION(options.spacing || model.spacing, function, "model ", file,
                         " carries no discgeom_spacing; give the spacing it works at");
   if (options.spacing)
     model.spacing = options.spacing;
   if (options.input_channels)
     DISCGEOM_PRECONDITION(*options.input_channels == model.input_channels, function, "model ",
-                          file.string(), " expects ", model.input_channels,
+                          file, " expects ", model.input_channels,
                           " input channels, the input has ", *options.input_channels);
-  model.predict = [module, name = file.string()](const torch::Tensor& input) {
+  model.predict = [module, name = file](const torch::Tensor& input) {
     const auto output = module->forward({input});
     if (!output.isTensor())
-      detail::throw_error<precondition_error>("segment", "model ", name, " returned a ",
-                                              output.tagKind(), ", not a tensor of logits");
+      throw_error<precondition_error>("segment", "model ", name, " returned a ",
+                                      output.tagKind(), ", not a tensor of logits");
     return output.toTensor();
   };
   return model;
+}
+
+}  // namespace detail
+
+/// Loads a TorchScript segmentation model for `segment`.
+///
+/// \param file     a TorchScript archive (torch.jit.save of a traced or scripted module);
+///                 forward maps (N, C, D, H, W) float to (N, K, D, H, W) logits
+/// \returns the model in eval mode on the CPU, with its spacing, channels and normalisation
+/// \throws io_error naming the file when it is missing, not TorchScript or damaged (read once and
+///         checked before LibTorch loads it: the zip structure and every entry's CRC-32, the
+///         entry named), or a metadata attribute has the wrong type or value; precondition_error
+///         naming both values when options.spacing or options.input_channels disagree with the
+///         module's, or when neither gives a spacing
+/// Complexity: one load.
+///
+///   auto model = discgeom::load_torchscript_segmenter("swin_unetr.pt");
+///   auto seg = discgeom::segment(t1, model);
+[[nodiscard]] inline segmentation_model load_torchscript_segmenter(
+    const std::filesystem::path& file, const torchscript_segmenter_options& options = {}) {
+  constexpr const char* function = "load_torchscript_segmenter";
+  if (!std::filesystem::is_regular_file(file))
+    detail::throw_error<io_error>(function, file.string(), ": no such file");
+  const std::string bytes = detail::read_checked_archive(file, function, "TorchScript file");
+  return detail::torchscript_segmenter_from_bytes(bytes, file.string(), options);
 }
 
 }  // namespace discgeom

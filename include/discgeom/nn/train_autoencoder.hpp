@@ -124,30 +124,37 @@ inline void save_training_state(const std::filesystem::path& file, autoencoder3d
   save_archive_atomically(archive, file, "train_autoencoder");
 }
 
-/// Reads a checkpoint into model and optimizer; returns the history it holds.
-/// \throws io_error naming the file when it cannot be read (truncated, not a checkpoint) or
-///         holds another architecture or seed
+/// Reads a checkpoint into model and optimizer; returns the history it holds. The file is
+/// checked before LibTorch loads it (read_checked_archive: zip structure, every entry's CRC-32)
+/// and after: the weights and BatchNorm statistics of the model's shapes and finite, Adam's
+/// moments of the parameters' shapes, the history an (epochs, 3) table, the seed one number.
+/// \throws io_error naming the file when it cannot be read (truncated, not a checkpoint), is
+///         damaged (the zip entry or the tensor named), or holds another architecture or seed
 inline std::vector<autoencoder_epoch> load_training_state(const std::filesystem::path& file,
                                                           autoencoder3d& model,
                                                           torch::optim::Adam& optimizer,
                                                           std::uint64_t seed) {
+  constexpr const char* function = "train_autoencoder";
+  const std::string name = file.string();
+  const std::string bytes = read_checked_archive(file, function, "readable checkpoint");
   torch::serialize::InputArchive archive;
   torch::Tensor config_values;
   torch::Tensor table;
   torch::Tensor stored_seed;
   try {
-    archive.load_from(file.string());
+    archive.load_from(bytes.data(), bytes.size());
     archive.read("config", config_values);
   } catch (const std::exception& e) {
-    throw_error<io_error>("train_autoencoder", file.string(),
+    throw_error<io_error>(function, name,
                           ": not a readable checkpoint (truncated or another format): ",
-                          std::string(e.what()).substr(0, 200));
+                          torch_error_message(e));
   }
-  const autoencoder_config stored = config_from_tensor(config_values);
+  const autoencoder_config stored = config_from_tensor(config_values, name, function);
   if (!same_architecture(stored, model->config())) {
-    throw_error<io_error>("train_autoencoder", file.string(), ": holds a model of ",
-                          stored.describe(), ", not ", model->config().describe());
+    throw_error<io_error>(function, name, ": holds a model of ", stored.describe(), ", not ",
+                          model->config().describe());
   }
+  const auto signatures = tensor_signatures(*model);
   try {
     torch::serialize::InputArchive model_archive;
     archive.read("model", model_archive);
@@ -158,18 +165,43 @@ inline std::vector<autoencoder_epoch> load_training_state(const std::filesystem:
     archive.read("history", table);
     archive.read("seed", stored_seed);
   } catch (const std::exception& e) {
-    throw_error<io_error>("train_autoencoder", file.string(),
-                          ": damaged checkpoint: ", std::string(e.what()).substr(0, 200));
+    throw_error<io_error>(function, name, ": damaged checkpoint: ", torch_error_message(e));
+  }
+  check_loaded_tensors(signatures, *model, name, function, "model");
+  for (const auto& group : optimizer.param_groups()) {
+    for (const auto& p : group.params()) {
+      const auto found = optimizer.state().find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+      if (found == optimizer.state().end())
+        continue;  // a parameter Adam has not stepped yet
+      const auto* moments = dynamic_cast<const torch::optim::AdamParamState*>(found->second.get());
+      if (moments == nullptr || !moments->exp_avg().defined() ||
+          moments->exp_avg().sizes() != p.sizes() || !moments->exp_avg_sq().defined() ||
+          moments->exp_avg_sq().sizes() != p.sizes()) {
+        throw_error<io_error>(function, name, ": damaged checkpoint: Adam's moments of a ",
+                              p.sizes().vec(), " parameter are not of its shape");
+      }
+    }
+  }
+  if (!table.defined() || table.dim() != 2 || table.size(1) != 3 ||
+      !c10::isFloatingType(table.scalar_type())) {
+    throw_error<io_error>(function, name, ": damaged checkpoint: 'history' is ",
+                          table.defined() ? table.sizes().vec() : std::vector<std::int64_t>{},
+                          ", not an (epochs, 3) table");
+  }
+  if (!stored_seed.defined() || stored_seed.numel() != 1 ||
+      !c10::isIntegralType(stored_seed.scalar_type(), /*includeBool=*/false)) {
+    throw_error<io_error>(function, name, ": damaged checkpoint: 'seed' is not one whole number");
   }
   if (static_cast<std::uint64_t>(stored_seed.item<std::int64_t>()) != seed) {
-    throw_error<io_error>("train_autoencoder", file.string(), ": was trained with seed ",
+    throw_error<io_error>(function, name, ": was trained with seed ",
                           stored_seed.item<std::int64_t>(), ", not ", seed,
                           "; resuming with another seed would not continue the same run");
   }
   std::vector<autoencoder_epoch> history;
-  for (std::int64_t i = 0; i < table.size(0); ++i) {
-    history.push_back({static_cast<std::int64_t>(table[i][0].item<double>()),
-                       table[i][1].item<double>(), table[i][2].item<double>()});
+  const auto rows = table.to(torch::kCPU, torch::kDouble).contiguous();
+  for (std::int64_t i = 0; i < rows.size(0); ++i) {
+    history.push_back({static_cast<std::int64_t>(rows[i][0].item<double>()),
+                       rows[i][1].item<double>(), rows[i][2].item<double>()});
   }
   return history;
 }

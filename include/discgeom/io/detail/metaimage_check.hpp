@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// \file
+/// Checks a MetaImage header (.mha with its data, .mhd naming a data file) and its voxel data
+/// before ITK's MetaIO reads them. The header is "Key = Value" lines ending with
+/// ElementDataFile; the keys are those of MetaIO (Kitware, metaImage.cxx).
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "discgeom/io/detail/byte_stream.hpp"
+#include "discgeom/io/detail/header_check.hpp"
+#include "discgeom/io/detail/text_header.hpp"
+
+namespace discgeom::detail {
+
+/// Opens a detached data file named in a header (relative to the header's folder).
+using open_data_file = std::function<std::unique_ptr<random_access_bytes>(const std::string&)>;
+
+/// The longest text header read (MetaImage, NRRD): a real one is under 1 KiB.
+inline constexpr std::size_t max_text_header_bytes = 1 << 20;
+
+/// The bytes of a MetaIO element type discgeom reads, or 0.
+[[nodiscard]] inline std::uint64_t metaimage_element_bytes(std::string_view type) {
+  static const std::map<std::string_view, std::uint64_t> sizes{
+      {"MET_CHAR", 1},      {"MET_UCHAR", 1},      {"MET_SHORT", 2}, {"MET_USHORT", 2},
+      {"MET_INT", 4},       {"MET_UINT", 4},       {"MET_LONG", 4},  {"MET_ULONG", 4},
+      {"MET_LONG_LONG", 8}, {"MET_ULONG_LONG", 8}, {"MET_FLOAT", 4}, {"MET_DOUBLE", 8}};
+  const auto found = sizes.find(type);
+  return found == sizes.end() ? 0 : found->second;
+}
+
+/// Checks a MetaImage file's header and data.
+/// \throws io_error naming the file and the key
+inline declared_image check_metaimage(const header_context& file, random_access_bytes& bytes,
+                                      const open_data_file& open_detached) {
+  std::vector<std::byte> head(
+      static_cast<std::size_t>(std::min<std::uint64_t>(bytes.size(), max_text_header_bytes)));
+  head.resize(bytes.read_at(0, head));
+  const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+
+  std::map<std::string, std::string, std::less<>> keys;
+  std::size_t at = 0, data_offset = 0;
+  bool ended = false;
+  while (at < text.size() && !ended) {
+    const auto line_end = text.find('\n', at);
+    const std::string_view line =
+        text.substr(at, line_end == std::string_view::npos ? text.size() - at : line_end - at);
+    at = line_end == std::string_view::npos ? text.size() : line_end + 1;
+    if (trim(line).empty())
+      continue;
+    const auto equals = line.find('=');
+    if (equals == std::string_view::npos)
+      file.refuse("header", "the line '", header_excerpt(line), "' is not 'Key = Value'");
+    const std::string key(trim(line.substr(0, equals)));
+    keys[key] = std::string(trim(line.substr(equals + 1)));
+    if (key == "ElementDataFile") {
+      ended = true;
+      data_offset = at;
+    }
+  }
+  if (!ended)
+    file.refuse("ElementDataFile", "no such key in the first ", max_text_header_bytes,
+                " bytes: the header does not end");
+  const auto value = [&](std::string_view key) -> const std::string* {
+    const auto found = keys.find(key);
+    return found == keys.end() ? nullptr : &found->second;
+  };
+  const auto numbers = [&](const char* key, std::size_t count) {
+    std::vector<double> result;
+    const std::string* text_value = value(key);
+    if (text_value == nullptr)
+      return result;
+    for (const auto word : words(*text_value)) {
+      const auto number = parse_real(word);
+      if (!number)
+        file.refuse(key, "'", header_excerpt(word), "' is not a number");
+      result.push_back(*number);
+    }
+    if (result.size() != count)
+      file.refuse(key, result.size(), " values, expected ", count);
+    return result;
+  };
+
+  const std::string* ndims_text = value("NDims");
+  if (ndims_text == nullptr)
+    file.refuse("NDims", "missing");
+  const auto ndims = parse_integer(*ndims_text);
+  if (!ndims || *ndims < 1 || *ndims > 10)
+    file.refuse("NDims", "'", header_excerpt(*ndims_text),
+                "' is not a number of axes from 1 to 10");
+  const auto rank = static_cast<std::size_t>(*ndims);
+
+  const std::string* dim_text = value("DimSize");
+  if (dim_text == nullptr)
+    file.refuse("DimSize", "missing");
+  const auto extents = words(*dim_text);
+  if (extents.size() != rank)
+    file.refuse("DimSize", extents.size(), " extents for NDims = ", rank);
+  std::uint64_t voxels = 1;
+  for (const auto word : extents) {
+    const auto extent = parse_integer(word);
+    if (!extent || *extent < 1)
+      file.refuse("DimSize", "'", header_excerpt(word), "' is not an extent of at least 1");
+    voxels = checked_product(file, "DimSize", voxels, static_cast<std::uint64_t>(*extent));
+  }
+
+  const std::string* type = value("ElementType");
+  if (type == nullptr)
+    file.refuse("ElementType", "missing");
+  const std::uint64_t element_bytes = metaimage_element_bytes(*type);
+  if (element_bytes == 0)
+    file.refuse("ElementType", "'", header_excerpt(*type),
+                "' is not a scalar integer or float type that discgeom reads");
+  if (const std::string* channels = value("ElementNumberOfChannels");
+      channels != nullptr && *channels != "1")
+    file.refuse("ElementNumberOfChannels", "'", header_excerpt(*channels),
+                "': only scalar images (1 channel) are read");
+  if (const std::string* binary = value("BinaryData"); binary != nullptr && *binary != "True")
+    file.refuse("BinaryData", "'", header_excerpt(*binary),
+                "': voxel data written as text are not read; write the image as binary");
+
+  for (const char* key : {"ElementSpacing", "ElementSize"})
+    for (const double spacing : numbers(key, rank))
+      check_spacing(file, key, spacing);
+  for (const char* key : {"Offset", "Position", "Origin", "CenterOfRotation"})
+    for (const double coordinate : numbers(key, rank))
+      check_coordinate(file, key, coordinate);
+  for (const char* key : {"TransformMatrix", "Rotation", "Orientation"})
+    for (const double entry : numbers(key, rank * rank))
+      check_coordinate(file, key, entry);
+
+  const std::uint64_t data_bytes = checked_product(file, "DimSize", voxels, element_bytes);
+  const std::string* compressed_text = value("CompressedData");
+  const bool compressed = compressed_text != nullptr && *compressed_text == "True";
+  if (compressed_text != nullptr && !compressed && *compressed_text != "False")
+    file.refuse("CompressedData", "'", header_excerpt(*compressed_text), "' is not True or False");
+
+  if (file.header_only)
+    return {voxels, element_bytes};
+  // Where the data are: after the header (LOCAL) or in one named file, after HeaderSize bytes
+  // (-1: the last bytes of the file).
+  const std::string& data_name = *value("ElementDataFile");
+  if (data_name.empty() || data_name == "LIST" || data_name.find('%') != std::string::npos)
+    file.refuse("ElementDataFile", "'", header_excerpt(data_name),
+                "': only LOCAL or one data file is read");
+  std::unique_ptr<random_access_bytes> detached;
+  random_access_bytes* data = &bytes;
+  std::uint64_t offset = data_offset;
+  if (data_name != "LOCAL") {
+    detached = open_detached(data_name);
+    data = detached.get();
+    offset = 0;
+  }
+  if (const std::string* header_size_text = value("HeaderSize")) {
+    const auto header_size = parse_integer(*header_size_text);
+    if (!header_size || *header_size < -1)
+      file.refuse("HeaderSize", "'", header_excerpt(*header_size_text),
+                  "' is not -1 or a byte count");
+    if (*header_size == -1) {
+      if (compressed)
+        file.refuse("HeaderSize", "-1 (data at the end) with compressed data");
+      offset = data->size() >= data_bytes ? data->size() - data_bytes : 0;
+    } else if (data_name != "LOCAL") {
+      offset = static_cast<std::uint64_t>(*header_size);
+    }
+  }
+
+  std::uint64_t present = 0;
+  if (compressed) {
+    std::uint64_t end = data->size();
+    if (const std::string* size_text = value("CompressedDataSize")) {
+      const auto size = parse_integer(*size_text);
+      if (!size || *size < 1 ||
+          static_cast<std::uint64_t>(*size) > data->size() - std::min(offset, data->size()))
+        file.refuse("CompressedDataSize", "'", header_excerpt(*size_text),
+                    "' is not a byte count within the file");
+      end = offset + static_cast<std::uint64_t>(*size);
+    }
+    range_stream compressed_data(*data, offset, end);
+    inflate_stream inflated(compressed_data, compressed_format::zlib_or_gzip, data->name(),
+                            file.function);
+    present = inflated.drain();
+    if (present != data_bytes)
+      file.refuse("DimSize", "the header declares ", voxels, " voxels of ", element_bytes,
+                  " bytes (", data_bytes, " bytes), but the compressed data hold ", present,
+                  " bytes");
+  } else {
+    present = data->size() > offset ? data->size() - offset : 0;
+    if (present < data_bytes)
+      file.refuse("DimSize", "the header declares ", voxels, " voxels of ", element_bytes,
+                  " bytes (", data_bytes, " bytes), but ", data->name(), " holds ", present,
+                  " bytes of voxel data (truncated)");
+  }
+  return {voxels, element_bytes};
+}
+
+}  // namespace discgeom::detail

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// \file
+/// Checks a NRRD header (.nrrd with its data, .nhdr naming a data file) and its voxel data
+/// before ITK's NrrdIO reads them. Fields as in the NRRD format definition (teem, NRRD0005):
+/// "field: value" lines after the NRRD000N magic, ended by an empty line.
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "discgeom/io/detail/byte_stream.hpp"
+#include "discgeom/io/detail/header_check.hpp"
+#include "discgeom/io/detail/metaimage_check.hpp"
+#include "discgeom/io/detail/text_header.hpp"
+
+namespace discgeom::detail {
+
+/// The bytes of a NRRD type name discgeom reads, or 0.
+[[nodiscard]] inline std::uint64_t nrrd_type_bytes(std::string_view type) {
+  static const std::map<std::string_view, std::uint64_t> sizes{{"signed char", 1},
+                                                               {"int8", 1},
+                                                               {"int8_t", 1},
+                                                               {"uchar", 1},
+                                                               {"unsigned char", 1},
+                                                               {"uint8", 1},
+                                                               {"uint8_t", 1},
+                                                               {"short", 2},
+                                                               {"short int", 2},
+                                                               {"signed short", 2},
+                                                               {"signed short int", 2},
+                                                               {"int16", 2},
+                                                               {"int16_t", 2},
+                                                               {"ushort", 2},
+                                                               {"unsigned short", 2},
+                                                               {"unsigned short int", 2},
+                                                               {"uint16", 2},
+                                                               {"uint16_t", 2},
+                                                               {"int", 4},
+                                                               {"signed int", 4},
+                                                               {"int32", 4},
+                                                               {"int32_t", 4},
+                                                               {"uint", 4},
+                                                               {"unsigned int", 4},
+                                                               {"uint32", 4},
+                                                               {"uint32_t", 4},
+                                                               {"longlong", 8},
+                                                               {"long long", 8},
+                                                               {"long long int", 8},
+                                                               {"signed long long", 8},
+                                                               {"signed long long int", 8},
+                                                               {"int64", 8},
+                                                               {"int64_t", 8},
+                                                               {"ulonglong", 8},
+                                                               {"unsigned long long", 8},
+                                                               {"unsigned long long int", 8},
+                                                               {"uint64", 8},
+                                                               {"uint64_t", 8},
+                                                               {"float", 4},
+                                                               {"double", 8}};
+  const auto found = sizes.find(type);
+  return found == sizes.end() ? 0 : found->second;
+}
+
+/// Counts the whitespace-separated numbers of text voxel data, refusing a word that is not one.
+inline std::uint64_t count_text_numbers(const header_context& file, byte_stream& data) {
+  std::array<std::byte, 1 << 16> buffer;
+  std::string word;
+  std::uint64_t count = 0;
+  const auto finish_word = [&] {
+    if (word.empty())
+      return;
+    if (!parse_real(word))
+      file.refuse("encoding", "the text data hold '", header_excerpt(word), "', not a number");
+    ++count;
+    word.clear();
+  };
+  for (;;) {
+    const std::size_t got = data.read(buffer);
+    for (std::size_t i = 0; i < got; ++i) {
+      const char c = static_cast<char>(buffer[i]);
+      if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+        finish_word();
+      } else if (word.size() < 64) {
+        word += c;
+      } else {
+        file.refuse("encoding", "the text data hold a word longer than 64 characters");
+      }
+    }
+    if (got < buffer.size())
+      break;
+  }
+  finish_word();
+  return count;
+}
+
+/// A vector "(x,y,z)" of a NRRD header, each component checked.
+inline std::vector<double> nrrd_vector(const header_context& file, const char* field,
+                                       std::string_view text) {
+  text = trim(text);
+  if (text.size() < 2 || text.front() != '(' || text.back() != ')')
+    file.refuse(field, "'", header_excerpt(text), "' is not a vector (x,y,z)");
+  text = text.substr(1, text.size() - 2);
+  std::vector<double> result;
+  for (std::size_t at = 0; at <= text.size();) {
+    const auto comma = std::min(text.find(',', at), text.size());
+    const auto number = parse_real(trim(text.substr(at, comma - at)));
+    if (!number)
+      file.refuse(field, "'", header_excerpt(text), "' has a component that is not a number");
+    check_coordinate(file, field, *number);
+    result.push_back(*number);
+    at = comma + 1;
+  }
+  if (result.size() < 2 || result.size() > 3)
+    file.refuse(field, "a vector of ", result.size(), " components; 2 or 3 expected");
+  return result;
+}
+
+/// Checks a NRRD file's header and data.
+/// \throws io_error naming the file and the field
+inline declared_image check_nrrd(const header_context& file, random_access_bytes& bytes,
+                                 const open_data_file& open_detached) {
+  std::vector<std::byte> head(
+      static_cast<std::size_t>(std::min<std::uint64_t>(bytes.size(), max_text_header_bytes)));
+  head.resize(bytes.read_at(0, head));
+  const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+  if (text.size() < 8 || text.substr(0, 7) != "NRRD000" || text[7] < '1' || text[7] > '5')
+    file.refuse("magic", "the file does not start with NRRD0001 to NRRD0005");
+
+  std::map<std::string, std::string, std::less<>> fields;
+  std::size_t at = text.find('\n');
+  at = at == std::string_view::npos ? text.size() : at + 1;
+  std::size_t data_offset = 0;
+  bool blank_line = false;
+  while (at < text.size()) {
+    const auto line_end = text.find('\n', at);
+    std::string_view line =
+        text.substr(at, line_end == std::string_view::npos ? text.size() - at : line_end - at);
+    at = line_end == std::string_view::npos ? text.size() : line_end + 1;
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    if (line.empty()) {
+      blank_line = true;
+      data_offset = at;
+      break;
+    }
+    if (line.front() == '#' || line.find(":=") != std::string_view::npos)
+      continue;  // a comment or a key/value pair
+    const auto colon = line.find(": ");
+    if (colon == std::string_view::npos)
+      file.refuse("header", "the line '", header_excerpt(line), "' is not 'field: value'");
+    std::string name(line.substr(0, colon));
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    name.erase(std::remove(name.begin(), name.end(), ' '), name.end());  // "data file" = "datafile"
+    if (!fields.emplace(name, std::string(trim(line.substr(colon + 2)))).second)
+      file.refuse(name.c_str(), "given twice");
+  }
+  const auto field = [&](std::string_view name) -> const std::string* {
+    const auto found = fields.find(name);
+    return found == fields.end() ? nullptr : &found->second;
+  };
+  const auto required = [&](const char* name) -> const std::string& {
+    const std::string* value = field(name);
+    if (value == nullptr)
+      file.refuse(name, "missing");
+    return *value;
+  };
+
+  const std::string& dimension_text = required("dimension");
+  const auto dimension = parse_integer(dimension_text);
+  if (!dimension || *dimension < 1 || *dimension > 16)
+    file.refuse("dimension", "'", header_excerpt(dimension_text), "' is not 1 to 16");
+  const auto rank = static_cast<std::size_t>(*dimension);
+
+  const std::string& type = required("type");
+  const std::uint64_t element_bytes = nrrd_type_bytes(type);
+  if (element_bytes == 0)
+    file.refuse("type", "'", header_excerpt(type),
+                "' is not a scalar integer or float type that discgeom reads");
+
+  const auto extents = words(required("sizes"));
+  if (extents.size() != rank)
+    file.refuse("sizes", extents.size(), " extents for dimension ", rank);
+  std::uint64_t voxels = 1;
+  for (const auto word : extents) {
+    const auto extent = parse_integer(word);
+    if (!extent || *extent < 1)
+      file.refuse("sizes", "'", header_excerpt(word), "' is not an extent of at least 1");
+    voxels = checked_product(file, "sizes", voxels, static_cast<std::uint64_t>(*extent));
+  }
+  const std::uint64_t data_bytes = checked_product(file, "sizes", voxels, element_bytes);
+
+  const std::string* directions = field("spacedirections");
+  if (directions != nullptr) {
+    std::size_t vectors = 0;
+    std::string_view rest = *directions;
+    while (!trim(rest).empty()) {
+      rest = rest.substr(rest.find_first_not_of(" \t"));
+      if (rest.substr(0, 4) == "none") {
+        rest.remove_prefix(4);
+      } else {
+        const auto close = rest.find(')');
+        if (close == std::string_view::npos)
+          file.refuse("space directions", "'", header_excerpt(rest), "' is not a vector");
+        const auto vector = nrrd_vector(file, "space directions", rest.substr(0, close + 1));
+        if (std::all_of(vector.begin(), vector.end(), [](double v) { return v == 0.0; }))
+          file.refuse("space directions", "axis ", vectors, " has a zero vector");
+        rest.remove_prefix(close + 1);
+      }
+      ++vectors;
+    }
+    if (vectors != rank)
+      file.refuse("space directions", vectors, " entries for dimension ", rank);
+  } else if (const std::string* spacings = field("spacings")) {
+    const auto values = words(*spacings);
+    if (values.size() != rank)
+      file.refuse("spacings", values.size(), " values for dimension ", rank);
+    for (const auto word : values) {
+      const auto spacing = parse_real(word);
+      if (!spacing)
+        file.refuse("spacings", "'", header_excerpt(word), "' is not a number");
+      check_spacing(file, "spacings", *spacing);
+    }
+  }
+  if (const std::string* origin = field("spaceorigin"))
+    (void)nrrd_vector(file, "space origin", *origin);
+
+  if (file.header_only)
+    return {voxels, element_bytes};
+  // Where the data are, and how they are encoded.
+  const std::string* data_name = field("datafile");
+  if (data_name == nullptr && !blank_line)
+    file.refuse("header", "no blank line ends the header within ", max_text_header_bytes,
+                " bytes, and no data file is named");
+  std::unique_ptr<random_access_bytes> detached;
+  random_access_bytes* data = &bytes;
+  std::uint64_t offset = data_offset;
+  if (data_name != nullptr) {
+    if (data_name->empty() || data_name->find(' ') != std::string::npos ||
+        data_name->find('%') != std::string::npos || *data_name == "LIST")
+      file.refuse("data file", "'", header_excerpt(*data_name), "': only one data file is read");
+    detached = open_detached(*data_name);
+    data = detached.get();
+    offset = 0;
+  }
+  const auto skip_count = [&](const char* name, const char* shown, std::int64_t least) {
+    const std::string* value = field(name);
+    if (value == nullptr)
+      return std::int64_t{0};
+    const auto count = parse_integer(*value);
+    if (!count || *count < least)
+      file.refuse(shown, "'", header_excerpt(*value), "' is not a count of at least ", least);
+    return *count;
+  };
+  const std::int64_t line_skip = skip_count("lineskip", "line skip", 0);
+  const std::int64_t byte_skip = skip_count("byteskip", "byte skip", -1);
+
+  const std::string& encoding = required("encoding");
+  range_stream file_data(*data, offset);
+  for (std::int64_t line = 0; line < line_skip; ++line) {
+    std::byte c{};
+    do {
+      if (file_data.read(std::span(&c, 1)) == 0)
+        file.refuse("line skip", "the data end before line ", line + 1, " of ", line_skip);
+    } while (c != std::byte{'\n'});
+  }
+  const auto refuse_short = [&](std::uint64_t present, const char* what) {
+    file.refuse("sizes", "the header declares ", voxels, " voxels of ", element_bytes, " bytes (",
+                data_bytes, " bytes), but ", data->name(), " holds ", present, " ", what,
+                " (truncated)");
+  };
+  if (encoding == "raw") {
+    if (byte_skip == -1) {
+      if (data->size() < data_bytes)
+        refuse_short(data->size(), "bytes");
+    } else {
+      if (file_data.skip(static_cast<std::uint64_t>(byte_skip)) <
+          static_cast<std::uint64_t>(byte_skip))
+        file.refuse("byte skip", "the data end before the ", byte_skip, " bytes to skip");
+      const std::uint64_t present = file_data.drain();
+      if (present < data_bytes)
+        refuse_short(present, "bytes of voxel data");
+    }
+  } else if (encoding == "gzip" || encoding == "gz") {
+    if (byte_skip < 0)
+      file.refuse("byte skip", "-1 is only for raw data");
+    inflate_stream inflated(file_data, compressed_format::gzip, data->name(), file.function);
+    const std::uint64_t present = inflated.drain();
+    if (present < static_cast<std::uint64_t>(byte_skip) + data_bytes)
+      refuse_short(present, "bytes once inflated");
+  } else if (encoding == "ascii" || encoding == "text" || encoding == "txt") {
+    if (byte_skip < 0)
+      file.refuse("byte skip", "-1 is only for raw data");
+    file_data.skip(static_cast<std::uint64_t>(byte_skip));
+    const std::uint64_t present = count_text_numbers(file, file_data);
+    if (present < voxels)
+      refuse_short(present, "numbers");
+  } else {
+    file.refuse("encoding", "'", header_excerpt(encoding),
+                "' is not read (raw, gzip or ascii are); convert the file");
+  }
+  return {voxels, element_bytes};
+}
+
+}  // namespace discgeom::detail
