@@ -127,7 +127,7 @@ int sweep(const torch::Tensor& masks, const autoencoder_config& config,
                             number(r.iou.t_high), number(static_cast<double>(r.iou.n))});
   }
   write_table_atomically(folder / "sweep.csv", summary);
-  write_table(std::cout, summary, table_format::csv);
+  write_table_output("", summary, table_format::csv);
   return 0;
 }
 

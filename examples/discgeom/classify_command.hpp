@@ -203,8 +203,8 @@ inline std::vector<xgboost::feature_set_columns> select_feature_sets(
 }
 
 /// `discgeom classify`: 0 on success, 1 when the table cannot be processed (one line on stderr).
-/// \throws usage_error on bad usage (exit 2): check_classify_settings, or a feature set that
-///         includes the label
+/// \throws usage_error on bad usage (exit 2): check_classify_settings, a feature set that
+///         includes the label, or --out (or the summary beside it) over the table
 int run_classify(const classify_command_settings& s);
 
 /// xgboost::cross_validate on an in-memory table (the same computation as the command).

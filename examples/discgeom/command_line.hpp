@@ -178,14 +178,8 @@ inline CLI::Option* add_repeated(CLI::App& app, const std::string& name,
   return option;
 }
 
-/// --spacing and --orientation: what overrides the header of every input.
-inline void add_geometry_overrides(CLI::App& app, geometry_overrides& overrides) {
-  add_parsed(
-      app, "--spacing", overrides.spacing,
-      [](const std::string& option, const std::string& text) {
-        return std::optional<vec3>(parse_spacing(text, option));
-      },
-      "voxel size in mm along the image axes, instead of the header's", "SX,SY,SZ");
+/// --orientation: the axes' anatomical directions over every input's header.
+inline void add_orientation_override(CLI::App& app, geometry_overrides& overrides) {
   add_parsed(
       app, "--orientation", overrides.direction,
       [](const std::string& option, const std::string& text) {
@@ -196,6 +190,28 @@ inline void add_geometry_overrides(CLI::App& app, geometry_overrides& overrides)
         }
       },
       "the axes' anatomical directions (e.g. RAS, LPS, PIL), instead of the header's", "CODE");
+}
+
+/// --max-voxels: the most voxels an input image may declare (read_image's max_voxels).
+inline void add_max_voxels(CLI::App& app, geometry_overrides& overrides) {
+  add_parsed(
+      app, "--max-voxels", overrides.max_voxels,
+      [](const std::string& option, const std::string& text) {
+        return static_cast<std::uint64_t>(parse_count(option, text, 1));
+      },
+      "refuse an image declaring more voxels (default: as many as the free memory holds)", "N");
+}
+
+/// --spacing, --orientation and --max-voxels: how every input image is read.
+inline void add_geometry_overrides(CLI::App& app, geometry_overrides& overrides) {
+  add_parsed(
+      app, "--spacing", overrides.spacing,
+      [](const std::string& option, const std::string& text) {
+        return std::optional<vec3>(parse_spacing(text, option));
+      },
+      "voxel size in mm along the image axes, instead of the header's", "SX,SY,SZ");
+  add_orientation_override(app, overrides);
+  add_max_voxels(app, overrides);
 }
 
 /// --format csv|json and --out FILE (stdout without it).

@@ -141,6 +141,7 @@ inline void add_correlate_options(CLI::App& app, correlate_settings& s) {
 }
 
 /// `discgeom correlate`: 0, or 1 when the table cannot be read or lacks a column.
+/// \throws usage_error when --out is the table; io_error when the result cannot be written
 inline int run_correlate(const correlate_settings& s) {
   refuse_output_over_input({{"--out", s.out}}, {s.table});
   correlation_matrix_options options;

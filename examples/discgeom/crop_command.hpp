@@ -126,16 +126,8 @@ inline void add_crop_options(CLI::App& app, crop_settings& s) {
         return std::optional<vec3>(parse_spacing(text, option));
       },
       "voxel size of the inputs in mm, instead of the header's", "SX,SY,SZ");
-  add_parsed(
-      app, "--orientation", s.overrides.direction,
-      [](const std::string& option, const std::string& text) {
-        try {
-          return std::optional<mat3>(direction_from_orientation(text));
-        } catch (const precondition_error& e) {
-          throw usage_error(option + ": " + e.what());
-        }
-      },
-      "the inputs' anatomical directions (e.g. RAS, LPS, PIL), instead of the header's", "CODE");
+  add_orientation_override(app, s.overrides);
+  add_max_voxels(app, s.overrides);
   add_quiet(app, s.quiet);
   app.footer(
       "Each disc is resampled (nearest neighbour) to --spacing, given in mm along the patient's\n"

@@ -123,6 +123,7 @@ inline void add_discs_options(CLI::App& app, discs_settings& s) {
 }
 
 /// `discgeom discs`: 0, or 1 when a case could not be read (its row says why).
+/// \throws usage_error when --out is one of the inputs; io_error when the table cannot be written
 inline int run_discs(const discs_settings& s) {
   refuse_output_over_input({{"--out", s.out}}, {s.segmentations.begin(), s.segmentations.end()});
   const disc_table_options& options = s.discs;

@@ -54,7 +54,7 @@ image<T> read_label_image(const std::filesystem::path& file, const char* command
     throw io_error("the image is " + std::to_string(header.dimensions) + "D; " + command +
                    " needs a 3D label volume");
   }
-  auto labels = read_image<T>(file.string());
+  auto labels = read_image<T>(file.string(), {.max_voxels = overrides.max_voxels});
   overrides.apply(labels.geometry);
   return labels;
 }

@@ -4,6 +4,8 @@
 // "Outputs"): an output is never one of the inputs, and two inputs never write the same output.
 // Both are bad usage (exit status 2), named in one line.
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <map>
 #include <string>
@@ -14,19 +16,18 @@
 
 namespace discgeom::cli {
 
-/// True when `a` and `b` are the same file: the same file on disk when both exist (however
-/// reached: another spelling, a symbolic link, a hard link), else the same path once made
-/// absolute and normal (weakly_canonical: "./x.csv" and "x.csv" are the same).
-inline bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
-  std::error_code ignored;
-  if (std::filesystem::exists(a, ignored) && std::filesystem::exists(b, ignored))
-    return std::filesystem::equivalent(a, b, ignored);
-  const auto normal = [](const std::filesystem::path& p) {
-    std::error_code failed;
-    const auto canonical = std::filesystem::weakly_canonical(p, failed);
-    return failed ? std::filesystem::absolute(p, failed).lexically_normal() : canonical;
-  };
-  return normal(a) == normal(b);
+/// What makes two paths the same file: the device and inode of a file that exists (however it
+/// is reached: another spelling, a symbolic link, a hard link; what std::filesystem::equivalent
+/// compares), else the path made absolute and normal (weakly_canonical: "./x.csv" is "x.csv").
+inline std::string file_identity(const std::filesystem::path& path) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) == 0)
+    return std::to_string(status.st_dev) + ":" + std::to_string(status.st_ino);
+  std::error_code failed;
+  auto normal = std::filesystem::weakly_canonical(path, failed);
+  if (failed)
+    normal = std::filesystem::absolute(path, failed).lexically_normal();
+  return "path " + normal.string();
 }
 
 /// An output and what it is, for messages: {"--out", "x.csv"}.
@@ -40,12 +41,18 @@ struct output_path {
 ///         another file"
 inline void refuse_output_over_input(const std::vector<output_path>& outputs,
                                      const std::vector<std::filesystem::path>& inputs) {
+  std::map<std::string, const std::filesystem::path*> input_of;  // identity -> the first input
+  for (const auto& input : inputs)
+    if (!input.empty())
+      input_of.emplace(file_identity(input), &input);
   for (const auto& output : outputs) {
-    for (const auto& input : inputs) {
-      if (!output.path.empty() && !input.empty() && same_file(output.path, input))
-        throw usage_error(output.option + " '" + output.path.string() + "' is the input '" +
-                          input.string() + "': it would be overwritten; write to another file");
-    }
+    if (output.path.empty())
+      continue;
+    const auto found = input_of.find(file_identity(output.path));
+    if (found != input_of.end())
+      throw usage_error(output.option + " '" + output.path.string() + "' is the input '" +
+                        found->second->string() + "': it would be overwritten; " +
+                        "write to another file");
   }
 }
 

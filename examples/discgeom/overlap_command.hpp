@@ -303,7 +303,8 @@ inline void check_overlap_settings(const overlap_settings& s) {
 }
 
 /// `discgeom overlap`: 0, or 1 when a pair could not be evaluated (stderr and, for folders, the
-/// case's row say why).
+/// case's row say why). \throws usage_error as check_overlap_settings; io_error when a table
+/// cannot be written
 inline int run_overlap(const overlap_settings& s) {
   check_overlap_settings(s);
   overlap_evaluation per_pair;

@@ -53,7 +53,7 @@ image<T> read_3d(const fs::path& file, const char* command,
   if (header.dimensions != 3)
     throw io_error(file.string() + ": the image is " + std::to_string(header.dimensions) + "D; " +
                    command + " needs a 3D volume");
-  auto img = read_image<T>(file);
+  auto img = read_image<T>(file, {.max_voxels = overrides.max_voxels});
   overrides.apply(img.geometry);
   return img;
 }
@@ -241,7 +241,7 @@ int run_segment(const segment_settings& s) {
     }
     progress.step(name);
   }
-  write_table(std::cout, rows, s.format);
+  write_table_output("", rows, s.format);
   return status;
 }
 

@@ -213,10 +213,9 @@ TEST_CASE("autoencoder commands: bad crops, models and latents exit 1 naming the
   wrapped.replace(shape_at, 12, huge);
   wrapped.erase(wrapped.find('\n', shape_at) - (huge.size() - 12), huge.size() - 12);  // padding
   spit(mixed, wrapped);
-  for (const std::string& command : {"train-ae --channels 4,8 --epochs 1 --quiet --out " +
-                                        (scratch() / "never.pt").string(),
-                                    "encode --model " + model.string() + " --out " +
-                                        (scratch() / "never.csv").string()}) {
+  for (const std::string& command :
+       {"train-ae --channels 4,8 --epochs 1 --quiet --out " + (scratch() / "never.pt").string(),
+        "encode --model " + model.string() + " --out " + (scratch() / "never.csv").string()}) {
     const auto wraps = run(command + " --crops " + crops.string());
     CHECK(wraps.status == 1);
     CHECK(wraps.err.find(mixed.string() + ": shape (4294967296, 4294967296, 16)") !=
@@ -233,9 +232,9 @@ TEST_CASE("autoencoder commands: bad crops, models and latents exit 1 naming the
     cell = zero.find(',', cell) + 1;
   zero.replace(cell, zero.find(',', cell) - cell, "0");
   spit(crops / "index.csv", zero);
-  const auto zero_spacing = run("train-ae --crops " + crops.string() + " --out " +
-                                (scratch() / "never.pt").string() +
-                                " --channels 4,8 --epochs 1 --quiet");
+  const auto zero_spacing =
+      run("train-ae --crops " + crops.string() + " --out " + (scratch() / "never.pt").string() +
+          " --channels 4,8 --epochs 1 --quiet");
   CHECK(zero_spacing.status == 1);
   CHECK(zero_spacing.err.find((crops / "index.csv").string() +
                               ": row 1 (line 2), column 'spacing_y_mm': spacing '0' mm is not a "

@@ -128,3 +128,16 @@ TEST_CASE("bad images: a batch of broken files gives status rows, the good rows 
   CHECK(std::count(result.err.begin(), result.err.end(), '\n') ==
         static_cast<std::ptrdiff_t>(files.size()));
 }
+
+TEST_CASE("bad images: --max-voxels bounds what a file may declare") {
+  const fs::path spine = scratch() / "bounded.nii.gz";
+  discgeom::write_image(spine, discgeom::image<std::int16_t>::filled({12, 14, 16}, {}, 0));
+  const auto refused = run("discs --max-voxels 1000 " + spine.string());
+  CHECK(refused.status == 1);
+  CHECK(refused.err.find(spine.string()) != std::string::npos);
+  CHECK(refused.err.find("2688 voxels, more than the bound of 1000") != std::string::npos);
+  CHECK(run("discs --max-voxels 2688 " + spine.string()).status == 0);
+  const auto bad = run("discs --max-voxels 0 " + spine.string());
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--max-voxels '0' must be a whole number >= 1") != std::string::npos);
+}

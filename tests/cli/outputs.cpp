@@ -68,7 +68,7 @@ TEST_CASE("outputs: an output that is one of the inputs is refused, the input ke
   const inputs& p = phantoms();
   const auto before = contents(p.folder);
   const std::string mask = p.mask.string(), other = p.other.string(), truth = p.truth.string();
-  // The same file by another spelling, and through a symbolic link.
+  // The same file by another spelling, and through a symbolic link (a hard link below).
   const std::string respelled = (p.folder / "." / "phantom_001.nii.gz").string();
   const fs::path link = scratch() / "outputs_link.nii.gz";
   fs::remove(link);
@@ -80,6 +80,11 @@ TEST_CASE("outputs: an output that is one of the inputs is refused, the input ke
                 mask);
   check_refused("correlate " + truth + " --x height_mm --y ap_width_mm --out " + truth, truth,
                 truth);
+  const fs::path hard = scratch() / "outputs_truth_link.csv";  // a hard link: one file, two names
+  fs::remove(hard);
+  fs::create_hard_link(p.truth, hard);
+  check_refused("correlate " + hard.string() + " --x height_mm --y ap_width_mm --out " + truth,
+                truth, hard.string());
   // Folders of cases: an output onto one of their case files, the summary's included.
   const fs::path references = scratch() / "outputs_references";
   fs::remove_all(references);
@@ -197,8 +202,8 @@ TEST_CASE("outputs: a write that fails says why, and leaves no file under its na
   fs::create_directories(out);
   for (const auto& [command, file] : std::vector<std::pair<std::string, fs::path>>{
            {"discs " + mask, out / "discs.csv"},
-           {"overlap --reference " + mask + " --prediction " + p.other.string(),
-            out / "overlap.csv"},
+           {"overlap --format json --reference " + mask + " --prediction " + mask,
+            out / "overlap.json"},
            {"correlate " + truth + " --x '*_mm' --y '*_deg'", out / "correlate.csv"}}) {
     const auto r = run_limited("ulimit -f 1", command + " --quiet --out " + file.string());
     INFO(command);
