@@ -372,3 +372,69 @@ TEST_CASE("image check: the temporary name keeps a double extension") {
   CHECK(partial_name_keeping_extension("case") == fs::path("case.partial"));
   CHECK(partial_name_keeping_extension(".hidden") == fs::path(".hidden.partial"));
 }
+
+TEST_CASE("image check: the check agrees with what ITK's readers do with edge cases") {
+  // Accepted, and read back as the file says.
+  const bytes nii = written("e.nii");
+  auto edited = nii;
+  put<float>(edited, vox_offset_at, 348.0f);  // data right after the header, no extension flag
+  edited.erase(edited.begin() + 348, edited.begin() + 352);
+  write_bytes(scratch_dir() / "offset348.nii", edited);
+  CHECK(discgeom::read_image<std::uint8_t>(scratch_dir() / "offset348.nii").voxels(1, 2, 1) == 1);
+  auto padded = written("p.nii.gz");
+  padded.resize(padded.size() + 512, std::byte{0});  // zero padding after the gzip stream
+  write_bytes(scratch_dir() / "padded.nii.gz", padded);
+  CHECK(discgeom::read_image<std::uint8_t>(scratch_dir() / "padded.nii.gz").voxels(1, 2, 1) == 1);
+  const std::string meta = "NDims = 3\nDimSize = 4 3 2\n";
+  // A comment line runs into the next line's key (MetaIO's parser): here ObjectType's.
+  auto commented = text_bytes("# made by hand\nObjectType = Image\n" + meta +
+                              "ElementSpacing = 1 1 2 9\n"
+                              "ElementType = MET_UCHAR_ARRAY\nElementDataFile = LOCAL\n");
+  commented.resize(commented.size() + 24, std::byte{1});
+  write_bytes(scratch_dir() / "commented.mha", commented);
+  CHECK(discgeom::read_image<std::uint8_t>(scratch_dir() / "commented.mha").voxels(3, 2, 1) == 1);
+
+  // Refused: what ITK would read as other voxels than the file's, or at great cost.
+  edited = nii;
+  put<float>(edited, vox_offset_at, 4294967296.0f);
+  require_refused("offset_int.nii", edited, {"vox_offset", "2^31 - 1"});
+  edited = nii;
+  put<float>(edited, vox_offset_at, 352.0f + 100.0f * 1024 * 1024);
+  require_refused("extensions.nii", edited, {"vox_offset", "bytes of extensions"});
+  auto plain = gunzip(written("b.nii.gz"));
+  plain.resize(plain.size() + (2u << 20), std::byte{0});  // 2 MiB of zeros after the voxels
+  require_refused("bomb.nii.gz", gzip(plain), {"more than 1048576 bytes after"});
+  auto sized = text_bytes(meta +
+                          "ElementType = MET_UCHAR\nHeaderSize = 100000\n"
+                          "ElementDataFile = LOCAL\n");
+  sized.resize(sized.size() + 24, std::byte{1});
+  require_refused("header_size.mha", sized, {"DimSize", "truncated"});
+  const bytes mha = written("z.mha");  // ITK's compressed .mha, CompressedDataSize removed
+  std::string text(reinterpret_cast<const char*>(mha.data()), mha.size());
+  const auto size_line = text.find("CompressedDataSize");
+  REQUIRE(size_line != std::string::npos);
+  text.erase(size_line, text.find('\n', size_line) + 1 - size_line);
+  require_refused("no_size.mha", text_bytes(text), {"CompressedDataSize", "missing"});
+  require_refused("comment.mha",
+                  text_bytes("# made by hand\n" + meta +
+                             "ElementType = MET_UCHAR\n"
+                             "ElementDataFile = LOCAL\n" +
+                             std::string(24, '\1')),
+                  {"NDims", "missing"});
+  require_refused("order.mha",
+                  text_bytes("DimSize = 4 3 2\nNDims = 3\nElementType = MET_UCHAR\n"
+                             "ElementDataFile = LOCAL\n" +
+                             std::string(24, '\1')),
+                  {"DimSize", "before NDims"});
+  require_refused("wraps.nrrd",
+                  text_bytes("NRRD0004\ntype: uchar\ndimension: 1\nsizes: 3\nencoding: ascii\n\n"
+                             "1 1000 2\n"),
+                  {"encoding", "1000", "not a whole number"});
+  require_refused("axis_maxs.nrrd",
+                  text_bytes("NRRD0004\ntype: uchar\ndimension: 1\nsizes: 3\naxis mins: 0\n"
+                             "axis maxs: 1e300\nencoding: raw\n\n\1\1\1"),
+                  {"axis maxs", "beyond"});
+  edited = nii;
+  put<std::int32_t>(edited, 0, 540);
+  require_refused("nifti2.nii", edited, {"sizeof_hdr", "NIfTI-2"});
+}

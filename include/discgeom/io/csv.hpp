@@ -86,8 +86,8 @@ struct csv_table {
         names += (names.empty() ? "" : ",") + h;
       }
       detail::throw_error<io_error>("csv_table::column", source, ": no column '",
-                                    detail::csv_excerpt(name), "' (columns: ",
-                                    detail::csv_excerpt(names, 2000), ")");
+                                    detail::csv_excerpt(name),
+                                    "' (columns: ", detail::csv_excerpt(names, 2000), ")");
     }
     return static_cast<std::size_t>(found - header.begin());
   }
@@ -120,9 +120,9 @@ struct csv_table {
   /// cell (see is_missing) is NaN.
   /// \throws io_error as numeric_column; precondition_error when row or column is out of range
   [[nodiscard]] double number(std::size_t row, std::size_t column) const {
-    DISCGEOM_PRECONDITION(row < rows.size() && column < header.size(), "csv_table::number",
-                          source, ": no cell (", row, ", ", column, ") in a table of ",
-                          rows.size(), " rows and ", header.size(), " columns");
+    DISCGEOM_PRECONDITION(row < rows.size() && column < header.size(), "csv_table::number", source,
+                          ": no cell (", row, ", ", column, ") in a table of ", rows.size(),
+                          " rows and ", header.size(), " columns");
     return parse_cell(rows[row][column], row, header[column]);
   }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -453,14 +454,20 @@ void write_image(const std::filesystem::path& path, Volume&& voxels,
     (void)check_image_file(file, "write_image");
   };
   const image_file_format format = image_format_of(path, "write_image");
-  if (format == image_file_format::nifti_pair || path.extension() == ".mhd" ||
-      path.extension() == ".nhdr") {
+  std::string extension = path.extension().string();
+  for (char& c : extension)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (format == image_file_format::nifti_pair || extension == ".mhd" || extension == ".nhdr") {
     // A header and a data file that names it: written in place, and both removed on failure.
     try {
       write_and_check(path);
     } catch (const std::exception& failure) {
       std::error_code ignored;
       std::filesystem::remove(path, ignored);
+      for (const char* data : {".img", ".img.gz", ".raw", ".zraw", ".raw.gz"}) {
+        std::filesystem::path data_file = path;
+        std::filesystem::remove(data_file.replace_extension(data), ignored);
+      }
       detail::throw_error<io_error>("write_image", path.string(),
                                     ": cannot be written: ", failure.what());
     }

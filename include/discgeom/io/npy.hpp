@@ -179,7 +179,10 @@ class npy_dictionary_parser {
         fail("text after the header dictionary");
     if (!descr || !fortran || !shape)
       fail(std::string("the header dictionary lacks '") +
-           (!descr ? "descr" : !fortran ? "fortran_order" : "shape") + "'");
+           (!descr     ? "descr"
+            : !fortran ? "fortran_order"
+                       : "shape") +
+           "'");
   }
 
  private:
@@ -214,8 +217,8 @@ class npy_dictionary_parser {
     return value;
   }
   bool boolean() {
-    for (const auto& [word, value] : {std::pair{std::string_view("True"), true},
-                                      std::pair{std::string_view("False"), false}}) {
+    for (const auto& [word, value] :
+         {std::pair{std::string_view("True"), true}, std::pair{std::string_view("False"), false}}) {
       if (text_.substr(at_, word.size()) == word) {
         at_ += word.size();
         return value;
@@ -328,8 +331,8 @@ void check_npy_data(const npy_header& header, std::size_t available, const std::
     detail::throw_error<io_error>("read_npy", name, ": not a .npy file");
   const unsigned version = byte(6);
   if (version < 1 || version > 3) {
-    detail::throw_error<io_error>("read_npy", name, ": .npy format version ", version, ".",
-                                  byte(7), " is not 1.0, 2.0 or 3.0");
+    detail::throw_error<io_error>("read_npy", name, ": .npy format version ", version, ".", byte(7),
+                                  " is not 1.0, 2.0 or 3.0");
   }
   const std::size_t length_bytes = version == 1 ? 2 : 4;
   if (bytes.size() < 8 + length_bytes)

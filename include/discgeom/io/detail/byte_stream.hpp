@@ -104,7 +104,7 @@ class byte_stream {
   virtual std::size_t read(std::span<std::byte> out) = 0;
 
   /// Skips up to `count` bytes; returns how many there were.
-  std::uint64_t skip(std::uint64_t count) {
+  virtual std::uint64_t skip(std::uint64_t count) {
     std::array<std::byte, 1 << 16> buffer;
     std::uint64_t skipped = 0;
     while (skipped < count) {
@@ -135,6 +135,14 @@ class range_stream final : public byte_stream {
     at_ += got;
     return got;
   }
+  /// By arithmetic: the bytes are not read.
+  std::uint64_t skip(std::uint64_t count) override {
+    const std::uint64_t end = std::min(end_, bytes_.size());
+    const std::uint64_t skipped = at_ >= end ? 0 : std::min(count, end - at_);
+    at_ += skipped;
+    return skipped;
+  }
+  [[nodiscard]] std::uint64_t position() const { return at_; }
 
  private:
   random_access_bytes& bytes_;
@@ -143,8 +151,10 @@ class range_stream final : public byte_stream {
 
 /// Which wrapper the compressed data carry.
 enum class compressed_format {
-  gzip,         ///< RFC 1952, one or more members (CRC-32 and length of each checked)
-  zlib_or_gzip  ///< RFC 1950 (Adler-32 checked) or RFC 1952, detected from the first bytes
+  gzip,  ///< RFC 1952, one or more members (CRC-32 and length of each checked), then at most
+         ///< zero padding: what zlib's gzread (NIfTI, NRRD) reads whole
+  single_zlib_or_gzip  ///< one RFC 1950 (Adler-32 checked) or RFC 1952 stream and nothing after
+                       ///< it: all that MetaIO inflates
 };
 
 /// Inflates a compressed stream and checks it: every deflate block, each member's check value
@@ -156,6 +166,7 @@ class inflate_stream final : public byte_stream {
                  const char* function)
       : compressed_(compressed), format_(format), name_(std::move(name)), function_(function) {
     const int window_bits = format == compressed_format::gzip ? 16 + MAX_WBITS : 32 + MAX_WBITS;
+    // window bits 16 + 15: gzip only; 32 + 15: zlib or gzip, told by the header
     if (inflateInit2(&z_, window_bits) != Z_OK)
       throw_error<io_error>(function_, "'", name_, "': zlib could not start inflating");
   }
@@ -201,26 +212,33 @@ class inflate_stream final : public byte_stream {
     z_.avail_in = static_cast<uInt>(got);
   }
 
-  /// After a member's end: another gzip member, or the end of the input (checked to be empty).
+  /// After a stream's end: another gzip member, zero padding, or the end of the input.
   void next_member_or_end() {
-    for (;;) {
-      if (z_.avail_in == 0)
-        refill();
-      if (z_.avail_in == 0) {
-        finished_ = true;
-        return;
-      }
-      if (format_ == compressed_format::gzip || is_gzip_start()) {
-        if (z_.next_in[0] != 0x1f) {
-          corrupt("bytes follow the end of the compressed stream");
-        }
-        inflateReset(&z_);
-        return;
-      }
-      corrupt("bytes follow the end of the compressed stream");
+    if (z_.avail_in == 0)
+      refill();
+    if (z_.avail_in == 0) {
+      finished_ = true;
+      return;
     }
+    if (format_ == compressed_format::gzip && z_.next_in[0] == 0x1f) {
+      inflateReset(&z_);
+      return;
+    }
+    if (format_ == compressed_format::gzip && z_.next_in[0] == 0) {
+      for (;;) {  // padding: zeros to the end
+        for (uInt i = 0; i < z_.avail_in; ++i)
+          if (z_.next_in[i] != 0)
+            corrupt("bytes follow the end of the compressed stream");
+        z_.avail_in = 0;
+        refill();
+        if (z_.avail_in == 0) {
+          finished_ = true;
+          return;
+        }
+      }
+    }
+    corrupt("bytes follow the end of the compressed stream");
   }
-  [[nodiscard]] bool is_gzip_start() const { return z_.avail_in > 0 && z_.next_in[0] == 0x1f; }
 
   [[noreturn]] void corrupt(const char* reason) const {
     throw_error<io_error>(function_, "'", name_, "': the compressed data are corrupt (", reason,

@@ -39,6 +39,10 @@ struct header_context {
 /// metre, and a larger value (1e300 in a srow) sends ITK's SVD into a loop that does not end.
 inline constexpr double max_header_coordinate_mm = 1.0e6;
 
+/// The most bytes a file or compressed stream may hold beyond its voxels: the rest of a larger
+/// stream is not inflated (a small file must not cost minutes of inflating).
+inline constexpr std::uint64_t max_bytes_after_data = std::uint64_t{1} << 20;
+
 /// `a * b`, refused (field named) when it does not fit in 64 bits.
 inline std::uint64_t checked_product(const header_context& file, const char* field, std::uint64_t a,
                                      std::uint64_t b) {

@@ -27,12 +27,15 @@ using open_data_file = std::function<std::unique_ptr<random_access_bytes>(const 
 /// The longest text header read (MetaImage, NRRD): a real one is under 1 KiB.
 inline constexpr std::size_t max_text_header_bytes = 1 << 20;
 
-/// The bytes of a MetaIO element type discgeom reads, or 0.
+/// The bytes of a MetaIO element type discgeom reads, or 0. An `_ARRAY` type (of one channel,
+/// checked apart) is read as its scalar type, as MetaIO does.
 [[nodiscard]] inline std::uint64_t metaimage_element_bytes(std::string_view type) {
   static const std::map<std::string_view, std::uint64_t> sizes{
       {"MET_CHAR", 1},      {"MET_UCHAR", 1},      {"MET_SHORT", 2}, {"MET_USHORT", 2},
       {"MET_INT", 4},       {"MET_UINT", 4},       {"MET_LONG", 4},  {"MET_ULONG", 4},
       {"MET_LONG_LONG", 8}, {"MET_ULONG_LONG", 8}, {"MET_FLOAT", 4}, {"MET_DOUBLE", 8}};
+  if (type.ends_with("_ARRAY"))
+    type.remove_suffix(6);
   const auto found = sizes.find(type);
   return found == sizes.end() ? 0 : found->second;
 }
@@ -47,8 +50,10 @@ inline declared_image check_metaimage(const header_context& file, random_access_
   const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
 
   std::map<std::string, std::string, std::less<>> keys;
+  std::map<std::string, std::size_t, std::less<>> order;  // the key's line among the keys
   std::size_t at = 0, data_offset = 0;
   bool ended = false;
+  bool merged = false;  // the last line had no '=': MetaIO reads it and this one as one key
   while (at < text.size() && !ended) {
     const auto line_end = text.find('\n', at);
     const std::string_view line =
@@ -57,10 +62,17 @@ inline declared_image check_metaimage(const header_context& file, random_access_
     if (trim(line).empty())
       continue;
     const auto equals = line.find('=');
-    if (equals == std::string_view::npos)
-      file.refuse("header", "the line '", header_excerpt(line), "' is not 'Key = Value'");
+    if (equals == std::string_view::npos) {
+      merged = true;  // a comment: MetaIO's key runs on to the next '=', losing that line's key
+      continue;
+    }
+    if (merged) {
+      merged = false;
+      continue;
+    }
     const std::string key(trim(line.substr(0, equals)));
     keys[key] = std::string(trim(line.substr(equals + 1)));
+    order.emplace(key, order.size());
     if (key == "ElementDataFile") {
       ended = true;
       data_offset = at;
@@ -84,14 +96,22 @@ inline declared_image check_metaimage(const header_context& file, random_access_
         file.refuse(key, "'", header_excerpt(word), "' is not a number");
       result.push_back(*number);
     }
-    if (result.size() != count)
+    if (result.size() < count)  // MetaIO reads the first `count` and ignores the rest
       file.refuse(key, result.size(), " values, expected ", count);
+    result.resize(count);
     return result;
   };
 
   const std::string* ndims_text = value("NDims");
   if (ndims_text == nullptr)
     file.refuse("NDims", "missing");
+  for (const char* key :
+       {"DimSize", "ElementSpacing", "ElementSize", "Offset", "Position", "Origin",
+        "TransformMatrix", "Rotation", "Orientation", "CenterOfRotation"}) {
+    const auto at = order.find(std::string_view(key));
+    if (at != order.end() && at->second < order.find(std::string_view("NDims"))->second)
+      file.refuse(key, "given before NDims, which MetaIO needs first");
+  }
   const auto ndims = parse_integer(*ndims_text);
   if (!ndims || *ndims < 1 || *ndims > 10)
     file.refuse("NDims", "'", header_excerpt(*ndims_text),
@@ -168,14 +188,18 @@ inline declared_image check_metaimage(const header_context& file, random_access_
       if (compressed)
         file.refuse("HeaderSize", "-1 (data at the end) with compressed data");
       offset = data->size() >= data_bytes ? data->size() - data_bytes : 0;
-    } else if (data_name != "LOCAL") {
-      offset = static_cast<std::uint64_t>(*header_size);
+    } else if (*header_size > 0) {
+      offset = static_cast<std::uint64_t>(*header_size);  // from the data file's start, LOCAL too
     }
   }
 
   std::uint64_t present = 0;
   if (compressed) {
     std::uint64_t end = data->size();
+    if (data_name == "LOCAL" && value("CompressedDataSize") == nullptr)
+      file.refuse("CompressedDataSize",
+                  "missing: MetaIO inflates data after the header only when "
+                  "their size is given");
     if (const std::string* size_text = value("CompressedDataSize")) {
       const auto size = parse_integer(*size_text);
       if (!size || *size < 1 ||
@@ -185,9 +209,11 @@ inline declared_image check_metaimage(const header_context& file, random_access_
       end = offset + static_cast<std::uint64_t>(*size);
     }
     range_stream compressed_data(*data, offset, end);
-    inflate_stream inflated(compressed_data, compressed_format::zlib_or_gzip, data->name(),
+    inflate_stream inflated(compressed_data, compressed_format::single_zlib_or_gzip, data->name(),
                             file.function);
-    present = inflated.drain();
+    present = inflated.skip(data_bytes + 1);
+    if (present == data_bytes)
+      (void)inflated.skip(1);  // to the stream's end: its check value, nothing after it
     if (present != data_bytes)
       file.refuse("DimSize", "the header declares ", voxels, " voxels of ", element_bytes,
                   " bytes (", data_bytes, " bytes), but the compressed data hold ", present,

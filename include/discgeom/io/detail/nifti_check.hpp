@@ -2,10 +2,10 @@
 #pragma once
 
 /// \file
-/// Checks a NIfTI-1 or NIfTI-2 header (either byte order) and its voxel data before ITK reads
-/// them: dimensions, datatype, finite pixdim, quaternion, offsets and srow rows, the voxel
-/// offset, and that the data are all there. Field offsets from the NIfTI-1 header
-/// (nifti1.h, NIfTI DFWG 2004) and the NIfTI-2 header (nifti2.h, 2011).
+/// Checks a NIfTI-1 header (either byte order) and its voxel data before ITK reads them:
+/// dimensions, datatype, finite pixdim, quaternion, offsets and srow rows, the voxel offset,
+/// and that the data are all there. Field offsets from the NIfTI-1 header (nifti1.h, NIfTI DFWG
+/// 2004). A NIfTI-2 header is recognised and refused: ITK 5.2 has no NIfTI-2 reader.
 
 #include <array>
 #include <bit>
@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,7 +24,9 @@
 namespace discgeom::detail {
 
 inline constexpr std::size_t nifti1_header_bytes = 348;
-inline constexpr std::size_t nifti2_header_bytes = 540;
+/// The most bytes of extensions (between the header and the voxels) accepted: ITK's niftilib
+/// reads them all into memory, and real ones (DICOM headers, notes) are far smaller.
+inline constexpr std::uint64_t nifti_max_extension_bytes = std::uint64_t{64} << 20;
 
 /// The bytes of one stored voxel for a NIfTI datatype code, or 0 when discgeom does not read it
 /// (complex, RGB, binary, float128).
@@ -68,83 +71,59 @@ class nifti_fields {
   bool swapped_;
 };
 
-/// Field offsets of the two header versions.
-struct nifti_layout {
-  bool version2;
-  std::size_t header_bytes, datatype, bitpix, dim, pixdim, vox_offset, scl_slope, scl_inter,
-      qform_code, sform_code, quatern, srow;
-};
-inline constexpr nifti_layout nifti1_layout{false, 348, 70,  72,  40,  76, 108,
-                                            112,   116, 252, 254, 256, 280};
-inline constexpr nifti_layout nifti2_layout{true, 540, 12,  14,  16,  104, 168,
-                                            176,  184, 344, 348, 352, 400};
-
-/// Checks the header and the voxel data of a NIfTI file whose bytes (after inflating a .nii.gz)
+/// Checks the header and the voxel data of a NIfTI-1 file whose bytes (after inflating a .nii.gz)
 /// come from `stream`. `detached_data`, for a .hdr, is the stream of its .img file (else null).
 /// \throws io_error naming the file and the field
 inline declared_image check_nifti(const header_context& file, byte_stream& stream,
                                   byte_stream* detached_data = nullptr) {
-  const std::vector<std::byte> head = read_up_to(stream, nifti1_header_bytes);
-  if (head.size() < 4)
-    file.refuse("sizeof_hdr", "the file is ", head.size(), " bytes long, too short for a header");
+  const std::vector<std::byte> header = read_up_to(stream, nifti1_header_bytes);
+  if (header.size() < 4)
+    file.refuse("sizeof_hdr", "the file is ", header.size(), " bytes long, too short for a header");
   const auto size_le =
-      nifti_fields(head, std::endian::native != std::endian::little).at<std::int32_t>(0);
+      nifti_fields(header, std::endian::native != std::endian::little).at<std::int32_t>(0);
   const auto size_be =
-      nifti_fields(head, std::endian::native != std::endian::big).at<std::int32_t>(0);
-  const bool little = size_le == 348 || size_le == 540;
-  if (!little && size_be != 348 && size_be != 540)
-    file.refuse("sizeof_hdr", "neither 348 (NIfTI-1) nor 540 (NIfTI-2) in either byte order");
-  const std::int32_t header_size = little ? size_le : size_be;
-  const nifti_layout& layout = header_size == 348 ? nifti1_layout : nifti2_layout;
-  std::vector<std::byte> header = head;
-  if (layout.version2) {
-    const auto rest = read_up_to(stream, nifti2_header_bytes - head.size());
-    header.insert(header.end(), rest.begin(), rest.end());
-  }
-  if (header.size() < layout.header_bytes)
+      nifti_fields(header, std::endian::native != std::endian::big).at<std::int32_t>(0);
+  if (size_le == 540 || size_be == 540)
+    file.refuse("sizeof_hdr",
+                "540: a NIfTI-2 file, which ITK 5.2 does not read; write it as "
+                "NIfTI-1");
+  const bool little = size_le == 348;
+  if (!little && size_be != 348)
+    file.refuse("sizeof_hdr", "not 348 (NIfTI-1) in either byte order");
+  if (header.size() < nifti1_header_bytes)
     file.refuse("header", "the file ends after ", header.size(), " of the header's ",
-                layout.header_bytes, " bytes");
+                nifti1_header_bytes, " bytes");
   const nifti_fields fields(header, little != (std::endian::native == std::endian::little));
-  const auto integer = [&](std::size_t offset) -> std::int64_t {
-    return layout.version2 ? fields.at<std::int64_t>(offset) : fields.at<std::int16_t>(offset);
-  };
-  const auto real = [&](std::size_t offset) -> double {
-    return layout.version2 ? fields.at<double>(offset) : fields.at<float>(offset);
-  };
-  const std::size_t integer_bytes = layout.version2 ? 8 : 2;
-  const std::size_t real_bytes = layout.version2 ? 8 : 4;
+  const auto real = [&](std::size_t offset) -> double { return fields.at<float>(offset); };
 
-  // Magic: "n+1"/"n+2" (data in this file), "ni1"/"ni2" (a .hdr with its .img).
-  const std::size_t magic_at = layout.version2 ? 4 : 344;
-  const char version = layout.version2 ? '2' : '1';
+  // Magic: "n+1" (data in this file), "ni1" (a .hdr with its .img).
   char magic[4];
-  std::memcpy(magic, header.data() + magic_at, 4);
-  const bool single_file = magic[0] == 'n' && magic[1] == '+' && magic[2] == version;
-  const bool pair = magic[0] == 'n' && magic[1] == 'i' && magic[2] == version;
+  std::memcpy(magic, header.data() + 344, 4);
+  const bool single_file = magic[0] == 'n' && magic[1] == '+' && magic[2] == '1';
+  const bool pair = magic[0] == 'n' && magic[1] == 'i' && magic[2] == '1';
   if (!(single_file || pair) || magic[3] != '\0')
-    file.refuse("magic", "not a NIfTI-", version, " magic string (\"n+", version, "\" or \"ni",
-                version, "\")");
+    file.refuse("magic", "not the NIfTI-1 magic string (\"n+1\" or \"ni1\")");
   if (pair != (detached_data != nullptr))
     file.refuse("magic", pair ? "a header whose data are in a separate .img file"
                               : "a single-file header in a .hdr file");
 
   // Datatype and bitpix.
-  const int datatype = fields.at<std::int16_t>(layout.datatype);
+  const int datatype = fields.at<std::int16_t>(70);
   const std::uint64_t bytes_per_voxel = nifti_datatype_bytes(datatype);
   if (bytes_per_voxel == 0)
     file.refuse("datatype", "code ", datatype,
                 " is not a scalar integer or float type that discgeom reads");
-  const int bitpix = fields.at<std::int16_t>(layout.bitpix);
+  const int bitpix = fields.at<std::int16_t>(72);
   if (static_cast<std::uint64_t>(bitpix) != bytes_per_voxel * 8)
     file.refuse("bitpix", bitpix, " bits, but datatype ", datatype, " has ", bytes_per_voxel * 8);
 
   // Dimensions: dim[0] axes, each extent >= 1.
-  const std::int64_t rank = integer(layout.dim);
+  const std::int64_t rank = fields.at<std::int16_t>(40);
   if (rank < 1 || rank > 7)
     file.refuse("dim[0]", "the number of axes is ", rank, ", not 1 to 7");
   std::uint64_t voxels = 1;
   for (std::int64_t d = 1; d <= rank; ++d) {
-    const std::int64_t extent = integer(layout.dim + d * integer_bytes);
+    const std::int64_t extent = fields.at<std::int16_t>(40 + 2 * static_cast<std::size_t>(d));
     if (extent < 1)
       file.refuse("dim", "axis ", d, " has extent ", extent, "; every extent must be at least 1");
     voxels = checked_product(file, "dim", voxels, static_cast<std::uint64_t>(extent));
@@ -152,15 +131,15 @@ inline declared_image check_nifti(const header_context& file, byte_stream& strea
   const std::uint64_t data_bytes = checked_product(file, "dim", voxels, bytes_per_voxel);
 
   // Voxel sizes of the spatial axes, and qfac (pixdim[0], -1, 0 or 1).
-  const double qfac = real(layout.pixdim);
+  const double qfac = real(76);
   if (!std::isfinite(qfac))
     file.refuse("pixdim[0]", "qfac ", qfac, " is not finite");
   static constexpr const char* pixdim_names[] = {"pixdim[1]", "pixdim[2]", "pixdim[3]"};
   for (std::int64_t d = 1; d <= std::min<std::int64_t>(rank, 3); ++d)
-    check_spacing(file, pixdim_names[d - 1], real(layout.pixdim + d * real_bytes));
+    check_spacing(file, pixdim_names[d - 1], real(76 + 4 * static_cast<std::size_t>(d)));
 
   // Intensity scaling: ITK applies it when the slope is not 0.
-  const double slope = real(layout.scl_slope), intercept = real(layout.scl_inter);
+  const double slope = real(112), intercept = real(116);
   if (std::isnan(slope) || std::isinf(slope))
     file.refuse("scl_slope", "the value ", slope, " is not finite");
   if (slope != 0.0 && !std::isfinite(intercept))
@@ -168,10 +147,8 @@ inline declared_image check_nifti(const header_context& file, byte_stream& strea
 
   // The orientation ITK builds: the quaternion (qform_code > 0) and the srow rows
   // (sform_code > 0).
-  const std::int64_t qform_code = layout.version2 ? fields.at<std::int32_t>(layout.qform_code)
-                                                  : fields.at<std::int16_t>(layout.qform_code);
-  const std::int64_t sform_code = layout.version2 ? fields.at<std::int32_t>(layout.sform_code)
-                                                  : fields.at<std::int16_t>(layout.sform_code);
+  const std::int64_t qform_code = fields.at<std::int16_t>(252);
+  const std::int64_t sform_code = fields.at<std::int16_t>(254);
   if (qform_code < 0 || qform_code > 4)
     file.refuse("qform_code", "the code ", qform_code, " is not 0 to 4");
   if (sform_code < 0 || sform_code > 4)
@@ -181,7 +158,7 @@ inline declared_image check_nifti(const header_context& file, byte_stream& strea
                                                        "qoffset_x", "qoffset_y", "qoffset_z"};
     double norm = 0.0;
     for (std::size_t q = 0; q < 6; ++q) {
-      const double value = real(layout.quatern + q * real_bytes);
+      const double value = real(256 + 4 * q);
       check_coordinate(file, quaternion_names[q], value);
       if (q < 3)
         norm += value * value;
@@ -194,7 +171,7 @@ inline declared_image check_nifti(const header_context& file, byte_stream& strea
     std::array<std::array<double, 3>, 3> linear{};
     for (std::size_t row = 0; row < 3; ++row) {
       for (std::size_t column = 0; column < 4; ++column) {
-        const double value = real(layout.srow + (row * 4 + column) * real_bytes);
+        const double value = real(280 + 4 * (row * 4 + column));
         check_coordinate(file, srow_names[row], value);
         if (column < 3)
           linear[row][column] = value;
@@ -208,32 +185,38 @@ inline declared_image check_nifti(const header_context& file, byte_stream& strea
       file.refuse("srow_x/y/z", "the affine's 3x3 part is singular and there is no qform");
   }
 
-  // Voxel offset: after the header (and its extensions) in a single file; 0 or more in a pair.
-  const double offset = layout.version2
-                            ? static_cast<double>(fields.at<std::int64_t>(layout.vox_offset))
-                            : fields.at<float>(layout.vox_offset);
-  const double least = single_file ? static_cast<double>(layout.header_bytes + 4) : 0.0;
-  if (!(std::isfinite(offset) && offset >= least && offset < 1.0e15 &&
-        offset == std::floor(offset)))
-    file.refuse("vox_offset", "the value ", offset, " is not a whole number of bytes from ", least);
+  // Voxel offset: a whole byte count, after the header in a single file (extensions between,
+  // bounded), and within niftilib's int.
+  const double offset = real(108);
+  const double least = single_file ? static_cast<double>(nifti1_header_bytes) : 0.0;
+  if (!(std::isfinite(offset) && offset >= least && offset == std::floor(offset) &&
+        offset <= std::numeric_limits<std::int32_t>::max()))
+    file.refuse("vox_offset", "the value ", offset, " is not a whole number of bytes from ", least,
+                " to 2^31 - 1");
+  if (single_file && offset - least > static_cast<double>(nifti_max_extension_bytes))
+    file.refuse("vox_offset", "the value ", offset, " leaves ", offset - least,
+                " bytes of extensions, more than the ", nifti_max_extension_bytes,
+                " discgeom reads");
 
   if (file.header_only)
     return {voxels, bytes_per_voxel};
   // The data: all present. The rest of a compressed stream is read too, so that its check value
-  // and length are verified.
+  // and length are verified, up to max_bytes_after_data beyond the voxels.
   byte_stream& data = detached_data != nullptr ? *detached_data : stream;
-  const std::uint64_t before = single_file ? static_cast<std::uint64_t>(offset) - header.size()
-                                           : static_cast<std::uint64_t>(offset);
+  const auto offset_bytes = static_cast<std::uint64_t>(offset);
+  const std::uint64_t before = single_file ? offset_bytes - header.size() : offset_bytes;
   if (data.skip(before) < before)
-    file.refuse("vox_offset", "the file ends before the voxel data start at byte ",
-                static_cast<std::uint64_t>(offset));
-  const std::uint64_t present = data.drain();
+    file.refuse("vox_offset", "the file ends before the voxel data start at byte ", offset_bytes);
+  const std::uint64_t present = data.skip(data_bytes + max_bytes_after_data + 1);
   if (present < data_bytes)
     file.refuse("dim", "the header declares ", voxels, " voxels of ", bytes_per_voxel, " bytes (",
                 data_bytes, " bytes), but the file holds ", present,
                 " bytes of voxel data (truncated)");
+  if (present > data_bytes + max_bytes_after_data)
+    file.refuse("dim", "the file holds more than ", max_bytes_after_data,
+                " bytes after the declared ", data_bytes, " bytes of voxel data");
   if (detached_data != nullptr)
-    stream.drain();
+    (void)stream.skip(max_bytes_after_data);
   return {voxels, bytes_per_voxel};
 }
 

@@ -7,7 +7,9 @@
 /// "field: value" lines after the NRRD000N magic, ended by an empty line.
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -23,62 +25,88 @@
 
 namespace discgeom::detail {
 
-/// The bytes of a NRRD type name discgeom reads, or 0.
-[[nodiscard]] inline std::uint64_t nrrd_type_bytes(std::string_view type) {
-  static const std::map<std::string_view, std::uint64_t> sizes{{"signed char", 1},
-                                                               {"int8", 1},
-                                                               {"int8_t", 1},
-                                                               {"uchar", 1},
-                                                               {"unsigned char", 1},
-                                                               {"uint8", 1},
-                                                               {"uint8_t", 1},
-                                                               {"short", 2},
-                                                               {"short int", 2},
-                                                               {"signed short", 2},
-                                                               {"signed short int", 2},
-                                                               {"int16", 2},
-                                                               {"int16_t", 2},
-                                                               {"ushort", 2},
-                                                               {"unsigned short", 2},
-                                                               {"unsigned short int", 2},
-                                                               {"uint16", 2},
-                                                               {"uint16_t", 2},
-                                                               {"int", 4},
-                                                               {"signed int", 4},
-                                                               {"int32", 4},
-                                                               {"int32_t", 4},
-                                                               {"uint", 4},
-                                                               {"unsigned int", 4},
-                                                               {"uint32", 4},
-                                                               {"uint32_t", 4},
-                                                               {"longlong", 8},
-                                                               {"long long", 8},
-                                                               {"long long int", 8},
-                                                               {"signed long long", 8},
-                                                               {"signed long long int", 8},
-                                                               {"int64", 8},
-                                                               {"int64_t", 8},
-                                                               {"ulonglong", 8},
-                                                               {"unsigned long long", 8},
-                                                               {"unsigned long long int", 8},
-                                                               {"uint64", 8},
-                                                               {"uint64_t", 8},
-                                                               {"float", 4},
-                                                               {"double", 8}};
-  const auto found = sizes.find(type);
-  return found == sizes.end() ? 0 : found->second;
+/// A NRRD voxel type: its bytes (0 for a type discgeom does not read), and for text data the
+/// values it holds exactly.
+struct nrrd_type {
+  std::uint64_t bytes = 0;
+  bool integer = false;
+  bool is_signed = false;
+};
+
+/// The NRRD type named `name` (the NRRD format's spellings, NRRD0005).
+[[nodiscard]] inline nrrd_type nrrd_type_of(std::string_view name) {
+  struct spelling {
+    std::string_view name;
+    nrrd_type type;
+  };
+  static constexpr nrrd_type i8{1, true, true}, u8{1, true, false}, i16{2, true, true},
+      u16{2, true, false}, i32{4, true, true}, u32{4, true, false}, i64{8, true, true},
+      u64{8, true, false}, f32{4, false, true}, f64{8, false, true};
+  static constexpr spelling spellings[] = {{"signed char", i8},
+                                           {"int8", i8},
+                                           {"int8_t", i8},
+                                           {"uchar", u8},
+                                           {"unsigned char", u8},
+                                           {"uint8", u8},
+                                           {"uint8_t", u8},
+                                           {"short", i16},
+                                           {"short int", i16},
+                                           {"signed short", i16},
+                                           {"signed short int", i16},
+                                           {"int16", i16},
+                                           {"int16_t", i16},
+                                           {"ushort", u16},
+                                           {"unsigned short", u16},
+                                           {"unsigned short int", u16},
+                                           {"uint16", u16},
+                                           {"uint16_t", u16},
+                                           {"int", i32},
+                                           {"signed int", i32},
+                                           {"int32", i32},
+                                           {"int32_t", i32},
+                                           {"uint", u32},
+                                           {"unsigned int", u32},
+                                           {"uint32", u32},
+                                           {"uint32_t", u32},
+                                           {"longlong", i64},
+                                           {"long long", i64},
+                                           {"long long int", i64},
+                                           {"signed long long", i64},
+                                           {"signed long long int", i64},
+                                           {"int64", i64},
+                                           {"int64_t", i64},
+                                           {"ulonglong", u64},
+                                           {"unsigned long long", u64},
+                                           {"unsigned long long int", u64},
+                                           {"uint64", u64},
+                                           {"uint64_t", u64},
+                                           {"float", f32},
+                                           {"double", f64}};
+  for (const auto& s : spellings)
+    if (s.name == name)
+      return s.type;
+  return {};
 }
 
-/// Counts the whitespace-separated numbers of text voxel data, refusing a word that is not one.
-inline std::uint64_t count_text_numbers(const header_context& file, byte_stream& data) {
+/// Counts the whitespace-separated numbers of text voxel data, refusing a word that is not a
+/// number, or, for an integer type, not a whole number in its range: teem would convert it
+/// silently (1000 into a uchar wraps, 1.7 into a short truncates).
+inline std::uint64_t count_text_numbers(const header_context& file, byte_stream& data,
+                                        const nrrd_type& type) {
   std::array<std::byte, 1 << 16> buffer;
   std::string word;
   std::uint64_t count = 0;
+  const double top = std::ldexp(1.0, static_cast<int>(type.bytes * 8 - (type.is_signed ? 1 : 0)));
+  const double bottom = type.is_signed ? -top : 0.0;
   const auto finish_word = [&] {
     if (word.empty())
       return;
-    if (!parse_real(word))
+    const auto value = parse_real(word);
+    if (!value)
       file.refuse("encoding", "the text data hold '", header_excerpt(word), "', not a number");
+    if (type.integer && !(*value == std::floor(*value) && *value >= bottom && *value < top))
+      file.refuse("encoding", "the text data hold ", header_excerpt(word),
+                  ", not a whole number that the type holds");
     ++count;
     word.clear();
   };
@@ -99,6 +127,24 @@ inline std::uint64_t count_text_numbers(const header_context& file, byte_stream&
   }
   finish_word();
   return count;
+}
+
+/// The offset after `lines` line ends from `offset` on, read in blocks.
+inline std::uint64_t skip_lines(const header_context& file, random_access_bytes& data,
+                                std::uint64_t offset, std::int64_t lines) {
+  std::array<std::byte, 1 << 16> buffer;
+  std::int64_t skipped = 0;
+  while (skipped < lines) {
+    const std::size_t got = data.read_at(offset, buffer);
+    if (got == 0)
+      file.refuse("line skip", "the data end before line ", skipped + 1, " of ", lines);
+    for (std::size_t i = 0; i < got && skipped < lines; ++i) {
+      ++offset;
+      if (buffer[i] == std::byte{'\n'})
+        ++skipped;
+    }
+  }
+  return offset;
 }
 
 /// A vector "(x,y,z)" of a NRRD header, each component checked.
@@ -153,14 +199,17 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
     }
     if (line.front() == '#' || line.find(":=") != std::string_view::npos)
       continue;  // a comment or a key/value pair
-    const auto colon = line.find(": ");
+    auto colon = line.find(": ");
+    if (colon == std::string_view::npos && !line.empty() && line.back() == ':')
+      colon = line.size() - 1;  // "field:" with an empty value
     if (colon == std::string_view::npos)
       file.refuse("header", "the line '", header_excerpt(line), "' is not 'field: value'");
     std::string name(line.substr(0, colon));
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     name.erase(std::remove(name.begin(), name.end(), ' '), name.end());  // "data file" = "datafile"
-    if (!fields.emplace(name, std::string(trim(line.substr(colon + 2)))).second)
+    if (!fields.emplace(name, std::string(trim(line.substr(std::min(colon + 2, line.size())))))
+             .second)
       file.refuse(name.c_str(), "given twice");
   }
   const auto field = [&](std::string_view name) -> const std::string* {
@@ -181,7 +230,8 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
   const auto rank = static_cast<std::size_t>(*dimension);
 
   const std::string& type = required("type");
-  const std::uint64_t element_bytes = nrrd_type_bytes(type);
+  const nrrd_type voxel_type = nrrd_type_of(type);
+  const std::uint64_t element_bytes = voxel_type.bytes;
   if (element_bytes == 0)
     file.refuse("type", "'", header_excerpt(type),
                 "' is not a scalar integer or float type that discgeom reads");
@@ -232,6 +282,17 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
   }
   if (const std::string* origin = field("spaceorigin"))
     (void)nrrd_vector(file, "space origin", *origin);
+  for (const auto& [key, shown] : {std::pair{"axismins", "axis mins"}, {"axismaxs", "axis maxs"}}) {
+    if (const std::string* values = field(key)) {
+      for (const auto word : words(*values)) {
+        const auto value = parse_real(word);
+        if (!value)
+          file.refuse(shown, "'", header_excerpt(word), "' is not a number");
+        if (!std::isnan(*value))  // nan: no bound on that axis
+          check_coordinate(file, shown, *value);
+      }
+    }
+  }
 
   if (file.header_only)
     return {voxels, element_bytes};
@@ -244,8 +305,8 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
   random_access_bytes* data = &bytes;
   std::uint64_t offset = data_offset;
   if (data_name != nullptr) {
-    if (data_name->empty() || data_name->find(' ') != std::string::npos ||
-        data_name->find('%') != std::string::npos || *data_name == "LIST")
+    if (data_name->empty() || data_name->find('%') != std::string::npos ||
+        data_name->rfind("LIST", 0) == 0)
       file.refuse("data file", "'", header_excerpt(*data_name), "': only one data file is read");
     detached = open_detached(*data_name);
     data = detached.get();
@@ -264,14 +325,7 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
   const std::int64_t byte_skip = skip_count("byteskip", "byte skip", -1);
 
   const std::string& encoding = required("encoding");
-  range_stream file_data(*data, offset);
-  for (std::int64_t line = 0; line < line_skip; ++line) {
-    std::byte c{};
-    do {
-      if (file_data.read(std::span(&c, 1)) == 0)
-        file.refuse("line skip", "the data end before line ", line + 1, " of ", line_skip);
-    } while (c != std::byte{'\n'});
-  }
+  range_stream file_data(*data, skip_lines(file, *data, offset, line_skip));
   const auto refuse_short = [&](std::uint64_t present, const char* what) {
     file.refuse("sizes", "the header declares ", voxels, " voxels of ", element_bytes, " bytes (",
                 data_bytes, " bytes), but ", data->name(), " holds ", present, " ", what,
@@ -293,14 +347,18 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
     if (byte_skip < 0)
       file.refuse("byte skip", "-1 is only for raw data");
     inflate_stream inflated(file_data, compressed_format::gzip, data->name(), file.function);
-    const std::uint64_t present = inflated.drain();
-    if (present < static_cast<std::uint64_t>(byte_skip) + data_bytes)
+    const std::uint64_t needed = static_cast<std::uint64_t>(byte_skip) + data_bytes;
+    const std::uint64_t present = inflated.skip(needed + max_bytes_after_data + 1);
+    if (present < needed)
       refuse_short(present, "bytes once inflated");
+    if (present > needed + max_bytes_after_data)
+      file.refuse("sizes", "the compressed data hold more than ", max_bytes_after_data,
+                  " bytes after the declared ", data_bytes, " bytes of voxel data");
   } else if (encoding == "ascii" || encoding == "text" || encoding == "txt") {
     if (byte_skip < 0)
       file.refuse("byte skip", "-1 is only for raw data");
     file_data.skip(static_cast<std::uint64_t>(byte_skip));
-    const std::uint64_t present = count_text_numbers(file, file_data);
+    const std::uint64_t present = count_text_numbers(file, file_data, voxel_type);
     if (present < voxels)
       refuse_short(present, "numbers");
   } else {
