@@ -88,6 +88,24 @@ TEST_CASE("conventions_of: each preset switches what its tool does", "[metrics]"
       reference.view(), empty.view(), g, discgeom::conventions_of(metric_convention::monai));
   CHECK(std::isinf(monai[0].surface.hausdorff_mm));
   CHECK(monai[0].surface.nsd == 0.0);
+  // MONAI's Dice with ignore_empty=True (DiceHelper.compute_channel): 0 for a missed structure,
+  // NaN whenever the reference is empty, even when the prediction holds the label.
+  CHECK(monai[0].overlap.status == discgeom::overlap_status::prediction_empty);
+  CHECK(monai[0].overlap.dice == 0.0);
+  const auto monai_false_detection = discgeom::evaluate_segmentation(
+      empty.view(), reference.view(), g, discgeom::conventions_of(metric_convention::monai));
+  CHECK(monai_false_detection[0].overlap.status == discgeom::overlap_status::reference_empty);
+  CHECK(std::isnan(monai_false_detection[0].overlap.dice));
+  // The other presets and the default score a false detection 0.
+  for (auto convention :
+       {metric_convention::discgeom, metric_convention::deepmind, metric_convention::plastimatch}) {
+    const auto r = discgeom::evaluate_segmentation(empty.view(), reference.view(), g,
+                                                   discgeom::conventions_of(convention));
+    CHECK(r[0].overlap.dice == 0.0);
+  }
+  // MONAI's ignore_empty=False is the default fill: 1 when both are empty, 0 when one is.
+  discgeom::overlap_options keep_empty{};
+  CHECK(discgeom::score_overlap({.tn = 10}, keep_empty).dice == 1.0);
 }
 
 TEST_CASE("require_same_grid names the first difference and both values", "[metrics][errors]") {

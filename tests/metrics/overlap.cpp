@@ -89,7 +89,13 @@ TEST_CASE("score_overlap: empty masks carry a status and the documented fill", "
     const auto s = discgeom::score_overlap({0, 0, 0, 50}, {.fill = {.both_empty = 0.0}});
     CHECK(s.dice == 0.0);
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    CHECK(std::isnan(discgeom::score_overlap({0, 0, 20, 30}, {.fill = {1.0, nan}}).dice));
+    // A missed structure (prediction empty) and a false detection (reference empty) apart.
+    const discgeom::overlap_options missed_nan{.fill = {.prediction_empty = nan}};
+    CHECK(std::isnan(discgeom::score_overlap({0, 0, 20, 30}, missed_nan).dice));
+    CHECK(discgeom::score_overlap({0, 20, 0, 30}, missed_nan).dice == 0.0);
+    const discgeom::overlap_options detected_nan{.fill = {.reference_empty = nan}};
+    CHECK(std::isnan(discgeom::score_overlap({0, 20, 0, 30}, detected_nan).recall));
+    CHECK(discgeom::score_overlap({0, 0, 20, 30}, detected_nan).dice == 0.0);
   }
   SECTION("specificity is undefined when the reference fills the volume") {
     const auto s = discgeom::score_overlap({50, 0, 0, 0});

@@ -75,9 +75,10 @@ struct enum_names<metric_convention> {
       break;
     case metric_convention::monai:
       // Edge voxels by 6-connected erosion with a zero border, exact EDT with spacing; HD95 =
-      // max of the directed torch.quantile (linear); Dice NaN when the reference is empty
-      // (ignore_empty); distances NaN when both are empty, inf when one is; NSD 0 then.
-      options.overlap.fill = {nan, 0.0};
+      // max of the directed torch.quantile (linear); Dice NaN whenever the reference is empty
+      // (ignore_empty=True, its default), 0 when only the prediction is; distances NaN when
+      // both are empty, inf when one is; NSD 0 then.
+      options.overlap.fill = {.both_empty = nan, .reference_empty = nan, .prediction_empty = 0.0};
       options.surface.distance_both_empty = nan_fill;
       options.surface.distance_one_empty = infinite_fill;
       options.surface.nsd_both_empty = nan;
@@ -89,7 +90,7 @@ struct enum_names<metric_convention> {
       options.kind = surface_kind::corner_surfels;
       options.surface.rule = percentile_rule::cumulative_weight;
       options.surface.weighting = surface_weighting::area;
-      options.overlap.fill = {nan, 0.0};
+      options.overlap.fill = {.both_empty = nan, .reference_empty = 0.0, .prediction_empty = 0.0};
       options.surface.distance_both_empty = infinite_fill;
       options.surface.distance_one_empty = infinite_fill;
       options.surface.nsd_both_empty = nan;
@@ -108,7 +109,7 @@ struct enum_names<metric_convention> {
       // are empty. plastimatch's own distance map is approximate (Danielsson); ours is exact.
       options.surface.rule = percentile_rule::lower_rank;
       options.surface.aggregation = percentile_aggregation::mean_of_directed;
-      options.overlap.fill = {0.0, 0.0};
+      options.overlap.fill = {.both_empty = 0.0, .reference_empty = 0.0, .prediction_empty = 0.0};
       options.surface.distance_both_empty = nan_fill;
       options.surface.distance_one_empty = infinite_fill;
       break;

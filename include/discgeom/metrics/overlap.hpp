@@ -58,11 +58,14 @@ struct enum_names<overlap_status> {
 }
 
 /// What the agreement scores (Dice, IoU, precision, recall, volume similarity) take when a mask
-/// is empty. Defaults: 1 when both masks are empty (nothing to find,
-/// nothing found), 0 when only one is, so a missed structure never scores best.
+/// is empty. Defaults: 1 when both masks are empty (nothing to find, nothing found), 0 when only
+/// one is, so a missed structure never scores best. MONAI's `ignore_empty=True` (its default)
+/// is {NaN, NaN, 0}: any case with an empty reference is NaN (monai/metrics/meandice.py,
+/// DiceHelper.compute_channel).
 struct overlap_fill {
   double both_empty = 1.0;
-  double one_empty = 0.0;
+  double reference_empty = 0.0;   ///< only the prediction holds the label: a false detection
+  double prediction_empty = 0.0;  ///< only the reference holds it: a missed structure
 };
 
 struct overlap_options {
@@ -98,7 +101,8 @@ namespace detail {
 /// The overlap scores of one label from its counts (formulas on the fields of overlap_scores).
 ///
 /// When a mask is empty, the agreement scores (Dice, IoU, precision, recall, volume similarity)
-/// take `options.fill` (both_empty, or one_empty: by default 0, the value the formulas give
+/// take `options.fill` (both_empty, reference_empty or prediction_empty: by default 0 for one
+/// empty mask, the value the formulas give
 /// where they are defined, so a missed structure never scores best); error scores (false discovery
 /// rate, relative volume errors) are 0 when both masks are empty and NaN when their denominator
 /// alone is empty; specificity is NaN when TN + FP = 0. `status` says which case applies.
@@ -127,7 +131,10 @@ namespace detail {
     s.recall = tp / reference;
     s.volume_similarity = 1.0 - std::abs(fn - fp) / (2.0 * tp + fp + fn);
   } else {
-    const double fill = both_empty ? options.fill.both_empty : options.fill.one_empty;
+    const double fill = both_empty ? options.fill.both_empty
+                        : s.status == overlap_status::reference_empty
+                            ? options.fill.reference_empty
+                            : options.fill.prediction_empty;
     s.dice = s.iou = s.precision = s.recall = s.volume_similarity = fill;
   }
   s.specificity = detail::ratio_or(tn, tn + fp, nan);
