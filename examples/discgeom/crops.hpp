@@ -83,7 +83,7 @@ inline std::vector<crop_index_entry> read_crop_index(const csv_table& index) {
     for (std::size_t d = 0; d < 3; ++d) {
       if (!(std::isfinite(spacing[d][r]) && spacing[d][r] > 0.0)) {
         throw io_error(row_name(r) + ", column '" + spacing_columns[d] + "': spacing '" +
-                       detail::csv_excerpt(index.rows[r][index.column(spacing_columns[d])]) +
+                       detail::text_excerpt(index.rows[r][index.column(spacing_columns[d])]) +
                        "' mm is not a positive number");
       }
     }
@@ -92,8 +92,8 @@ inline std::vector<crop_index_entry> read_crop_index(const csv_table& index) {
     const auto [previous, fresh] =
         seen.emplace(std::pair{index.rows[r][cases], index.rows[r][levels]}, r);
     if (!fresh) {
-      throw io_error(row_name(r) + ": case '" + detail::csv_excerpt(index.rows[r][cases]) +
-                     "' level '" + detail::csv_excerpt(index.rows[r][levels]) +
+      throw io_error(row_name(r) + ": case '" + detail::text_excerpt(index.rows[r][cases]) +
+                     "' level '" + detail::text_excerpt(index.rows[r][levels]) +
                      "' is listed again (first in row " + std::to_string(previous->second + 1) +
                      "): one crop per disc");
     }

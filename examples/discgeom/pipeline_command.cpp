@@ -632,7 +632,7 @@ void run_features_stage(pipeline_run& run) {
     if (!(std::abs(label_value) < 9.0e15 && label_value == std::floor(label_value)))
       throw io_error(discs.source + ": row " + std::to_string(r + 1) + " (line " +
                      std::to_string(discs.line_of(r)) + "), column 'label': '" +
-                     detail::csv_excerpt(row[label_column]) + "' is not a label number");
+                     detail::text_excerpt(row[label_column]) + "' is not a label number");
     const auto label =
         labels.by_disc.find({row[case_column], static_cast<std::int64_t>(label_value)});
     if (label == labels.by_disc.end()) {

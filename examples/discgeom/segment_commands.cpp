@@ -58,21 +58,6 @@ image<T> read_3d(const fs::path& file, const char* command,
   return img;
 }
 
-/// Writes labels to `output` through `<case>.partial<ext>` in the same folder and a rename.
-void write_labels_atomically(const fs::path& output, const image<std::uint16_t>& labels) {
-  const std::string name = output.filename().string();
-  const std::string base = case_name(output);
-  const fs::path temporary = output.parent_path() / (base + ".partial" + name.substr(base.size()));
-  try {
-    write_image(temporary, labels, labels.geometry);
-    fs::rename(temporary, output);
-  } catch (const std::exception& e) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw io_error(output.string() + ": cannot be written: " + e.what());
-  }
-}
-
 segmentation_model load_model(const fs::path& file, const segment_cli_options& options) {
   auto model = load_segmentation_model(file, {.spacing = options.model_spacing});
   if (model.input_channels != 1)
@@ -114,7 +99,7 @@ segment_summary segment_with(const segmentation_model& model, const fs::path& im
   }
   if (output.has_parent_path())
     fs::create_directories(output.parent_path());
-  write_labels_atomically(output, result.labels);
+  write_image(output, result.labels);  // through <case>.partial<ext>, checked, renamed
   segment_summary summary;
   summary.discs = result.discs;
   summary.windows = result.windows;

@@ -2,8 +2,6 @@
 // Broken image files in one batch, as a hostile cohort holds them: each made from a file the
 // program's own writer wrote, plus byte edits. Every broken file gets a status row and one line
 // on stderr naming it; the good files get their rows; the exit status is 1; nothing crashes.
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -18,38 +16,18 @@
 
 #include "cli/cli_helpers.hpp"
 #include "discgeom/io/image_io.hpp"
+#include "gzip_bytes.hpp"
 
 namespace fs = std::filesystem;
 using namespace cli_test;
 
 namespace {
 
-std::string gunzip(const std::string& compressed) {
-  z_stream z{};
-  REQUIRE(inflateInit2(&z, 16 + MAX_WBITS) == Z_OK);
-  std::string out(1 << 22, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  z.avail_in = static_cast<uInt>(compressed.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(inflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  inflateEnd(&z);
-  return out;
-}
-
 std::string gzip(const std::string& plain) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, plain.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  z.avail_in = static_cast<uInt>(plain.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
+  return discgeom_test::compress_bytes(plain);
+}
+std::string gunzip(const std::string& compressed) {
+  return discgeom_test::gunzip_bytes(compressed);
 }
 
 void spit(const fs::path& path, const std::string& bytes) {

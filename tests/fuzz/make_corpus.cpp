@@ -6,8 +6,6 @@
 //
 //   discgeom_fuzz_corpus OUT
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -21,6 +19,7 @@
 #include "crops.hpp"
 #include "discgeom/image.hpp"
 #include "discgeom/io/npy.hpp"
+#include "gzip_bytes.hpp"
 #include "pipeline_config.hpp"
 #include "pipeline_records.hpp"
 #include "table.hpp"
@@ -179,23 +178,10 @@ void crop_index_seeds(const fs::path& out) {
   write_table_atomically(out / "index.csv", index);
 }
 
-/// gzip (RFC 1952, window bits 16 + 15) or zlib (RFC 1950) compression of `plain`.
+/// gzip (RFC 1952) or zlib (RFC 1950) compression of `plain`.
 std::string compressed(const std::string& plain, bool gzip_wrapper) {
-  z_stream z{};
-  if (deflateInit2(&z, 6, Z_DEFLATED, gzip_wrapper ? 16 + MAX_WBITS : MAX_WBITS, 8,
-                   Z_DEFAULT_STRATEGY) != Z_OK)
-    throw std::runtime_error("deflateInit2 failed");
-  std::string out(deflateBound(&z, plain.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  z.avail_in = static_cast<uInt>(plain.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int status = deflate(&z, Z_FINISH);
-  deflateEnd(&z);
-  if (status != Z_STREAM_END)
-    throw std::runtime_error("deflate failed");
-  out.resize(z.total_out);
-  return out;
+  return discgeom_test::compress_bytes(
+      plain, gzip_wrapper ? discgeom_test::wrapper::gzip : discgeom_test::wrapper::zlib);
 }
 
 /// Image files as the image-check target takes them: one byte picking the format (0 .nii,

@@ -4,8 +4,6 @@
 // file and the field, and never read as numbers.
 #include "discgeom/io/image_check.hpp"
 
-#include <zlib.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -19,6 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include "discgeom/io/image_io.hpp"
+#include "gzip_bytes.hpp"
 
 namespace fs = std::filesystem;
 using bytes = std::vector<std::byte>;
@@ -56,33 +55,11 @@ void put(bytes& content, std::size_t offset, T value) {
   std::memcpy(content.data() + offset, &value, sizeof(T));
 }
 
-// gzip (RFC 1952) and back, through zlib.
 bytes gzip(const bytes& plain) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  bytes out(deflateBound(&z, plain.size()) + 64);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(plain.data()));
-  z.avail_in = static_cast<uInt>(plain.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
+  return discgeom_test::compress_bytes(plain);
 }
-
 bytes gunzip(const bytes& compressed) {
-  z_stream z{};
-  REQUIRE(inflateInit2(&z, 16 + MAX_WBITS) == Z_OK);
-  bytes out(1 << 22);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(compressed.data()));
-  z.avail_in = static_cast<uInt>(compressed.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(inflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  inflateEnd(&z);
-  return out;
+  return discgeom_test::gunzip_bytes(compressed);
 }
 
 discgeom::image<std::uint8_t> small_mask() {

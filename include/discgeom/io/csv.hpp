@@ -27,19 +27,11 @@
 #include <vector>
 
 #include "discgeom/error.hpp"
+#include "discgeom/io/detail/text_header.hpp"
 
 namespace discgeom {
 
 namespace detail {
-
-/// At most `limit` characters of a cell for a message; bytes that are not printable ASCII (a
-/// line break inside a quoted cell, a NUL) as '?', so that a message stays one line.
-[[nodiscard]] inline std::string csv_excerpt(std::string_view text, std::size_t limit = 60) {
-  std::string result;
-  for (const char c : text.substr(0, limit))
-    result += c >= ' ' && c <= '~' ? c : '?';
-  return text.size() > limit ? result + "..." : result;
-}
 
 /// The first pair of equal names, as indices (a < b), or {0, 0} when all differ.
 [[nodiscard]] inline std::pair<std::size_t, std::size_t> csv_first_duplicate(
@@ -86,8 +78,8 @@ struct csv_table {
         names += (names.empty() ? "" : ",") + h;
       }
       detail::throw_error<io_error>("csv_table::column", source, ": no column '",
-                                    detail::csv_excerpt(name),
-                                    "' (columns: ", detail::csv_excerpt(names, 2000), ")");
+                                    detail::text_excerpt(name),
+                                    "' (columns: ", detail::text_excerpt(names, 2000), ")");
     }
     return static_cast<std::size_t>(found - header.begin());
   }
@@ -148,7 +140,7 @@ struct csv_table {
         (digits.size() < text.size() && digits.front() == '-')) {
       detail::throw_error<io_error>("csv_table::numeric_column", source, ": row ", row + 1,
                                     " (line ", line_of(row), "), column '",
-                                    detail::csv_excerpt(name), "': '", detail::csv_excerpt(text),
+                                    detail::text_excerpt(name), "': '", detail::text_excerpt(text),
                                     "' is not a number");
     }
     return value;
@@ -186,7 +178,7 @@ struct csv_table {
       if (table.header.empty()) {
         table.header = std::move(fields);
         if (const auto [a, b] = detail::csv_first_duplicate(table.header); b != 0) {
-          fail(record_line, "the header names column '", detail::csv_excerpt(table.header[a]),
+          fail(record_line, "the header names column '", detail::text_excerpt(table.header[a]),
                "' twice (columns ", a + 1, " and ", b + 1, ")");
         }
       } else {

@@ -36,6 +36,7 @@
 #include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/error.hpp"
 #include "discgeom/image.hpp"
+#include "discgeom/io/detail/text_header.hpp"
 
 namespace discgeom {
 
@@ -123,15 +124,6 @@ inline constexpr std::size_t npy_max_header_bytes = 10000;
 /// Magic (6), version (2) and the header length (2 in version 1, 4 in versions 2 and 3).
 inline constexpr std::size_t npy_max_preamble_bytes = 12;
 
-/// At most 40 characters of header text for a message; bytes that are not printable ASCII
-/// (a NUL, a line break) as '?', so that a message stays one line.
-[[nodiscard]] inline std::string npy_excerpt(std::string_view text) {
-  std::string result;
-  for (const char c : text.substr(0, 40))
-    result += c >= ' ' && c <= '~' ? c : '?';
-  return text.size() > 40 ? result + "..." : result;
-}
-
 /// Parses NumPy's header dictionary, a Python literal such as
 /// "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4, 5), }" followed by spaces and a
 /// line feed: exactly the keys descr (a string), fortran_order (True or False) and shape (a tuple
@@ -151,7 +143,7 @@ class npy_dictionary_parser {
         break;
       const std::string key = quoted("a key");
       skip_spaces();
-      expect(':', "no ':' after key '" + npy_excerpt(key) + "'");
+      expect(':', "no ':' after key '" + text_excerpt(key, 40) + "'");
       skip_spaces();
       if (key == "descr" && !descr) {
         header.dtype = quoted("the descr value (a dtype string)");
@@ -163,7 +155,7 @@ class npy_dictionary_parser {
         header.shape = three_lengths();
         shape = true;
       } else {
-        fail("key '" + npy_excerpt(key) + "' is " +
+        fail("key '" + text_excerpt(key, 40) + "' is " +
              (key == "descr" || key == "fortran_order" || key == "shape"
                   ? std::string("given twice")
                   : std::string("not one of descr, fortran_order, shape")));
@@ -188,7 +180,7 @@ class npy_dictionary_parser {
  private:
   [[noreturn]] void fail(const std::string& what) const {
     throw_error<io_error>("read_npy", name_, ": not a .npy header: ", what, " (at byte ", at_,
-                          " of '", npy_excerpt(text_), "')");
+                          " of '", text_excerpt(text_, 40), "')");
   }
   void skip_spaces() {
     while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\t'))
@@ -254,7 +246,7 @@ class npy_dictionary_parser {
       }
     }
     if (lengths.size() != 3) {
-      throw_error<io_error>("read_npy", name_, ": shape (", npy_excerpt(shape_text(lengths)),
+      throw_error<io_error>("read_npy", name_, ": shape (", text_excerpt(shape_text(lengths), 40),
                             ") is not three-dimensional");
     }
     return {lengths[0], lengths[1], lengths[2]};
@@ -290,7 +282,7 @@ class npy_dictionary_parser {
 template <class T>
 void check_npy_data(const npy_header& header, std::size_t available, const std::string& name) {
   if (header.dtype != npy_dtype<T>()) {
-    throw_error<io_error>("read_npy", name, ": holds dtype '", npy_excerpt(header.dtype),
+    throw_error<io_error>("read_npy", name, ": holds dtype '", text_excerpt(header.dtype, 40),
                           "', expected '", npy_dtype<T>(), "'");
   }
   const auto& s = header.shape;

@@ -9,8 +9,11 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "discgeom/error.hpp"
+#include "discgeom/io/detail/text_header.hpp"
 
 namespace discgeom::detail {
 
@@ -49,6 +52,20 @@ inline std::uint64_t checked_product(const header_context& file, const char* fie
   if (b != 0 && a > std::numeric_limits<std::uint64_t>::max() / b)
     file.refuse(field, "the declared size overflows 64 bits");
   return a * b;
+}
+
+/// The voxel count of a text header's extents (MetaImage DimSize, NRRD sizes): each a whole
+/// number >= 1, their product checked for overflow; `field` names them in a refusal.
+inline std::uint64_t voxel_count(const header_context& file, const char* field,
+                                 const std::vector<std::string_view>& extents) {
+  std::uint64_t voxels = 1;
+  for (const auto word : extents) {
+    const auto extent = parse_integer(word);
+    if (!extent || *extent < 1)
+      file.refuse(field, "'", text_excerpt(word, 40), "' is not an extent of at least 1");
+    voxels = checked_product(file, field, voxels, static_cast<std::uint64_t>(*extent));
+  }
+  return voxels;
 }
 
 /// A finite value no larger in magnitude than max_header_coordinate_mm, else refused.

@@ -93,7 +93,7 @@ inline declared_image check_metaimage(const header_context& file, random_access_
     for (const auto word : words(*text_value)) {
       const auto number = parse_real(word);
       if (!number)
-        file.refuse(key, "'", header_excerpt(word), "' is not a number");
+        file.refuse(key, "'", text_excerpt(word, 40), "' is not a number");
       result.push_back(*number);
     }
     if (result.size() < count)  // MetaIO reads the first `count` and ignores the rest
@@ -114,7 +114,7 @@ inline declared_image check_metaimage(const header_context& file, random_access_
   }
   const auto ndims = parse_integer(*ndims_text);
   if (!ndims || *ndims < 1 || *ndims > 10)
-    file.refuse("NDims", "'", header_excerpt(*ndims_text),
+    file.refuse("NDims", "'", text_excerpt(*ndims_text, 40),
                 "' is not a number of axes from 1 to 10");
   const auto rank = static_cast<std::size_t>(*ndims);
 
@@ -124,27 +124,21 @@ inline declared_image check_metaimage(const header_context& file, random_access_
   const auto extents = words(*dim_text);
   if (extents.size() != rank)
     file.refuse("DimSize", extents.size(), " extents for NDims = ", rank);
-  std::uint64_t voxels = 1;
-  for (const auto word : extents) {
-    const auto extent = parse_integer(word);
-    if (!extent || *extent < 1)
-      file.refuse("DimSize", "'", header_excerpt(word), "' is not an extent of at least 1");
-    voxels = checked_product(file, "DimSize", voxels, static_cast<std::uint64_t>(*extent));
-  }
+  const std::uint64_t voxels = voxel_count(file, "DimSize", extents);
 
   const std::string* type = value("ElementType");
   if (type == nullptr)
     file.refuse("ElementType", "missing");
   const std::uint64_t element_bytes = metaimage_element_bytes(*type);
   if (element_bytes == 0)
-    file.refuse("ElementType", "'", header_excerpt(*type),
+    file.refuse("ElementType", "'", text_excerpt(*type, 40),
                 "' is not a scalar integer or float type that discgeom reads");
   if (const std::string* channels = value("ElementNumberOfChannels");
       channels != nullptr && *channels != "1")
-    file.refuse("ElementNumberOfChannels", "'", header_excerpt(*channels),
+    file.refuse("ElementNumberOfChannels", "'", text_excerpt(*channels, 40),
                 "': only scalar images (1 channel) are read");
   if (const std::string* binary = value("BinaryData"); binary != nullptr && *binary != "True")
-    file.refuse("BinaryData", "'", header_excerpt(*binary),
+    file.refuse("BinaryData", "'", text_excerpt(*binary, 40),
                 "': voxel data written as text are not read; write the image as binary");
 
   for (const char* key : {"ElementSpacing", "ElementSize"})
@@ -161,7 +155,8 @@ inline declared_image check_metaimage(const header_context& file, random_access_
   const std::string* compressed_text = value("CompressedData");
   const bool compressed = compressed_text != nullptr && *compressed_text == "True";
   if (compressed_text != nullptr && !compressed && *compressed_text != "False")
-    file.refuse("CompressedData", "'", header_excerpt(*compressed_text), "' is not True or False");
+    file.refuse("CompressedData", "'", text_excerpt(*compressed_text, 40),
+                "' is not True or False");
 
   if (file.header_only)
     return {voxels, element_bytes};
@@ -169,7 +164,7 @@ inline declared_image check_metaimage(const header_context& file, random_access_
   // (-1: the last bytes of the file).
   const std::string& data_name = *value("ElementDataFile");
   if (data_name.empty() || data_name == "LIST" || data_name.find('%') != std::string::npos)
-    file.refuse("ElementDataFile", "'", header_excerpt(data_name),
+    file.refuse("ElementDataFile", "'", text_excerpt(data_name, 40),
                 "': only LOCAL or one data file is read");
   std::unique_ptr<random_access_bytes> detached;
   random_access_bytes* data = &bytes;
@@ -182,7 +177,7 @@ inline declared_image check_metaimage(const header_context& file, random_access_
   if (const std::string* header_size_text = value("HeaderSize")) {
     const auto header_size = parse_integer(*header_size_text);
     if (!header_size || *header_size < -1)
-      file.refuse("HeaderSize", "'", header_excerpt(*header_size_text),
+      file.refuse("HeaderSize", "'", text_excerpt(*header_size_text, 40),
                   "' is not -1 or a byte count");
     if (*header_size == -1) {
       if (compressed)
@@ -204,7 +199,7 @@ inline declared_image check_metaimage(const header_context& file, random_access_
       const auto size = parse_integer(*size_text);
       if (!size || *size < 1 ||
           static_cast<std::uint64_t>(*size) > data->size() - std::min(offset, data->size()))
-        file.refuse("CompressedDataSize", "'", header_excerpt(*size_text),
+        file.refuse("CompressedDataSize", "'", text_excerpt(*size_text, 40),
                     "' is not a byte count within the file");
       end = offset + static_cast<std::uint64_t>(*size);
     }

@@ -103,9 +103,9 @@ inline std::uint64_t count_text_numbers(const header_context& file, byte_stream&
       return;
     const auto value = parse_real(word);
     if (!value)
-      file.refuse("encoding", "the text data hold '", header_excerpt(word), "', not a number");
+      file.refuse("encoding", "the text data hold '", text_excerpt(word, 40), "', not a number");
     if (type.integer && !(*value == std::floor(*value) && *value >= bottom && *value < top))
-      file.refuse("encoding", "the text data hold ", header_excerpt(word),
+      file.refuse("encoding", "the text data hold ", text_excerpt(word, 40),
                   ", not a whole number that the type holds");
     ++count;
     word.clear();
@@ -152,14 +152,14 @@ inline std::vector<double> nrrd_vector(const header_context& file, const char* f
                                        std::string_view text) {
   text = trim(text);
   if (text.size() < 2 || text.front() != '(' || text.back() != ')')
-    file.refuse(field, "'", header_excerpt(text), "' is not a vector (x,y,z)");
+    file.refuse(field, "'", text_excerpt(text, 40), "' is not a vector (x,y,z)");
   text = text.substr(1, text.size() - 2);
   std::vector<double> result;
   for (std::size_t at = 0; at <= text.size();) {
     const auto comma = std::min(text.find(',', at), text.size());
     const auto number = parse_real(trim(text.substr(at, comma - at)));
     if (!number)
-      file.refuse(field, "'", header_excerpt(text), "' has a component that is not a number");
+      file.refuse(field, "'", text_excerpt(text, 40), "' has a component that is not a number");
     check_coordinate(file, field, *number);
     result.push_back(*number);
     at = comma + 1;
@@ -203,7 +203,7 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
     if (colon == std::string_view::npos && !line.empty() && line.back() == ':')
       colon = line.size() - 1;  // "field:" with an empty value
     if (colon == std::string_view::npos)
-      file.refuse("header", "the line '", header_excerpt(line), "' is not 'field: value'");
+      file.refuse("header", "the line '", text_excerpt(line, 40), "' is not 'field: value'");
     std::string name(line.substr(0, colon));
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -226,26 +226,20 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
   const std::string& dimension_text = required("dimension");
   const auto dimension = parse_integer(dimension_text);
   if (!dimension || *dimension < 1 || *dimension > 16)
-    file.refuse("dimension", "'", header_excerpt(dimension_text), "' is not 1 to 16");
+    file.refuse("dimension", "'", text_excerpt(dimension_text, 40), "' is not 1 to 16");
   const auto rank = static_cast<std::size_t>(*dimension);
 
   const std::string& type = required("type");
   const nrrd_type voxel_type = nrrd_type_of(type);
   const std::uint64_t element_bytes = voxel_type.bytes;
   if (element_bytes == 0)
-    file.refuse("type", "'", header_excerpt(type),
+    file.refuse("type", "'", text_excerpt(type, 40),
                 "' is not a scalar integer or float type that discgeom reads");
 
   const auto extents = words(required("sizes"));
   if (extents.size() != rank)
     file.refuse("sizes", extents.size(), " extents for dimension ", rank);
-  std::uint64_t voxels = 1;
-  for (const auto word : extents) {
-    const auto extent = parse_integer(word);
-    if (!extent || *extent < 1)
-      file.refuse("sizes", "'", header_excerpt(word), "' is not an extent of at least 1");
-    voxels = checked_product(file, "sizes", voxels, static_cast<std::uint64_t>(*extent));
-  }
+  const std::uint64_t voxels = voxel_count(file, "sizes", extents);
   const std::uint64_t data_bytes = checked_product(file, "sizes", voxels, element_bytes);
 
   const std::string* directions = field("spacedirections");
@@ -259,7 +253,7 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
       } else {
         const auto close = rest.find(')');
         if (close == std::string_view::npos)
-          file.refuse("space directions", "'", header_excerpt(rest), "' is not a vector");
+          file.refuse("space directions", "'", text_excerpt(rest, 40), "' is not a vector");
         const auto vector = nrrd_vector(file, "space directions", rest.substr(0, close + 1));
         if (std::all_of(vector.begin(), vector.end(), [](double v) { return v == 0.0; }))
           file.refuse("space directions", "axis ", vectors, " has a zero vector");
@@ -276,7 +270,7 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
     for (const auto word : values) {
       const auto spacing = parse_real(word);
       if (!spacing)
-        file.refuse("spacings", "'", header_excerpt(word), "' is not a number");
+        file.refuse("spacings", "'", text_excerpt(word, 40), "' is not a number");
       check_spacing(file, "spacings", *spacing);
     }
   }
@@ -287,7 +281,7 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
       for (const auto word : words(*values)) {
         const auto value = parse_real(word);
         if (!value)
-          file.refuse(shown, "'", header_excerpt(word), "' is not a number");
+          file.refuse(shown, "'", text_excerpt(word, 40), "' is not a number");
         if (!std::isnan(*value))  // nan: no bound on that axis
           check_coordinate(file, shown, *value);
       }
@@ -307,7 +301,7 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
   if (data_name != nullptr) {
     if (data_name->empty() || data_name->find('%') != std::string::npos ||
         data_name->rfind("LIST", 0) == 0)
-      file.refuse("data file", "'", header_excerpt(*data_name), "': only one data file is read");
+      file.refuse("data file", "'", text_excerpt(*data_name, 40), "': only one data file is read");
     detached = open_detached(*data_name);
     data = detached.get();
     offset = 0;
@@ -318,7 +312,7 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
       return std::int64_t{0};
     const auto count = parse_integer(*value);
     if (!count || *count < least)
-      file.refuse(shown, "'", header_excerpt(*value), "' is not a count of at least ", least);
+      file.refuse(shown, "'", text_excerpt(*value, 40), "' is not a count of at least ", least);
     return *count;
   };
   const std::int64_t line_skip = skip_count("lineskip", "line skip", 0);
@@ -362,7 +356,7 @@ inline declared_image check_nrrd(const header_context& file, random_access_bytes
     if (present < voxels)
       refuse_short(present, "numbers");
   } else {
-    file.refuse("encoding", "'", header_excerpt(encoding),
+    file.refuse("encoding", "'", text_excerpt(encoding, 40),
                 "' is not read (raw, gzip or ascii are); convert the file");
   }
   return {voxels, element_bytes};

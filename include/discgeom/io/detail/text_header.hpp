@@ -2,8 +2,9 @@
 #pragma once
 
 /// \file
-/// Parsing the values of text headers (MetaImage, NRRD): whole numbers and reals that must be
-/// written in full, lists of them, and excerpts of a bad value for a one-line message.
+/// Parsing the values of text headers (MetaImage, NRRD, .npy): whole numbers and reals that
+/// must be written in full, lists of them, and excerpts of a bad value (or a CSV cell) for a
+/// one-line message. The standard library alone.
 
 #include <charconv>
 #include <cstdint>
@@ -14,12 +15,14 @@
 
 namespace discgeom::detail {
 
-/// At most 40 characters of a header value, unprintable bytes as '?', so a message stays one line.
-[[nodiscard]] inline std::string header_excerpt(std::string_view text) {
+/// At most `limit` characters of text read from a file (a CSV cell, a header value) for a
+/// message; bytes that are not printable ASCII (a line break, a NUL) as '?', so that a message
+/// stays one line.
+[[nodiscard]] inline std::string text_excerpt(std::string_view text, std::size_t limit = 60) {
   std::string result;
-  for (const char c : text.substr(0, 40))
+  for (const char c : text.substr(0, limit))
     result += c >= ' ' && c <= '~' ? c : '?';
-  return text.size() > 40 ? result + "..." : result;
+  return text.size() > limit ? result + "..." : result;
 }
 
 [[nodiscard]] inline std::string_view trim(std::string_view text) {
