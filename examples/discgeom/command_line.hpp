@@ -14,6 +14,7 @@
 #include <concepts>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -106,6 +107,24 @@ CLI::Option* add_count(CLI::App& app, const std::string& name, T& target, const 
       },
       help, "N");
   option->default_str(std::to_string(target));
+  return option;
+}
+
+/// An optional whole number: unset unless given; `unset_means` says in --help what applies then.
+template <std::integral T>
+CLI::Option* add_count(CLI::App& app, const std::string& name, std::optional<T>& target,
+                       const std::string& help, const std::string& unset_means) {
+  auto* option = add_parsed(
+      app, name, target,
+      [](const std::string& option, const std::string& text) {
+        const std::size_t value = parse_count(option, text, 0);
+        const auto largest = static_cast<unsigned long long>(std::numeric_limits<T>::max());
+        if (static_cast<unsigned long long>(value) > largest)
+          throw usage_error(option + " '" + text + "' must be at most " + std::to_string(largest));
+        return std::optional<T>(static_cast<T>(value));
+      },
+      help, "N");
+  option->default_str(unset_means);
   return option;
 }
 

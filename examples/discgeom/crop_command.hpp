@@ -52,7 +52,7 @@ std::vector<std::vector<cell>> crop_discs(const image<T>& labels,
   for (const auto& disc : discs) {
     if (disc.status == "fragment") {
       std::cerr << "discgeom crop: " << file.string() << ": label " << disc.label << " has "
-                << disc.voxels << " voxels, fewer than --min-voxels: left out\n";
+                << disc.voxels << " voxels, a fragment (see --min-voxels): left out\n";
       continue;
     }
     const auto found = by_label.find(disc.label);
@@ -118,7 +118,8 @@ inline void add_crop_options(CLI::App& app, crop_settings& s) {
       ->default_str("1.4,1.2,1.5");
   add_disc_label_options(app, s.discs);
   add_count(app, "--min-voxels", s.discs.min_voxels,
-            "labelled pieces with fewer voxels are fragments, not cropped");
+            "labelled pieces with fewer voxels are fragments, not cropped",
+            "a tenth of the median of the other discs");
   // The input's own --spacing is --input-spacing here: --spacing is the crops'.
   add_parsed(
       app, "--input-spacing", s.overrides.spacing,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// `discgeom discs SEG... [--labels spider|ordinal] [--lowest-level L5/S1] [--min-voxels N]
+// `discgeom discs SEG... [--labels spider|ordinal|components] [--lowest-level L5/S1] [--min-voxels N]
 //   [--largest-component] [--spacing SX,SY,SZ] [--orientation CODE] [--format csv|json]
 //   [--out FILE] [--quiet]`: one row per disc per input (docs/cli.md).
 
@@ -73,18 +73,26 @@ inline std::vector<cell> disc_row(const std::string& name, const disc_measures& 
   return row;
 }
 
-/// --labels spider|ordinal and --lowest-level, shared by the commands that find discs.
-inline void add_disc_label_options(CLI::App& app, disc_table_options& options) {
+/// --labels spider|ordinal (|components where `components` is true) and --lowest-level, shared
+/// by the commands that find discs.
+inline void add_disc_label_options(CLI::App& app, disc_table_options& options,
+                                   bool components = false) {
   add_parsed(
       app, "--labels", options.scheme,
-      [](const std::string& option, const std::string& text) {
+      [components](const std::string& option, const std::string& text) {
         if (text == "spider")
           return disc_label_scheme::spider;
         if (text == "ordinal")
           return disc_label_scheme::ordinal;
-        throw usage_error(option + " '" + text + "' must be spider or ordinal");
+        if (components && text == "components")
+          return disc_label_scheme::components;
+        throw usage_error(option + " '" + text + "' must be spider, ordinal" +
+                          (components ? ", or components" : " or, for discs, components"));
       },
-      "disc labels: SPIDER's 201-225, or 1, 2, ... from the lowest disc up", "spider|ordinal")
+      components ? "disc labels: SPIDER's 201-225, 1, 2, ... from the lowest disc up, or "
+                   "components (each 26-connected piece of a label is a disc)"
+                 : "disc labels: SPIDER's 201-225, or 1, 2, ... from the lowest disc up",
+      components ? "spider|ordinal|components" : "spider|ordinal")
       ->default_str("spider");
   add_parsed(
       app, "--lowest-level", options.lowest_level,
@@ -100,6 +108,26 @@ inline void add_disc_label_options(CLI::App& app, disc_table_options& options) {
       ->default_str(options.lowest_level);
 }
 
+/// The centroid (LPS mm) of one label's voxels, or nothing when the label is absent.
+template <class Labels>
+std::optional<vec3> label_centroid_mm(const Labels& labels, std::int64_t label) {
+  const auto shape = labels.shape();
+  vec3 sum{0.0, 0.0, 0.0};
+  double count = 0.0;
+  for (std::size_t k = 0; k < shape[2]; ++k)
+    for (std::size_t j = 0; j < shape[1]; ++j)
+      for (std::size_t i = 0; i < shape[0]; ++i)
+        if (labels.voxels(i, j, k) == label) {
+          sum[0] += static_cast<double>(i);
+          sum[1] += static_cast<double>(j);
+          sum[2] += static_cast<double>(k);
+          count += 1.0;
+        }
+  if (count == 0.0)
+    return std::nullopt;
+  return labels.geometry.index_to_physical(vec3{sum[0] / count, sum[1] / count, sum[2] / count});
+}
+
 /// The settings of `discgeom discs`.
 struct discs_settings {
   std::vector<std::string> segmentations;
@@ -112,9 +140,10 @@ struct discs_settings {
 
 inline void add_discs_options(CLI::App& app, discs_settings& s) {
   add_inputs(app, "SEG", s.segmentations, "label images (NIfTI, MetaImage or NRRD)");
-  add_disc_label_options(app, s.discs);
+  add_disc_label_options(app, s.discs, true);
   add_count(app, "--min-voxels", s.discs.min_voxels,
-            "labelled pieces with fewer voxels are fragments, not measured");
+            "labelled pieces with fewer voxels are fragments, not measured",
+            "a tenth of the median of the other discs");
   add_switch(app, "--largest-component", s.discs.largest_component,
              "measure each label's largest 26-connected piece only");
   add_geometry_overrides(app, s.overrides);
@@ -140,7 +169,10 @@ inline int run_discs(const discs_settings& s) {
       }
       for (const auto& d : discs)
         result.rows.push_back(disc_row(name, d, options.largest_component));
-      const auto advice = check_disc_spacing(discs, labels.shape(), labels.geometry);
+      spine_landmarks landmarks;
+      if (options.scheme == disc_label_scheme::spider)
+        landmarks.canal_centroid_mm = label_centroid_mm(labels, 100);
+      const auto advice = check_disc_spacing(discs, labels.shape(), labels.geometry, {}, landmarks);
       if (!advice.plausible) {
         std::cerr << "discgeom discs: warning: " << file << ": implausible spacing "
                   << labels.geometry.spacing[0] << "," << labels.geometry.spacing[1] << ","
@@ -156,7 +188,8 @@ inline int run_discs(const discs_settings& s) {
                     << short_number((*advice.spacing)[2]);
         }
         if (advice.orientation)
-          std::cerr << " --orientation " << *advice.orientation << " (check the signs)";
+          std::cerr << " --orientation " << *advice.orientation << " (" << advice.orientation_basis
+                    << ")";
         std::cerr << '\n';
       }
     } catch (const std::exception& failure) {  // this file's failure: the batch goes on

@@ -614,7 +614,7 @@ void run_features_stage(pipeline_run& run) {
   std::size_t unlabelled = 0, uncoded = 0;
   for (std::size_t r = 0; r < discs.rows.size(); ++r) {
     const auto& row = discs.rows[r];
-    if (row[status_column] != "ok")
+    if (!is_measured_status(row[status_column]))
       continue;
     const auto code = latent_row.find({row[case_column], row[level_column]});
     if (code == latent_row.end()) {

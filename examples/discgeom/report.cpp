@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "discgeom/detail/atomic_file.hpp"
+#include "discgeom/geometry/disc_measures.hpp"
 #include "discgeom/io/csv.hpp"
 #include "run_folder.hpp"
 #include "svg_plot.hpp"
@@ -103,7 +104,7 @@ std::vector<std::string> level_order(const csv_table& discs) {
              status = discs.column("status");
   std::map<std::string, double> highest;
   for (const auto& row : discs.rows) {
-    if (row[level].empty() || row[status] != "ok")
+    if (row[level].empty() || !is_measured_status(row[status]))
       continue;
     const double v = cell_number(row[label]);
     auto [it, inserted] = highest.emplace(row[level], v);
@@ -131,7 +132,7 @@ std::string cohort_section(const report_context& context, const std::optional<cs
   std::size_t measured = 0;
   for (const auto& row : discs->rows) {
     cases.insert(row[case_column]);
-    measured += row[status] == "ok";
+    measured += is_measured_status(row[status]);
   }
   std::size_t failed_cases = 0;
   if (failures) {
@@ -187,7 +188,7 @@ std::string distributions_section(const std::optional<csv_table>& discs) {
     const auto values = discs->numeric_column(column);
     std::vector<std::vector<double>> groups(levels.size());
     for (std::size_t r = 0; r < discs->rows.size(); ++r) {
-      if (discs->rows[r][status] != "ok")
+      if (!is_measured_status(discs->rows[r][status]))
         continue;
       const auto at = std::find(levels.begin(), levels.end(), discs->rows[r][level]);
       if (at != levels.end())

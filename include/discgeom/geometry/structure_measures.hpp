@@ -153,6 +153,34 @@ struct index_box {
   return static_cast<double>((*high)[axis] - (*low)[axis] + 1) * set.geometry.spacing[axis];
 }
 
+/// True when a measure along `measured` is cut by the field of view: the structure's voxels on its
+/// middle slice normal to `slice_normal` (all its voxels when no normal is given) lie on both
+/// faces of the array across `measured`, index 0 and index n - 1 of that axis. The structure
+/// then fills the field of view along that axis and its extent there is only a lower bound.
+///   height_mm         measure_cut_by_field_of_view(set, std::nullopt, anatomical_axis::si)
+///   ap_width_mm       measure_cut_by_field_of_view(set, anatomical_axis::lr, anatomical_axis::ap)
+///   lateral_width_mm  measure_cut_by_field_of_view(set, anatomical_axis::si, anatomical_axis::lr)
+[[nodiscard]] inline bool measure_cut_by_field_of_view(const voxel_set& set,
+                                                       std::optional<anatomical_axis> slice_normal,
+                                                       anatomical_axis measured) {
+  detail::require_voxels(set, "measure_cut_by_field_of_view");
+  const std::size_t axis = set.geometry.array_axis(measured);
+  const auto last = set.shape[axis] - 1;
+  bool low = false, high = false;
+  const auto visit = [&](const voxel_index& v) {
+    low = low || v[axis] == 0;
+    high = high || v[axis] == last;
+  };
+  if (slice_normal) {
+    for (const auto& v : middle_slice_voxels(set, *slice_normal))
+      visit(v);
+  } else {
+    for (const auto& v : set.voxels)
+      visit(v);
+  }
+  return low && high;
+}
+
 namespace detail {
 
 /// The two in-plane physical components of a plane, as (first, second) LPS weights:
