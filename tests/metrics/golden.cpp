@@ -13,6 +13,7 @@
 
 #include "discgeom/image.hpp"
 #include "discgeom/metrics/evaluate.hpp"
+#include "golden_runs.hpp"
 
 namespace {
 
@@ -24,15 +25,7 @@ struct golden_case {
   std::map<discgeom::label_value, std::map<std::string, double>> expected;
 };
 
-std::vector<std::uint16_t> decode_runs(std::istringstream& line, std::size_t voxels) {
-  std::vector<std::uint16_t> values;
-  std::uint32_t value = 0;
-  std::size_t count = 0;
-  while (line >> value >> count)
-    values.insert(values.end(), count, static_cast<std::uint16_t>(value));
-  REQUIRE(values.size() == voxels);
-  return values;
-}
+using golden::decode_runs;
 
 std::vector<golden_case> read_golden() {
   std::ifstream file(DISCGEOM_TEST_DATA_DIR "/metrics_golden.txt");

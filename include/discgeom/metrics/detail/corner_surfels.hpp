@@ -5,22 +5,34 @@
 /// The area of the marching-cubes surface inside one cell of eight voxel centres, for each of the
 /// 256 foreground patterns of the cell, at a given spacing: the surfel area that DeepMind's
 /// surface-distance assigns to the corner point at the cell's centre (Nikolov et al.,
-/// arXiv:1809.04430, 2018).
+/// arXiv:1809.04430, 2018; its table is in surface_distance/lookup_tables.py, and
+/// tests/data/deepmind_surfel_golden.txt holds its values for all 256 patterns at six spacings).
 ///
 /// The cell's vertices are the voxel centres v = x + 2y + 4z, (x, y, z) in {0, 1}^3. The surface
 /// crosses every edge whose two voxels differ, at the edge's midpoint (a binary mask thresholded
 /// at one half). On each face of the cell the crossings are joined in pairs: with two crossings
-/// the pair is unique; with four (a face whose diagonal voxels agree) the segments cut off each
-/// foreground corner, so the foreground is face-connected and neighbouring cells agree on the
-/// face they share. The joined crossings form closed polygons; a polygon's area is the sum of the
-/// areas of the triangles of a fan from its first vertex, in millimetres. Planar polygons (every
-/// pattern of a flat or 45-degree surface) get their exact area; for the few non-planar ones the
-/// fan is one triangulation among several, as any marching-cubes table is.
+/// the pair is unique; with four (a face whose diagonal voxels agree) the segments cut off the
+/// corners of the cell's minority state: the foreground corners when the cell holds at most four
+/// foreground voxels, else the background corners (Lorensen and Cline's complement symmetry). The
+/// joined crossings form closed polygons of three to six vertices. A polygon is cut into the
+/// triangles of a fan; of the fans from each of its vertices, the one of largest area at unit
+/// spacing (for a planar polygon all fans have its area; the non-planar pentagon of three voxels
+/// in an L on a face, and the hexagon of a skew chain of four, get their largest fan, which is
+/// DeepMind's triangulation). The area at a spacing is the sum of the triangles' areas after
+/// scaling their vertices by the spacing.
+///
+/// Invariance by construction: a surface measure must not change when the image is mirrored or
+/// turned by 90 degrees, nor when foreground and background swap. The 256 patterns fall into 14
+/// classes under the 48 symmetries of the cube and complement. Only one pattern of each class,
+/// its smallest code, is triangulated by the rule above; every other pattern takes the image of
+/// that triangulation under the symmetry that maps the one onto the other. Every pattern of a
+/// class therefore has the same area at the correspondingly permuted spacing.
 
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace discgeom::detail {
 
@@ -45,91 +57,211 @@ inline constexpr std::array<std::array<int, 4>, 6> cell_faces{{
   return a < b ? a * 8 + b : b * 8 + a;
 }
 
+/// A point of the cell in cell units: each coordinate 0, 1/2 or 1.
+using cell_point = std::array<double, 3>;
+
+/// One triangle of a pattern's surface, vertices in cell units.
+using cell_triangle = std::array<cell_point, 3>;
+
+/// Area of the triangle (a, b, c) after scaling each coordinate axis by `spacing`.
+[[nodiscard]] inline double scaled_triangle_area(const cell_triangle& t,
+                                                 const std::array<double, 3>& spacing) noexcept {
+  std::array<double, 3> u{}, w{};
+  for (std::size_t d = 0; d < 3; ++d) {
+    u[d] = (t[1][d] - t[0][d]) * spacing[d];
+    w[d] = (t[2][d] - t[0][d]) * spacing[d];
+  }
+  const double cx = u[1] * w[2] - u[2] * w[1];
+  const double cy = u[2] * w[0] - u[0] * w[2];
+  const double cz = u[0] * w[1] - u[1] * w[0];
+  return 0.5 * std::sqrt(cx * cx + cy * cy + cz * cz);
+}
+
+/// A symmetry of the cube: coordinate d of the image is coordinate axis[d] of the source,
+/// mirrored (1 - x) where flip[d].
+struct cube_symmetry {
+  std::array<int, 3> axis;
+  std::array<bool, 3> flip;
+
+  [[nodiscard]] cell_point operator()(const cell_point& p) const noexcept {
+    cell_point image{};
+    for (std::size_t d = 0; d < 3; ++d) {
+      const double x = p[static_cast<std::size_t>(axis[d])];
+      image[d] = flip[d] ? 1.0 - x : x;
+    }
+    return image;
+  }
+
+  /// The vertex that vertex v becomes.
+  [[nodiscard]] int vertex(int v) const noexcept {
+    const auto p = cell_vertex(v);
+    int image = 0;
+    for (std::size_t d = 0; d < 3; ++d) {
+      const int x = p[static_cast<std::size_t>(axis[d])];
+      image |= (flip[d] ? 1 - x : x) << d;
+    }
+    return image;
+  }
+
+  /// The pattern that `code` becomes.
+  [[nodiscard]] int pattern(int code) const noexcept {
+    int image = 0;
+    for (int v = 0; v < 8; ++v) {
+      if ((code >> v) & 1)
+        image |= 1 << vertex(v);
+    }
+    return image;
+  }
+};
+
+/// The 48 symmetries of the cube: 6 axis permutations x 8 mirrorings.
+[[nodiscard]] inline std::vector<cube_symmetry> cube_symmetries() {
+  constexpr std::array<std::array<int, 3>, 6> permutations{
+      {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}};
+  std::vector<cube_symmetry> result;
+  for (const auto& axis : permutations) {
+    for (int flips = 0; flips < 8; ++flips) {
+      result.push_back({axis, {(flips & 1) != 0, (flips & 2) != 0, (flips & 4) != 0}});
+    }
+  }
+  return result;
+}
+
+/// The triangles of one pattern by the rule of this file (faces cut off the minority corners,
+/// each polygon cut by its fan of largest unit-spacing area).
+[[nodiscard]] inline std::vector<cell_triangle> triangulate_cell_pattern(int code) {
+  std::vector<cell_triangle> triangles;
+  if (code == 0 || code == 255)
+    return triangles;
+  const auto inside = [code](int v) { return ((code >> v) & 1) != 0; };
+  int foreground = 0;
+  for (int v = 0; v < 8; ++v)
+    foreground += inside(v) ? 1 : 0;
+  const bool cut_foreground = foreground <= 4;  // the corners of the minority state are cut off
+
+  // partner[key] = the two crossings joined to the crossing on edge `key` (-1: none yet).
+  std::array<std::array<int, 2>, 64> partner;
+  for (auto& p : partner)
+    p = {-1, -1};
+  const auto join = [&partner](int a, int b) {
+    (partner[a][0] < 0 ? partner[a][0] : partner[a][1]) = b;
+    (partner[b][0] < 0 ? partner[b][0] : partner[b][1]) = a;
+  };
+  for (const auto& face : cell_faces) {
+    std::array<int, 4> crossing{};
+    int count = 0;
+    int first_crossing = -1;
+    for (int i = 0; i < 4; ++i) {
+      const int a = face[i];
+      const int b = face[(i + 1) % 4];
+      crossing[i] = inside(a) != inside(b) ? cell_edge_key(a, b) : -1;
+      if (crossing[i] >= 0) {
+        ++count;
+        if (first_crossing < 0)
+          first_crossing = i;
+      }
+    }
+    if (count == 2) {
+      int second = first_crossing + 1;
+      while (crossing[second] < 0)
+        ++second;
+      join(crossing[first_crossing], crossing[second]);
+    } else if (count == 4) {
+      // Edge i runs from face[i] to face[i + 1]; the two edges meeting at corner face[c] are
+      // i = c - 1 and i = c. Cut off the two corners of the minority state.
+      const int corner = inside(face[0]) == cut_foreground ? 0 : 1;
+      join(crossing[(corner + 3) % 4], crossing[corner]);
+      join(crossing[(corner + 1) % 4], crossing[(corner + 2) % 4]);
+    }
+  }
+  const auto midpoint = [](int key) {
+    const auto a = cell_vertex(key / 8);
+    const auto b = cell_vertex(key % 8);
+    return cell_point{0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1]), 0.5 * (a[2] + b[2])};
+  };
+  constexpr std::array<double, 3> unit{1.0, 1.0, 1.0};
+  std::array<bool, 64> visited{};
+  for (int start = 0; start < 64; ++start) {
+    if (partner[start][0] < 0 || visited[start])
+      continue;
+    std::vector<cell_point> polygon;
+    int previous = -1, current = start;
+    do {
+      visited[current] = true;
+      polygon.push_back(midpoint(current));
+      const int next = partner[current][0] == previous ? partner[current][1] : partner[current][0];
+      previous = current;
+      current = next;
+    } while (current != start);
+    const std::size_t n = polygon.size();
+    const auto fan = [&](std::size_t from) {
+      std::vector<cell_triangle> cut;
+      for (std::size_t k = 1; k + 1 < n; ++k)
+        cut.push_back({polygon[from], polygon[(from + k) % n], polygon[(from + k + 1) % n]});
+      return cut;
+    };
+    const auto area = [&](const std::vector<cell_triangle>& cut) {
+      double sum = 0.0;
+      for (const auto& t : cut)
+        sum += scaled_triangle_area(t, unit);
+      return sum;
+    };
+    auto best = fan(0);
+    double best_area = area(best);
+    for (std::size_t from = 1; from < n; ++from) {
+      auto candidate = fan(from);
+      const double candidate_area = area(candidate);
+      if (candidate_area > best_area + 1e-12) {
+        best = std::move(candidate);
+        best_area = candidate_area;
+      }
+    }
+    triangles.insert(triangles.end(), best.begin(), best.end());
+  }
+  return triangles;
+}
+
+/// The triangles of all 256 patterns, invariant under the cube's symmetries and complement by
+/// construction: each class's smallest code is triangulated, the others are its images.
+[[nodiscard]] inline const std::array<std::vector<cell_triangle>, 256>& corner_surfel_triangles() {
+  static const auto table = [] {
+    std::array<std::vector<cell_triangle>, 256> triangles;
+    std::array<bool, 256> done{};
+    const auto symmetries = cube_symmetries();
+    for (int code = 0; code < 256; ++code) {
+      if (done[static_cast<std::size_t>(code)])
+        continue;
+      // Codes are visited in increasing order and classes are filled whole: `code` is the
+      // smallest of its class.
+      const auto representative = triangulate_cell_pattern(code);
+      for (const auto& symmetry : symmetries) {
+        const int image = symmetry.pattern(code);
+        for (const int member : {image, 255 - image}) {
+          if (done[static_cast<std::size_t>(member)])
+            continue;
+          done[static_cast<std::size_t>(member)] = true;
+          auto& mapped = triangles[static_cast<std::size_t>(member)];
+          for (const auto& t : representative)
+            mapped.push_back({symmetry(t[0]), symmetry(t[1]), symmetry(t[2])});
+        }
+      }
+    }
+    return triangles;
+  }();
+  return table;
+}
+
 /// Surfel area (mm^2) of each of the 256 patterns for voxels of size spacing[0] x spacing[1] x
 /// spacing[2] mm along the cell's axes.
 [[nodiscard]] inline std::array<double, 256> corner_surfel_areas(
     const std::array<double, 3>& spacing) {
   std::array<double, 256> areas{};
-  for (int code = 1; code < 255; ++code) {
-    const auto inside = [code](int v) { return ((code >> v) & 1) != 0; };
-    // partner[key] = the two crossings joined to the crossing on edge `key` (-1: none yet).
-    std::array<std::array<int, 2>, 64> partner;
-    for (auto& p : partner) {
-      p = {-1, -1};
-    }
-    const auto join = [&partner](int a, int b) {
-      (partner[a][0] < 0 ? partner[a][0] : partner[a][1]) = b;
-      (partner[b][0] < 0 ? partner[b][0] : partner[b][1]) = a;
-    };
-    for (const auto& face : cell_faces) {
-      std::array<int, 4> crossing{};
-      int count = 0;
-      int first_crossing = -1;
-      for (int i = 0; i < 4; ++i) {
-        const int a = face[i];
-        const int b = face[(i + 1) % 4];
-        crossing[i] = inside(a) != inside(b) ? cell_edge_key(a, b) : -1;
-        if (crossing[i] >= 0) {
-          ++count;
-          if (first_crossing < 0) {
-            first_crossing = i;
-          }
-        }
-      }
-      if (count == 2) {
-        int second = first_crossing + 1;
-        while (crossing[second] < 0) {
-          ++second;
-        }
-        join(crossing[first_crossing], crossing[second]);
-      } else if (count == 4) {
-        // Edge i runs from face[i] to face[i + 1]; the two edges meeting at a foreground corner
-        // face[c] are i = c - 1 and i = c.
-        const int corner = inside(face[0]) ? 0 : 1;
-        join(crossing[(corner + 3) % 4], crossing[corner]);
-        join(crossing[(corner + 1) % 4], crossing[(corner + 2) % 4]);
-      }
-    }
-    const auto midpoint = [&spacing](int key) {
-      const auto a = cell_vertex(key / 8);
-      const auto b = cell_vertex(key % 8);
-      return std::array<double, 3>{0.5 * (a[0] + b[0]) * spacing[0],
-                                   0.5 * (a[1] + b[1]) * spacing[1],
-                                   0.5 * (a[2] + b[2]) * spacing[2]};
-    };
-    std::array<bool, 64> visited{};
+  const auto& triangles = corner_surfel_triangles();
+  for (std::size_t code = 0; code < 256; ++code) {
     double area = 0.0;
-    for (int start = 0; start < 64; ++start) {
-      if (partner[start][0] < 0 || visited[start]) {
-        continue;
-      }
-      // Walk the polygon from `start`, fanning triangles from its first vertex.
-      const auto origin = midpoint(start);
-      visited[start] = true;
-      int previous = start;
-      int current = partner[start][0];
-      auto last = midpoint(current);
-      while (current != start) {
-        visited[current] = true;
-        const int next =
-            partner[current][0] == previous ? partner[current][1] : partner[current][0];
-        const auto point = midpoint(next);
-        if (next != start) {
-          const std::array<double, 3> u{last[0] - origin[0], last[1] - origin[1],
-                                        last[2] - origin[2]};
-          const std::array<double, 3> w{point[0] - origin[0], point[1] - origin[1],
-                                        point[2] - origin[2]};
-          const double cx = u[1] * w[2] - u[2] * w[1];
-          const double cy = u[2] * w[0] - u[0] * w[2];
-          const double cz = u[0] * w[1] - u[1] * w[0];
-          area += 0.5 * std::sqrt(cx * cx + cy * cy + cz * cz);
-        }
-        previous = current;
-        current = next;
-        last = point;
-      }
-    }
-    areas[static_cast<std::size_t>(code)] = area;
+    for (const auto& t : triangles[code])
+      area += scaled_triangle_area(t, spacing);
+    areas[code] = area;
   }
   return areas;
 }
