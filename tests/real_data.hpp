@@ -24,6 +24,11 @@ inline bool present() {
   return std::filesystem::exists(folder() / "volumes.csv");
 }
 
+/// Another folder of ../shared/data (e.g. "totalsegmentator-mr"), beside ivd-real.
+inline std::filesystem::path shared_folder(const std::string& name) {
+  return folder().parent_path() / name;
+}
+
 /// volumes.csv: subject, then L5/S1, L4/L5, L3/L4, L2/L3, L1/L2 in cm^3.
 inline std::vector<subject> published_volumes() {
   std::ifstream csv(folder() / "volumes.csv");

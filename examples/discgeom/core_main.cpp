@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // discgeom-core: the commands that need ITK's image I/O and nothing heavier (no LibTorch,
 // XGBoost or MPI), so that they start in milliseconds. Run through `discgeom` (front.cpp).
+#include "agree_command.hpp"
 #include "command_main.hpp"
 #include "correlate_command.hpp"
 #include "crop_command.hpp"
 #include "discs_command.hpp"
+#include "muscles_command.hpp"
 #include "overlap_command.hpp"
 #include "phantom_command.hpp"
 
@@ -16,6 +18,8 @@ constexpr discgeom::cli::hosted_command commands[] = {
     {"discs", parse_and_run<discs_settings, add_discs_options, run_discs>},
     {"overlap", parse_and_run<overlap_settings, add_overlap_options, run_overlap>},
     {"correlate", parse_and_run<correlate_settings, add_correlate_options, run_correlate>},
+    {"agree", parse_and_run<agree_settings, add_agree_options, run_agree>},
+    {"muscles", parse_and_run<muscles_settings, add_muscles_options, run_muscles>},
     {"crop", parse_and_run<crop_settings, add_crop_options, run_crop>},
     {"phantom", parse_and_run<phantom_settings, add_phantom_options, run_phantom>},
 };
