@@ -13,6 +13,7 @@ core_packages=(
   libboost-dev libnanoflann-dev catch2 clang-format libbenchmark-dev
   nlohmann-json3-dev       # the program's JSON tables and the pipeline's records and MPI payloads
   libcli11-dev             # the program's command-line parsing and generated --help
+  libpugixml-dev           # discgeom/opensim/model.hpp and `discgeom opensim`: OpenSim models
 )
 optional_packages=(
   libinsighttoolkit5-dev   # discgeom::io (NIfTI, MetaImage, NRRD)
@@ -26,6 +27,7 @@ optional_packages=(
   chromium                 # the report's test: headless Chromium loads it and takes a screenshot
   libxgboost-dev           # discgeom::xgboost (gradient boosting, `discgeom classify`)
   python3-xgboost          # the XGBoost golden values and the classify benchmark peer
+  python3-nibabel python3-skimage python3-opencv python3-openpyxl  # golden generators in tests/golden
   insighttoolkit5-examples # ITK's ImageReadWrite example: the start-up benchmark's peer
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: the readers' libFuzzer targets (tests/fuzz)
   llvm-14                  # llvm-symbolizer: file and line in the fuzzers' sanitizer reports

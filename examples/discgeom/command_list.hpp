@@ -23,6 +23,8 @@ inline constexpr command_info program_commands[] = {
      "correlations with p-values and intervals between columns of a CSV table"},
     {"muscles", "discgeom-core",
      "muscle cross-sectional areas and centroids per axial slice (Hess et al.)"},
+    {"opensim", "discgeom-core",
+     "a subject-specific OpenSim lumbar model whose joints follow the subject's discs"},
     {"agree", "discgeom-core",
      "agreement of two tables of the same measures: r, MAE, Bland-Altman, ICC(A,1), CCC"},
     {"crop", "discgeom-core",

@@ -7,6 +7,7 @@
 #include "crop_command.hpp"
 #include "discs_command.hpp"
 #include "muscles_command.hpp"
+#include "opensim_command.hpp"
 #include "overlap_command.hpp"
 #include "phantom_command.hpp"
 
@@ -20,6 +21,7 @@ constexpr discgeom::cli::hosted_command commands[] = {
     {"correlate", parse_and_run<correlate_settings, add_correlate_options, run_correlate>},
     {"agree", parse_and_run<agree_settings, add_agree_options, run_agree>},
     {"muscles", parse_and_run<muscles_settings, add_muscles_options, run_muscles>},
+    {"opensim", parse_and_run<opensim_settings, add_opensim_options, run_opensim>},
     {"crop", parse_and_run<crop_settings, add_crop_options, run_crop>},
     {"phantom", parse_and_run<phantom_settings, add_phantom_options, run_phantom>},
 };
