@@ -3,7 +3,8 @@
 // `discgeom overlap --reference REF --prediction PRED [--labels L,...] [--tolerance-mm T]
 //   [--percentile P] ...`: overlap and surface-distance metrics of a predicted segmentation
 // against a reference, for one pair of files or for two folders of cases matched by case name
-// (docs/cli.md).
+// (docs/cli.md). With `--convention spider-challenge`, the SPIDER challenge's ten scores per case
+// and their mean and std over the cases instead.
 
 #include <algorithm>
 #include <cmath>
@@ -22,6 +23,7 @@
 #include "discgeom/io/image_io.hpp"
 #include "discgeom/metrics/evaluate.hpp"
 #include "discgeom/metrics/matching.hpp"
+#include "discgeom/metrics/spider_challenge.hpp"
 #include "discgeom/stats/summary.hpp"
 #include "inputs.hpp"
 #include "outputs.hpp"
@@ -77,10 +79,18 @@ struct overlap_record {
   std::optional<structure_match> match;
 };
 
-/// Every label of one pair of files. \throws discgeom::error naming the file at fault
-inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& reference_file,
-                                                 const std::filesystem::path& prediction_file,
-                                                 const overlap_evaluation& settings) {
+/// A reference and a prediction read as labels, on one grid.
+struct label_images {
+  image<std::uint32_t> reference;
+  image<std::uint32_t> prediction;
+  std::string both;  ///< "REF vs PRED: ", the start of a message about the two
+};
+
+/// Reads a pair of label files and checks that they share one grid. \throws discgeom::error
+/// naming the file at fault, or both files and the difference
+inline label_images read_label_images(const std::filesystem::path& reference_file,
+                                      const std::filesystem::path& prediction_file,
+                                      const geometry_overrides& overrides) {
   const auto with_file = [](const std::filesystem::path& file, auto&& read) {
     try {
       return read();
@@ -88,19 +98,31 @@ inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& re
       throw io_error(file.string() + ": " + failure_reason(e));
     }
   };
-  const auto reference = with_file(reference_file, [&] {
-    return read_label_image<std::uint32_t>(reference_file, "overlap", settings.overrides);
-  });
-  const auto prediction = with_file(prediction_file, [&] {
-    return read_label_image<std::uint32_t>(prediction_file, "overlap", settings.overrides);
-  });
-  const auto both = reference_file.string() + " vs " + prediction_file.string() + ": ";
+  label_images images{
+      with_file(
+          reference_file,
+          [&] { return read_label_image<std::uint32_t>(reference_file, "overlap", overrides); }),
+      with_file(
+          prediction_file,
+          [&] { return read_label_image<std::uint32_t>(prediction_file, "overlap", overrides); }),
+      reference_file.string() + " vs " + prediction_file.string() + ": "};
   try {
-    require_same_grid("overlap", reference.shape(), reference.geometry, prediction.shape(),
-                      prediction.geometry);
+    require_same_grid("overlap", images.reference.shape(), images.reference.geometry,
+                      images.prediction.shape(), images.prediction.geometry);
   } catch (const error& e) {
-    throw precondition_error(both + e.what());
+    throw precondition_error(images.both + e.what());
   }
+  return images;
+}
+
+/// Every label of one pair of files. \throws discgeom::error naming the file at fault
+inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& reference_file,
+                                                 const std::filesystem::path& prediction_file,
+                                                 const overlap_evaluation& settings) {
+  const auto images = read_label_images(reference_file, prediction_file, settings.overrides);
+  const auto& reference = images.reference;
+  const auto& prediction = images.prediction;
+  const std::string& both = images.both;
   label_pair_counts pairs;
   std::vector<label_evaluation> evaluations;
   std::optional<matching> matches;
@@ -215,8 +237,11 @@ struct overlap_settings {
   /// by case name.
   std::string prediction;
   std::vector<label_value> labels;  ///< the labels to score; empty: every label in either image
-  /// Whose definitions the metrics follow (conventions_of).
+  /// Whose definitions the metrics follow (conventions_of); spider_challenge: the challenge's
+  /// ten scores per case instead of the per-label table (spider_challenge_score).
   metric_convention convention = metric_convention::discgeom;
+  /// spider_challenge only: the spacing order of its surface distances; unset: corrected.
+  std::optional<challenge_spacing> challenge_spacing_order;
   double tolerance_mm = surface_metric_options{}.tolerance_mm;  ///< of the NSD, >= 0
   double percentile = surface_metric_options{}.percentile;      ///< of hd95_mm, in [0, 100]
   bool match = false;  ///< also the best-overlapping prediction label of every reference label
@@ -249,7 +274,17 @@ inline void add_overlap_options(CLI::App& app, overlap_settings& s) {
   add_number(app, "--percentile", s.percentile, "percentile of the Hausdorff distance hd95_mm", 0.0,
              100.0);
   add_choice(app, "--convention", s.convention,
-             "whose definitions the metrics follow (docs/metrics.md)");
+             "whose definitions the metrics follow (docs/metrics.md); spider-challenge: the "
+             "SPIDER challenge's scores per case");
+  add_parsed(
+      app, "--challenge-spacing", s.challenge_spacing_order,
+      [](const std::string& option, const std::string& text) {
+        return std::optional<challenge_spacing>(parse_choice<challenge_spacing>(option, text));
+      },
+      "spider-challenge: as-released reproduces the released evaluation.py, which gives array "
+      "axis k the spacing of axis 2 - k",
+      enum_choices<challenge_spacing>())
+      ->default_str(std::string(to_string(challenge_spacing::corrected)));
   add_switch(app, "--match", s.match,
              "match every reference label to its best-overlapping prediction label");
   add_parsed(
@@ -268,7 +303,9 @@ inline void add_overlap_options(CLI::App& app, overlap_settings& s) {
   app.footer(
       "REF and PRED are two label images, or two folders whose images are paired by case name.\n"
       "With folders, a summary follows: per label and metric the mean over the cases with its\n"
-      "t and bootstrap intervals (in --summary FILE, beside --out FILE, or after the table).");
+      "t and bootstrap intervals (in --summary FILE, beside --out FILE, or after the table).\n"
+      "--convention spider-challenge: one row per case with the challenge's ten scores, then\n"
+      "rows 'mean' and 'std' over the cases (docs/metrics.md, \"SPIDER challenge scores\").");
 }
 
 /// Folders: the summary table's file (--summary, else beside --out as NAME.summary.EXT); empty:
@@ -283,6 +320,20 @@ inline std::string overlap_summary_path(const overlap_settings& s) {
 /// The rules between settings, and no output over an input (a case file of a folder
 /// included). \throws usage_error
 inline void check_overlap_settings(const overlap_settings& s) {
+  const bool challenge = s.convention == metric_convention::spider_challenge;
+  if (s.challenge_spacing_order && !challenge)
+    throw usage_error("--challenge-spacing applies only with --convention spider-challenge");
+  if (challenge) {
+    for (const auto& [given, option] :
+         {std::pair{!s.labels.empty(), "--labels"}, std::pair{s.match, "--match"},
+          std::pair{s.min_dice.has_value(), "--min-dice"},
+          std::pair{!s.summary.empty(), "--summary"}}) {
+      if (given)
+        throw usage_error(std::string(option) +
+                          " does not apply with --convention spider-challenge (the challenge "
+                          "scores every reference label and writes its mean and std as rows)");
+    }
+  }
   const bool folders = std::filesystem::is_directory(s.reference);
   if (folders != std::filesystem::is_directory(s.prediction))
     throw usage_error("--reference and --prediction must both be files or both be folders");
@@ -296,10 +347,114 @@ inline void check_overlap_settings(const overlap_settings& s) {
       inputs.push_back(file);
   }
   std::vector<output_path> outputs{{"--out", s.out}};
-  if (folders)
+  if (folders && !challenge)
     outputs.push_back(
         {s.summary.empty() ? "--out's summary" : "--summary", overlap_summary_path(s)});
   refuse_output_over_input(outputs, inputs);
+}
+
+/// The columns of `--convention spider-challenge`: the case, the challenge's ten keys, status.
+inline std::vector<std::string> spider_challenge_columns() {
+  std::vector<std::string> columns{"case"};
+  for (const auto& key : enum_names<spider_challenge_key>::table)
+    columns.emplace_back(key.name);
+  columns.emplace_back("status");
+  return columns;
+}
+
+/// `discgeom overlap --convention spider-challenge`: one row per case (a reference file and the
+/// prediction of the same case name), then the rows `mean` and `std` (ddof 1) of each key over
+/// the cases scored, NaN left out, as the challenge's metrics.json. 0, or 1 when a case could
+/// not be scored (its row's status and a line on stderr say why; it is left out of the mean).
+inline int run_spider_challenge(const overlap_settings& s) {
+  const spider_challenge_options options{
+      .spacing = s.challenge_spacing_order.value_or(challenge_spacing::corrected)};
+  const std::filesystem::path reference_path = s.reference;
+  const std::filesystem::path prediction_path = s.prediction;
+  const bool folders = std::filesystem::is_directory(reference_path);
+  std::vector<std::pair<std::string, std::filesystem::path>> references;
+  std::map<std::string, std::filesystem::path> predictions;
+  if (folders) {
+    for (const auto& entry : cases_in(reference_path))
+      references.push_back(entry);
+    predictions = cases_in(prediction_path);
+  } else {
+    references.emplace_back(case_name(reference_path), reference_path);
+    predictions[case_name(reference_path)] = prediction_path;
+  }
+
+  const auto columns = spider_challenge_columns();
+  table result{columns, {}};
+  std::vector<spider_challenge_scores> scored;
+  bool any_failed = false;
+  // A line on stderr and, for folders, the case's row with status "error: STATUS".
+  const auto failed_row = [&](const std::string& name, const std::string& line,
+                              const std::string& status) {
+    std::cerr << "discgeom overlap: " << line << '\n';
+    any_failed = true;
+    if (!folders)  // one pair: no table, as the other conventions
+      return;
+    std::vector<cell> row(columns.size());
+    row.front() = text(name);
+    row.back() = text("error: " + status);
+    result.rows.push_back(row);
+  };
+  progress_bar progress("overlap", references.size(), s.quiet);
+  for (const auto& [name, reference_file] : references) {
+    const auto prediction = predictions.find(name);
+    if (prediction == predictions.end()) {
+      failed_row(
+          name,
+          reference_file.string() + ": no prediction of this case in " + prediction_path.string(),
+          "no prediction");
+      progress.step(name);
+      continue;
+    }
+    try {
+      const auto images = read_label_images(reference_file, prediction->second, s.overrides);
+      spider_challenge_scores scores;
+      try {
+        scores = spider_challenge_score(images.reference.view(), images.prediction.view(),
+                                        images.reference.geometry, options);
+      } catch (const std::bad_alloc&) {
+        throw io_error(images.both + "not enough memory to compare them");
+      }
+      std::vector<cell> row{text(name)};
+      for (const auto& key : enum_names<spider_challenge_key>::table)
+        row.push_back(number(scores[key.value]));
+      row.push_back(text(std::string(to_string(scores.status))));
+      result.rows.push_back(row);
+      scored.push_back(std::move(scores));
+    } catch (const std::exception& failure) {  // this case's failure: the batch goes on
+      const std::string reason = failure_reason(failure);
+      failed_row(name, reason, reason);
+    }
+    progress.step(name);
+  }
+  for (const auto& [name, prediction_file] : predictions) {
+    if (std::none_of(references.begin(), references.end(),
+                     [&](const auto& reference) { return reference.first == name; }))
+      failed_row(
+          name,
+          prediction_file.string() + ": no reference of this case in " + reference_path.string(),
+          "no reference");
+  }
+
+  if (!folders && any_failed)
+    return 1;
+  const auto summary = summarise_spider_challenge(scored);
+  std::vector<cell> mean_row{text("mean")};
+  std::vector<cell> sd_row{text("std")};
+  for (const auto& statistic : summary) {
+    mean_row.push_back(number(statistic.mean));
+    sd_row.push_back(number(statistic.sd));
+  }
+  mean_row.push_back(text("aggregate"));
+  sd_row.push_back(text("aggregate"));
+  result.rows.push_back(mean_row);
+  result.rows.push_back(sd_row);
+  write_table_output(s.out, result, s.format);
+  return any_failed ? 1 : 0;
 }
 
 /// `discgeom overlap`: 0, or 1 when a pair could not be evaluated (stderr and, for folders, the
@@ -307,6 +462,8 @@ inline void check_overlap_settings(const overlap_settings& s) {
 /// cannot be written
 inline int run_overlap(const overlap_settings& s) {
   check_overlap_settings(s);
+  if (s.convention == metric_convention::spider_challenge)
+    return run_spider_challenge(s);
   overlap_evaluation per_pair;
   per_pair.evaluation = conventions_of(s.convention);
   per_pair.evaluation.labels = s.labels;

@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli_helpers.hpp"
 #include "discgeom/io/image_io.hpp"
@@ -280,6 +283,221 @@ TEST_CASE("overlap on the real masks moved by one voxel") {
             prediction_voxels += p;
           }
       CHECK(number(row, "dice") == Approx(2 * tp / (reference_voxels + prediction_voxels)));
+    }
+  }
+}
+
+// --convention spider-challenge on the challenge's own golden cases
+// (tests/golden/make_spider_challenge_golden.py): the challenge's layout names a prediction by
+// its job, so the cases are copied into two folders under their case names first.
+namespace {
+
+const fs::path spider_data = DISCGEOM_TEST_DATA_DIR "/spider_challenge";
+
+nlohmann::json spider_golden() {
+  std::ifstream file(spider_data / "golden.json");
+  REQUIRE(file.good());
+  return nlohmann::json::parse(file);
+}
+
+// reference/<case>.mha and prediction/<case>.mha under `folder`.
+void copy_spider_cases(const nlohmann::json& golden, const fs::path& folder) {
+  fs::remove_all(folder);
+  fs::create_directories(folder / "reference");
+  fs::create_directories(folder / "prediction");
+  for (const auto& c : golden.at("cases")) {
+    const std::string name = c.at("name").get<std::string>();
+    fs::copy_file(spider_data / c.at("ground_truth").get<std::string>(),
+                  folder / "reference" / (name + ".mha"));
+    fs::copy_file(spider_data / c.at("prediction").get<std::string>(),
+                  folder / "prediction" / (name + ".mha"));
+  }
+}
+
+// A cell against the challenge's value: empty for its NaN (null), else within 1e-9 relative.
+void check_cell(const std::string& cell, const nlohmann::json& expected) {
+  INFO("table " << cell << ", challenge " << expected);
+  if (expected.is_null()) {
+    CHECK(cell.empty());
+    return;
+  }
+  REQUIRE_FALSE(cell.empty());
+  const double ours = std::stod(cell), value = expected.get<double>();
+  CHECK((ours == value || std::abs(ours - value) <= 1e-9 * std::abs(value)));
+}
+
+// The folders of copy_spider_cases scored by the challenge's convention, more options after.
+run_result run_cli_spider(const fs::path& folder, const std::string& options) {
+  return run("overlap --reference " + (folder / "reference").string() + " --prediction " +
+             (folder / "prediction").string() + " --convention spider-challenge" + options);
+}
+
+const std::vector<std::string> spider_keys{
+    "DiceScoreVertebrae",     "DiceScoreDiscs",     "DiceScoreSpinalCanal", "OveralDiceScore",
+    "DetectionRateVertebrae", "DetectionRateDiscs", "ASDVertebrae",         "ASDDiscs",
+    "ASDSpinalCanal",         "OveralASD"};
+
+}  // namespace
+
+TEST_CASE("overlap --convention spider-challenge: the challenge's scores on its golden cases") {
+  const auto golden = spider_golden();
+  const fs::path folder = scratch() / "spider";
+  copy_spider_cases(golden, folder);
+  std::string header = "case";
+  for (const auto& key : spider_keys)
+    header += "," + key;
+  header += ",status";
+  for (const auto& [run, switch_text] :
+       {std::pair{std::string("as_released"), std::string(" --challenge-spacing as-released")},
+        std::pair{std::string("spacing_corrected"), std::string()},
+        std::pair{std::string("spacing_corrected"),
+                  std::string(" --challenge-spacing corrected")}}) {
+    INFO("run " << run << switch_text);
+    const auto result = run_cli_spider(folder, switch_text);
+    CHECK(result.status == 0);
+    CHECK(result.err.empty());
+    CHECK(result.out.substr(0, result.out.find('\n')) == header);
+    const auto rows = parse_csv(result.out);
+    REQUIRE(rows.size() == 8);  // six cases by name, then mean and std
+    const auto& expected = golden.at(run);
+    for (std::size_t i = 0; i < 6; ++i) {
+      const auto& score_case = expected.at("per_case")[i];
+      const std::string name = score_case.at("case").get<std::string>();
+      INFO("case " << name);
+      CHECK(rows[i].at("case") == name);
+      CHECK(rows[i].at("status") == "ok");
+      for (const auto& key : spider_keys) {
+        INFO(key);
+        check_cell(rows[i].at(key), score_case.at("score_case").at(key));
+      }
+    }
+    CHECK(rows[2].at("DiceScoreSpinalCanal") == "999");  // case03: no canal in the reference
+    CHECK(rows[2].at("ASDSpinalCanal") == "999");
+    CHECK(rows[6].at("case") == "mean");
+    CHECK(rows[7].at("case") == "std");
+    CHECK(rows[6].at("status") == "aggregate");
+    for (const auto& key : spider_keys) {
+      INFO(key);
+      check_cell(rows[6].at(key), expected.at("metrics_json").at(key).at("mean"));
+      check_cell(rows[7].at(key), expected.at("metrics_json").at(key).at("std"));
+    }
+  }
+
+  SECTION("JSON: the same records, NaN as null, 999 as a number") {
+    const auto json = run_cli_spider(folder, " --format json");
+    CHECK(json.status == 0);
+    const auto records = nlohmann::json::parse(json.out);
+    REQUIRE(records.size() == 8);
+    CHECK(records[1].at("case") == "case02_missed_vertebra_disc");
+    CHECK(records[1].at("ASDVertebrae").is_null());
+    CHECK(records[2].at("DiceScoreSpinalCanal") == 999);
+    CHECK(records[5].at("OveralASD") == 0);
+  }
+  SECTION("one pair of files: its row, then its mean and an empty std") {
+    const auto pair =
+        run("overlap --reference " + (folder / "reference/case01_shifted_fp.mha").string() +
+            " --prediction " + (folder / "prediction/case01_shifted_fp.mha").string() +
+            " --convention spider-challenge --challenge-spacing as-released");
+    CHECK(pair.status == 0);
+    const auto rows = parse_csv(pair.out);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0].at("case") == "case01_shifted_fp");
+    check_cell(rows[0].at("ASDDiscs"), 1.1300212486879642);
+    check_cell(rows[0].at("OveralASD"), 0.811868592971912);
+    CHECK(rows[1].at("ASDDiscs") == rows[0].at("ASDDiscs"));
+    CHECK(rows[2].at("ASDDiscs").empty());
+  }
+}
+
+TEST_CASE("overlap --convention spider-challenge: degenerate and bad cases") {
+  const auto golden = spider_golden();
+  const fs::path folder = scratch() / "spider_bad";
+  copy_spider_cases(golden, folder);
+  SECTION("a reference without vertebrae: its detection rate empty, with a status") {
+    auto labels = discgeom::read_image<std::uint32_t>(folder / "reference/case06_perfect.mha");
+    for (auto& voxel : labels.voxels)
+      if (voxel < 100)
+        voxel = 0;
+    discgeom::write_image(folder / "reference/case06_perfect.mha", labels);
+    const auto result = run_cli_spider(folder, "");
+    CHECK(result.status == 0);
+    const auto rows = parse_csv(result.out);
+    REQUIRE(rows.size() == 8);
+    CHECK(rows[5].at("case") == "case06_perfect");
+    CHECK(rows[5].at("status") == "no_vertebrae");
+    CHECK(rows[5].at("DetectionRateVertebrae").empty());
+    CHECK(rows[5].at("DiceScoreVertebrae").empty());
+    CHECK(rows[5].at("DetectionRateDiscs") == "1");
+    CHECK(rows[5].at("OveralDiceScore") == "1");
+  }
+  SECTION("shapes differ: that case's row says why, the others are scored, exit 1") {
+    fs::copy_file(spider_data / golden.at("cases")[3].at("prediction").get<std::string>(),
+                  folder / "prediction/case01_shifted_fp.mha",
+                  fs::copy_options::overwrite_existing);  // case04's 54 x 80 x 12 grid
+    const auto result = run_cli_spider(folder, "");
+    CHECK(result.status == 1);
+    const auto rows = parse_csv(result.out);
+    REQUIRE(rows.size() == 8);
+    CHECK(rows[0].at("status").rfind("error: ", 0) == 0);
+    CHECK(rows[0].at("status").find("differ in shape") != std::string::npos);
+    CHECK(rows[0].at("OveralDiceScore").empty());
+    CHECK(rows[1].at("status") == "ok");
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+    CHECK(result.err.find((folder / "prediction/case01_shifted_fp.mha").string()) !=
+          std::string::npos);
+    // The mean is over the five cases scored.
+    const auto corrected = golden.at("spacing_corrected").at("per_case");
+    double sum = 0.0;
+    for (std::size_t i = 1; i < 6; ++i)
+      sum += corrected[i].at("score_case").at("OveralDiceScore").get<double>();
+    CHECK(number(rows[6], "OveralDiceScore") == Approx(sum / 5.0).epsilon(1e-12));
+
+    const auto pair =
+        run("overlap --reference " + (folder / "reference/case01_shifted_fp.mha").string() +
+            " --prediction " + (folder / "prediction/case01_shifted_fp.mha").string() +
+            " --convention spider-challenge");
+    CHECK(pair.status == 1);
+    CHECK(pair.out.empty());
+    CHECK(pair.err.find("differ in shape") != std::string::npos);
+  }
+  SECTION("a case without its prediction, a prediction without its reference") {
+    fs::rename(folder / "prediction/case02_missed_vertebra_disc.mha",
+               folder / "prediction/case07_orphan.mha");
+    const auto result = run_cli_spider(folder, "");
+    CHECK(result.status == 1);
+    const auto rows = parse_csv(result.out);
+    REQUIRE(rows.size() == 9);  // six references, the orphan, mean, std
+    CHECK(rows[1].at("case") == "case02_missed_vertebra_disc");
+    CHECK(rows[1].at("status") == "error: no prediction");
+    CHECK(rows[6].at("case") == "case07_orphan");
+    CHECK(rows[6].at("status") == "error: no reference");
+    CHECK(rows[7].at("case") == "mean");
+    CHECK(result.err.find("case02_missed_vertebra_disc.mha: no prediction of this case") !=
+          std::string::npos);
+    CHECK(result.err.find("case07_orphan.mha: no reference of this case") != std::string::npos);
+  }
+  SECTION("usage: the switch needs the convention, the convention refuses per-label options") {
+    const std::string files = "overlap --reference " + (folder / "reference").string() +
+                              " --prediction " + (folder / "prediction").string();
+    for (const auto& [arguments, message] :
+         {std::pair{std::string(" --convention spider-challenge --challenge-spacing sideways"),
+                    std::string("--challenge-spacing 'sideways' must be corrected or as-released")},
+          std::pair{std::string(" --challenge-spacing corrected"),
+                    std::string("--challenge-spacing applies only with --convention "
+                                "spider-challenge")},
+          std::pair{std::string(" --convention monai --challenge-spacing as-released"),
+                    std::string("--challenge-spacing applies only with --convention "
+                                "spider-challenge")},
+          std::pair{std::string(" --convention spider-challenge --labels 201"),
+                    std::string("--labels does not apply with --convention spider-challenge")},
+          std::pair{std::string(" --convention spider-challenge --match"),
+                    std::string("--match does not apply with --convention spider-challenge")}}) {
+      INFO(arguments);
+      const auto result = run(files + arguments);
+      CHECK(result.status == 2);
+      CHECK(result.out.empty());
+      CHECK(result.err.rfind("discgeom overlap: ", 0) == 0);
+      CHECK(result.err.find(message) != std::string::npos);
     }
   }
 }

@@ -45,17 +45,22 @@ enum class metric_convention {
   deepmind,     ///< DeepMind surface-distance
   medpy,        ///< MedPy medpy.metric.binary
   plastimatch,  ///< plastimatch boundary Hausdorff statistics
+  /// The SPIDER challenge's evaluation.py: its ten scores come from `spider_challenge_score`
+  /// (spider_challenge.hpp); conventions_of gives its per-label surface (26-connected surface
+  /// voxels, pooled ASD = assd_mm) for a label scored against the same label.
+  spider_challenge,
 };
 
-/// "discgeom", "monai", "deepmind", "medpy", "plastimatch".
+/// "discgeom", "monai", "deepmind", "medpy", "plastimatch", "spider-challenge".
 template <>
 struct enum_names<metric_convention> {
-  static constexpr std::array<enum_name<metric_convention>, 5> table{{
+  static constexpr std::array<enum_name<metric_convention>, 6> table{{
       {metric_convention::discgeom, "discgeom"},
       {metric_convention::monai, "monai"},
       {metric_convention::deepmind, "deepmind"},
       {metric_convention::medpy, "medpy"},
       {metric_convention::plastimatch, "plastimatch"},
+      {metric_convention::spider_challenge, "spider-challenge"},
   }};
 };
 
@@ -112,6 +117,12 @@ struct enum_names<metric_convention> {
       options.overlap.fill = {.both_empty = 0.0, .reference_empty = 0.0, .prediction_empty = 0.0};
       options.surface.distance_both_empty = nan_fill;
       options.surface.distance_one_empty = infinite_fill;
+      break;
+    case metric_convention::spider_challenge:
+      // Surface voxels with a 26-neighbour outside (binary_erosion with the full 3x3x3
+      // structure, zero border), exact EDT; ASD pooled over both directions. Its matching of
+      // labels, groups and spacing order: spider_challenge_score.
+      options.kind = surface_kind::fully_connected;
       break;
   }
   return options;
