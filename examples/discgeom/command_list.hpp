@@ -21,6 +21,8 @@ inline constexpr command_info program_commands[] = {
      "overlap and surface-distance metrics of predictions against references"},
     {"correlate", "discgeom-core",
      "correlations with p-values and intervals between columns of a CSV table"},
+    {"vertebrae", "discgeom-core",
+     "the spine's curve: vertebral body centroids, heights and endplate inclinations"},
     {"muscles", "discgeom-core",
      "muscle cross-sectional areas and centroids per axial slice (Hess et al.)"},
     {"opensim", "discgeom-core",

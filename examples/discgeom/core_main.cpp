@@ -8,6 +8,7 @@
 #include "discs_command.hpp"
 #include "muscles_command.hpp"
 #include "opensim_command.hpp"
+#include "vertebrae_command.hpp"
 #include "overlap_command.hpp"
 #include "phantom_command.hpp"
 
@@ -20,6 +21,7 @@ constexpr discgeom::cli::hosted_command commands[] = {
     {"overlap", parse_and_run<overlap_settings, add_overlap_options, run_overlap>},
     {"correlate", parse_and_run<correlate_settings, add_correlate_options, run_correlate>},
     {"agree", parse_and_run<agree_settings, add_agree_options, run_agree>},
+    {"vertebrae", parse_and_run<vertebrae_settings, add_vertebrae_options, run_vertebrae>},
     {"muscles", parse_and_run<muscles_settings, add_muscles_options, run_muscles>},
     {"opensim", parse_and_run<opensim_settings, add_opensim_options, run_opensim>},
     {"crop", parse_and_run<crop_settings, add_crop_options, run_crop>},

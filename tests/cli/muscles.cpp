@@ -147,3 +147,33 @@ TEST_CASE("muscles: bad input gives a status or a clear error") {
   CHECK(refused_table.status == 1);
   CHECK(refused_table.err.find("side 'left' must be L, R or empty") != std::string::npos);
 }
+
+TEST_CASE("vertebrae: the spine's curve from the vertebral bodies, beside the discs") {
+  // Identity direction, 1 mm voxels: vertebrae 1 (L5) at z 2..11 and 2 (L4) at z 16..25, disc 202
+  // between them; a body shifted 3 mm anteriorly (smaller y) for L4.
+  auto img = discgeom::image<std::uint8_t>::filled({10, 30, 30}, {}, 0);
+  for (std::size_t i = 2; i < 8; ++i)
+    for (std::size_t j = 5; j < 20; ++j) {
+      for (std::size_t k = 2; k < 12; ++k)
+        img.voxels(i, j, k) = 1;
+      for (std::size_t k = 16; k < 26; ++k)
+        img.voxels(i, j - 3, k) = 2;
+      for (std::size_t k = 12; k < 16; ++k)
+        img.voxels(i, j, k) = 202;
+    }
+  const fs::path path = scratch() / "vertebrae.nii.gz";
+  discgeom::write_image(path, img);
+  const auto result = run("vertebrae " + path.string());
+  CHECK(result.status == 0);
+  const auto rows = parse_csv(result.out);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].at("vertebra") == "L5");
+  CHECK(rows[1].at("vertebra") == "L4");
+  CHECK(number(rows[0], "height_mm") == Approx(10.0));
+  CHECK(number(rows[1], "centroid_y_mm") == Approx(number(rows[0], "centroid_y_mm") - 3.0));
+  CHECK(number(rows[1], "centroid_z_mm") == Approx(20.5));
+  CHECK(number(rows[0], "upper_endplate_deg") == Approx(0.0).margin(1e-12));
+  CHECK(rows[0].at("status") == "ok");
+  const auto bad = run("vertebrae " + path.string() + " --lowest-level S9");
+  CHECK(bad.status == 2);
+}
