@@ -27,6 +27,8 @@ inline constexpr command_info program_commands[] = {
      "muscle cross-sectional areas and centroids per axial slice (Hess et al.)"},
     {"opensim", "discgeom-core",
      "a subject-specific OpenSim lumbar model whose joints follow the subject's discs"},
+    {"indices", "discgeom-core",
+     "BianqueNet's disc indices (DH, HV, DHI, HDR, Delta SI) on mid-sagittal slices, with norms"},
     {"agree", "discgeom-core",
      "agreement of two tables of the same measures: r, MAE, Bland-Altman, ICC(A,1), CCC"},
     {"crop", "discgeom-core",

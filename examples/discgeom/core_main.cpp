@@ -6,6 +6,7 @@
 #include "correlate_command.hpp"
 #include "crop_command.hpp"
 #include "discs_command.hpp"
+#include "indices_command.hpp"
 #include "muscles_command.hpp"
 #include "opensim_command.hpp"
 #include "vertebrae_command.hpp"
@@ -21,6 +22,7 @@ constexpr discgeom::cli::hosted_command commands[] = {
     {"overlap", parse_and_run<overlap_settings, add_overlap_options, run_overlap>},
     {"correlate", parse_and_run<correlate_settings, add_correlate_options, run_correlate>},
     {"agree", parse_and_run<agree_settings, add_agree_options, run_agree>},
+    {"indices", parse_and_run<indices_settings, add_indices_options, run_indices>},
     {"vertebrae", parse_and_run<vertebrae_settings, add_vertebrae_options, run_vertebrae>},
     {"muscles", parse_and_run<muscles_settings, add_muscles_options, run_muscles>},
     {"opensim", parse_and_run<opensim_settings, add_opensim_options, run_opensim>},

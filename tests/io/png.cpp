@@ -52,3 +52,23 @@ TEST_CASE("png: bad pictures and unwritable files") {
           {discgeom::gray_picture::filled(2, 2), discgeom::gray_picture::filled(3, 2)}, 2),
       Catch::Contains("tile 1 is 3 x 2, tile 0 is 2 x 2"));
 }
+
+TEST_CASE("png: read back as grey, a missing file and a non-PNG refused") {
+  auto picture = discgeom::gray_picture::filled(5, 3, 7);
+  picture.at(4, 2) = 255;
+  picture.at(0, 1) = 0;
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("discgeom_png_read_" + std::to_string(::getpid()) + ".png");
+  discgeom::write_png(file, picture);
+  const auto read = discgeom::read_png(file);
+  CHECK(read.width == 5);
+  CHECK(read.height == 3);
+  CHECK(read.pixels == picture.pixels);
+  std::filesystem::remove(file);
+  CHECK_THROWS_WITH(discgeom::read_png(file), Catch::Contains("no such file"));
+  const auto text = std::filesystem::temp_directory_path() /
+                    ("discgeom_png_text_" + std::to_string(::getpid()) + ".png");
+  std::ofstream(text) << "not a picture";
+  CHECK_THROWS_WITH(discgeom::read_png(text), Catch::Contains("is not a PNG file"));
+  std::filesystem::remove(text);
+}

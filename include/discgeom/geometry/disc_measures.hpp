@@ -162,28 +162,36 @@ namespace detail {
 
 }  // namespace detail
 
-/// The discs of a label map, lowest first, each measured (see disc_measures).
+/// One disc found in a label map, before it is measured.
+struct found_disc {
+  std::int64_t label = 0;
+  voxel_set set;          ///< every voxel of the label (of the piece, with the components scheme)
+  std::string level;      ///< empty for a fragment
+  bool fragment = false;  ///< too few voxels to be measured (see find_discs)
+};
+
+/// The discs of a label map, lowest first, with their level names, not measured: what
+/// measure_discs measures, and what other conventions (geometry/perrone.hpp) start from.
 ///
 /// A disc is every voxel of its label, whatever their connectivity (manual masks carry stray
-/// voxels and published volumes count them), unless `largest_component` asks for the largest
-/// 26-connected component only (then `voxels_left_out` says how many were dropped). With the
-/// components scheme, each 26-connected piece of a label is a disc.
+/// voxels and published volumes count them). With the components scheme, each 26-connected piece
+/// of a label is a disc. Order: SPIDER by label (201 the lowest); ordinal, table and components
+/// by the cranio-caudal order of the centroids (LPS z), a stable sort.
 ///
 /// Fragments (docs/geometry.md, "Level names and fragments"): a disc with fewer voxels than
 /// `min_voxels`, or, when that is not given, than a tenth of the median voxel count of the other
-/// discs, keeps its row with status "fragment", is not measured and takes no level name.
-/// Level names, for measured discs only: SPIDER from the label (201 = the lowest level); ordinal
-/// and components by the cranio-caudal order of the centroids, counting measured discs only, so
-/// a stray piece does not shift the names of the real discs; table from the user's table.
+/// discs, is a fragment and takes no level name. Level names, for the other discs only: SPIDER
+/// from the label (201 = the lowest level); ordinal and components by the cranio-caudal order,
+/// counting non-fragments only, so a stray piece does not shift the names of the real discs;
+/// table from the user's table. `largest_component` is for measure_discs and ignored here.
 ///
 /// \throws precondition_error for an invalid geometry, an unparsable lowest level, or the table
 ///         scheme without a table.
 template <volume_like Labels>
-[[nodiscard]] std::vector<disc_measures> measure_discs(Labels&& labels,
-                                                       const image_geometry& geometry,
-                                                       const disc_table_options& options = {}) {
+[[nodiscard]] std::vector<found_disc> find_discs(Labels&& labels, const image_geometry& geometry,
+                                                 const disc_table_options& options = {}) {
   DISCGEOM_PRECONDITION(options.scheme != disc_label_scheme::table || options.table != nullptr,
-                        "measure_discs", "options.scheme is table but options.table is null");
+                        "find_discs", "options.scheme is table but options.table is null");
   const disc_level_names names(options.lowest_level);
   auto structures = collect_label_voxels(labels, geometry);
 
@@ -238,35 +246,78 @@ template <volume_like Labels>
     counts.push_back(d.set->voxels.size());
   const auto thresholds = detail::fragment_thresholds(counts, options.min_voxels);
 
-  std::vector<disc_measures> rows;
-  rows.reserve(discs.size());
+  std::vector<found_disc> found;
+  found.reserve(discs.size());
   std::size_t ordinal_level = 0;  // ordinal levels count measured discs only: a fragment takes none
   for (std::size_t n = 0; n < discs.size(); ++n) {
-    const voxel_set* measured = discs[n].set;
-    const bool fragment = static_cast<double>(counts[n]) < thresholds[n];
+    found_disc d;
+    d.label = discs[n].label;
+    d.fragment = static_cast<double>(counts[n]) < thresholds[n];
+    if (!d.fragment) {
+      const bool by_position = options.scheme == disc_label_scheme::ordinal ||
+                               options.scheme == disc_label_scheme::components;
+      d.level = by_position ? names.name(ordinal_level++) : discs[n].level;
+    }
+    d.set = std::move(*discs[n].set);  // each structure or piece is one disc at most
+    found.push_back(std::move(d));
+  }
+  return found;
+}
+
+/// The discs that find_discs found, each measured (see disc_measures): a fragment is counted
+/// (voxels, volume) with status "fragment", not measured; `largest_component` measures only the
+/// largest 26-connected component of each disc and reports `voxels_left_out`.
+[[nodiscard]] inline std::vector<disc_measures> measure_found_discs(
+    const std::vector<found_disc>& discs, const disc_table_options& options = {}) {
+  std::vector<disc_measures> rows;
+  rows.reserve(discs.size());
+  for (const auto& d : discs) {
+    const voxel_set* measured = &d.set;
     std::vector<voxel_set> components;
-    if (options.largest_component && !fragment) {
-      components = split_components(*discs[n].set, connectivity3::corners);
+    if (options.largest_component && !d.fragment) {
+      components = split_components(d.set, connectivity3::corners);
       measured = &components.front();
     }
     disc_measures m;
-    if (fragment) {  // counted, not measured
-      m.voxels = counts[n];
-      m.volume_mm3 = volume_mm3(*measured);
+    if (d.fragment) {  // counted, not measured
+      m.voxels = d.set.voxels.size();
+      m.volume_mm3 = volume_mm3(d.set);
       m.status = "fragment";
     } else {
       m = measure_disc(*measured);
     }
-    m.label = discs[n].label;
-    if (!fragment) {
-      const bool by_position = options.scheme == disc_label_scheme::ordinal ||
-                               options.scheme == disc_label_scheme::components;
-      m.level = by_position ? names.name(ordinal_level++) : discs[n].level;
-    }
-    m.voxels_left_out = discs[n].set->voxels.size() - measured->voxels.size();
+    m.label = d.label;
+    m.level = d.level;
+    m.voxels_left_out = d.set.voxels.size() - measured->voxels.size();
     rows.push_back(std::move(m));
   }
   return rows;
+}
+
+/// The discs of a label map, lowest first, each measured (see disc_measures):
+/// measure_found_discs(find_discs(labels, geometry, options), options).
+///
+/// A disc is every voxel of its label, whatever their connectivity (manual masks carry stray
+/// voxels and published volumes count them), unless `largest_component` asks for the largest
+/// 26-connected component only (then `voxels_left_out` says how many were dropped). With the
+/// components scheme, each 26-connected piece of a label is a disc.
+///
+/// Fragments (docs/geometry.md, "Level names and fragments"): a disc with fewer voxels than
+/// `min_voxels`, or, when that is not given, than a tenth of the median voxel count of the other
+/// discs, keeps its row with status "fragment", is not measured and takes no level name.
+/// Level names, for measured discs only: SPIDER from the label (201 = the lowest level); ordinal
+/// and components by the cranio-caudal order of the centroids, counting measured discs only, so
+/// a stray piece does not shift the names of the real discs; table from the user's table.
+///
+/// \throws precondition_error for an invalid geometry, an unparsable lowest level, or the table
+///         scheme without a table.
+template <volume_like Labels>
+[[nodiscard]] std::vector<disc_measures> measure_discs(Labels&& labels,
+                                                       const image_geometry& geometry,
+                                                       const disc_table_options& options = {}) {
+  DISCGEOM_PRECONDITION(options.scheme != disc_label_scheme::table || options.table != nullptr,
+                        "measure_discs", "options.scheme is table but options.table is null");
+  return measure_found_discs(find_discs(labels, geometry, options), options);
 }
 
 }  // namespace discgeom
