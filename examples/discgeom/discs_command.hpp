@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // `discgeom discs SEG... [--labels spider|ordinal|components] [--lowest-level L5/S1] [--min-voxels N]
-//   [--largest-component] [--spacing SX,SY,SZ] [--orientation CODE] [--format csv|json]
-//   [--out FILE] [--quiet]`: one row per disc per input (docs/cli.md).
+//   [--largest-component] [--convention discgeom|perrone] [--spacing SX,SY,SZ]
+//   [--orientation CODE] [--format csv|json] [--out FILE] [--quiet]`: one row per disc per input
+//   (docs/cli.md).
 
 #include <cstdint>
 #include <cstdio>
@@ -13,13 +14,33 @@
 #include <vector>
 
 #include "command_line.hpp"
+#include "discgeom/enum_names.hpp"
 #include "discgeom/geometry/disc_measures.hpp"
+#include "discgeom/geometry/perrone.hpp"
 #include "discgeom/geometry/plausibility.hpp"
 #include "discgeom/io/image_io.hpp"
 #include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
 #include "table.hpp"
+
+namespace discgeom::cli {
+
+/// Whose definitions the discs table follows (--convention).
+enum class disc_convention {
+  discgeom,  ///< the contract's columns, in mm (docs/geometry.md)
+  perrone,   ///< Perrone et al.'s released code, its columns and units (geometry/perrone.hpp)
+};
+
+}  // namespace discgeom::cli
+
+template <>
+struct discgeom::enum_names<discgeom::cli::disc_convention> {
+  static constexpr std::array<enum_name<cli::disc_convention>, 2> table{{
+      {cli::disc_convention::discgeom, "discgeom"},
+      {cli::disc_convention::perrone, "perrone"},
+  }};
+};
 
 namespace discgeom::cli {
 
@@ -46,12 +67,23 @@ inline std::vector<std::string> discs_columns(bool largest_component) {
   return columns;
 }
 
+/// The columns of `--convention perrone`: ours around the released code's six (its names and
+/// units: resampled voxels and degrees), docs/cli.md.
+inline std::vector<std::string> perrone_discs_columns() {
+  std::vector<std::string> columns{"case", "level", "label", "voxels", "pieces", "blob_voxels"};
+  columns.insert(columns.end(), perrone_column_names.begin(), perrone_column_names.end());
+  columns.insert(columns.end(), {"fov_check", "status"});
+  return columns;
+}
+
 /// A row for a case that could not be measured at all: only the case and the status.
 inline std::vector<cell> failed_case_row(const std::string& name, const std::string& status,
-                                         std::size_t columns) {
-  std::vector<cell> row(columns);
+                                         const std::vector<std::string>& columns) {
+  std::vector<cell> row(columns.size());
   row[0] = text(name);
-  row[16] = text(status);
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    if (columns[c] == "status")
+      row[c] = text(status);
   return row;
 }
 
@@ -71,6 +103,57 @@ inline std::vector<cell> disc_row(const std::string& name, const disc_measures& 
   if (largest_component)
     row.push_back(number(static_cast<double>(d.voxels_left_out)));
   return row;
+}
+
+/// The `--convention perrone` rows of one case, lowest disc first: each disc (fragments excepted)
+/// is relabelled to its SPIDER value (SPIDER labels as they are; other schemes 201, 202, ... from
+/// the lowest disc), the relabelled map goes through perrone_geometry, and each disc's row takes
+/// the values of its largest blob. A fragment keeps its row, not measured.
+template <class Labels>
+std::vector<std::vector<cell>> perrone_disc_rows(const std::string& name, const Labels& labels,
+                                                 const std::vector<found_disc>& discs,
+                                                 disc_label_scheme scheme) {
+  auto spider = image<std::int16_t>::filled(labels.shape(), labels.geometry, 0);
+  std::vector<std::int64_t> spider_label(discs.size(), 0);
+  std::int64_t next = perrone_first_disc_label;
+  for (std::size_t d = 0; d < discs.size(); ++d) {
+    if (discs[d].fragment)
+      continue;
+    spider_label[d] = scheme == disc_label_scheme::spider ? discs[d].label : next++;
+    for (const auto& v : discs[d].set.voxels)
+      spider.voxels(v[0], v[1], v[2]) = static_cast<std::int16_t>(spider_label[d]);
+  }
+  const auto result = perrone_geometry(spider, spider.geometry);
+  std::vector<std::vector<cell>> rows;
+  for (std::size_t d = 0; d < discs.size(); ++d) {
+    std::vector<cell> row{text(name), text(discs[d].level),
+                          number(static_cast<double>(discs[d].label)),
+                          number(static_cast<double>(discs[d].set.voxels.size()))};
+    const perrone_disc* found = nullptr;
+    for (const auto& p : result.discs)
+      if (p.label == spider_label[d])
+        found = &p;
+    if (discs[d].fragment || found == nullptr) {
+      row.resize(perrone_discs_columns().size());
+      row.back() = text(discs[d].fragment ? "fragment" : std::string(to_string(result.status)));
+      rows.push_back(std::move(row));
+      continue;
+    }
+    row.push_back(number(static_cast<double>(found->pieces)));
+    const perrone_blob* blob = found->largest ? &result.blobs[*found->largest] : nullptr;
+    row.push_back(blob ? number(static_cast<double>(blob->voxels)) : cell{});
+    std::optional<perrone_values> values = blob ? blob->values : std::nullopt;
+    for (const auto value :
+         {&perrone_values::disc_height, &perrone_values::ap_width, &perrone_values::lat_width,
+          &perrone_values::sag_angle, &perrone_values::axial_angle, &perrone_values::front_angle}) {
+      row.push_back(values ? number((*values).*value) : cell{});
+    }
+    row.push_back(text(result.field_of_view_check ? "pass" : "fail"));
+    row.push_back(text(std::string(
+        to_string(result.status != perrone_status::ok ? result.status : found->status))));
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 /// --labels spider|ordinal (|components where `components` is true) and --lowest-level, shared
@@ -133,6 +216,7 @@ struct discs_settings {
   std::vector<std::string> segmentations;
   disc_table_options discs;
   geometry_overrides overrides;
+  disc_convention convention = disc_convention::discgeom;
   table_format format = table_format::csv;
   std::string out;  ///< empty: stdout
   bool quiet = false;
@@ -146,6 +230,9 @@ inline void add_discs_options(CLI::App& app, discs_settings& s) {
             "a tenth of the median of the other discs");
   add_switch(app, "--largest-component", s.discs.largest_component,
              "measure each label's largest 26-connected piece only");
+  add_choice(app, "--convention", s.convention,
+             "whose definitions: ours in mm, or Perrone et al.'s released code (its columns, "
+             "in resampled voxels and degrees; docs/geometry.md)");
   add_geometry_overrides(app, s.overrides);
   add_table_output(app, s.format, s.out);
   add_quiet(app, s.quiet);
@@ -156,19 +243,30 @@ inline void add_discs_options(CLI::App& app, discs_settings& s) {
 inline int run_discs(const discs_settings& s) {
   refuse_output_over_input({{"--out", s.out}}, {s.segmentations.begin(), s.segmentations.end()});
   const disc_table_options& options = s.discs;
-  table result{discs_columns(options.largest_component), {}};
+  const bool perrone = s.convention == disc_convention::perrone;
+  if (perrone && options.largest_component) {
+    throw usage_error(
+        "--largest-component does not apply to --convention perrone (its row is already the "
+        "disc's largest 26-connected blob in the resampled grid)");
+  }
+  table result{perrone ? perrone_discs_columns() : discs_columns(options.largest_component), {}};
   bool any_failed = false;
   progress_bar progress("discs", s.segmentations.size(), s.quiet);
   for (const auto& file : s.segmentations) {
     const std::string name = case_name(file);
     try {
       const auto labels = read_label_image<std::int64_t>(file, "discs", s.overrides);
-      const auto discs = measure_discs(labels, labels.geometry, options);
+      const auto found = find_discs(labels, labels.geometry, options);
+      const auto discs = measure_found_discs(found, options);
       if (discs.empty()) {
-        result.rows.push_back(failed_case_row(name, "no discs", result.columns.size()));
+        result.rows.push_back(failed_case_row(name, "no discs", result.columns));
+      } else if (perrone) {
+        for (auto& row : perrone_disc_rows(name, labels, found, options.scheme))
+          result.rows.push_back(std::move(row));
+      } else {
+        for (const auto& d : discs)
+          result.rows.push_back(disc_row(name, d, options.largest_component));
       }
-      for (const auto& d : discs)
-        result.rows.push_back(disc_row(name, d, options.largest_component));
       spine_landmarks landmarks;
       if (options.scheme == disc_label_scheme::spider)
         landmarks.canal_centroid_mm = label_centroid_mm(labels, 100);
@@ -196,7 +294,7 @@ inline int run_discs(const discs_settings& s) {
       any_failed = true;
       const std::string reason = failure_reason(failure, "read and measure it");
       std::cerr << "discgeom discs: " << file << ": " << reason << '\n';
-      result.rows.push_back(failed_case_row(name, "error: " + reason, result.columns.size()));
+      result.rows.push_back(failed_case_row(name, "error: " + reason, result.columns));
     }
     progress.step(name);
   }
