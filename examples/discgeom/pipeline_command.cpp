@@ -28,6 +28,7 @@
 #include "crop_command.hpp"
 #include "crops.hpp"
 #include "discs_command.hpp"
+#include "indices_command.hpp"
 #include "inputs.hpp"
 #include "phantom_command.hpp"
 #include "pipeline_config.hpp"
@@ -297,15 +298,17 @@ void run_phantom_stage(pipeline_run& run) {
 // cases: (segment,) measure the discs, crop them; shared among the ranks
 
 /// What one case contributes to the cases stage's tables: CSV rows, in order. The cases of a
-/// rank travel to rank 0 as one JSON array of {"case", "discs", "crops", "failures"} objects.
+/// rank travel to rank 0 as one JSON array of {"case", "discs", "indices", "crops", "failures"}
+/// objects.
 struct case_items {
   std::size_t index = 0;
-  std::vector<std::string> discs, crops, failures;
+  std::vector<std::string> discs, indices, crops, failures;
 };
 
 nlohmann::json to_json(const case_items& items) {
   return {{"case", items.index},
           {"discs", items.discs},
+          {"indices", items.indices},
           {"crops", items.crops},
           {"failures", items.failures}};
 }
@@ -319,6 +322,7 @@ std::map<std::size_t, case_items> read_items(const std::vector<std::string>& pay
       case_items c;
       c.index = item.at("case").get<std::size_t>();
       c.discs = item.at("discs").get<std::vector<std::string>>();
+      c.indices = item.at("indices").get<std::vector<std::string>>();
       c.crops = item.at("crops").get<std::vector<std::string>>();
       c.failures = item.at("failures").get<std::vector<std::string>>();
       by_case[c.index] = std::move(c);
@@ -333,6 +337,43 @@ nlohmann::json cohort_json(const cohort& cases) {
   for (const auto& c : cases.cases)
     list.push_back({c.name, c.mask.string(), c.image.string()});
   return list;
+}
+
+/// BianqueNet's indices of a case's discs (indices.csv rows) when its SPIDER mask labels
+/// vertebral bodies (1-25), with Delta SI when the case has an image on the mask's grid; none
+/// otherwise. A case that cannot be measured gives one row with its reason.
+template <class Labels>
+std::vector<std::string> case_indices(const cohort_case& c, const Labels& labels) {
+  const auto columns = indices_columns(false);
+  const auto shape = labels.shape();
+  bool bodies = false;
+  for (std::size_t k = 0; k < shape[2] && !bodies; ++k)
+    for (std::size_t j = 0; j < shape[1] && !bodies; ++j)
+      for (std::size_t i = 0; i < shape[0] && !bodies; ++i)
+        bodies = labels.voxels(i, j, k) >= 1 && labels.voxels(i, j, k) <= 25;
+  if (!bodies)
+    return {};
+  std::vector<std::string> rows;
+  try {
+    const auto levels = spider_bianquenet_levels(find_discs(labels, labels.geometry));
+    const bianquenet_options options{.reference_label = 100};
+    std::vector<bianquenet_indices> measured;
+    if (!c.image.empty()) {
+      const auto grey = read_image<double>(c.image);
+      if (grid_difference("mask", labels.shape(), labels.geometry, "image", grey.shape(),
+                          grey.geometry))
+        measured = measure_bianquenet(labels, labels.geometry, levels, options);
+      else
+        measured = measure_bianquenet(labels, grey, labels.geometry, levels, options);
+    } else {
+      measured = measure_bianquenet(labels, labels.geometry, levels, options);
+    }
+    for (const auto& r : measured)
+      rows.push_back(csv_row(indices_row(c.name, r, std::nullopt, false)));
+  } catch (const std::exception& e) {
+    rows.push_back(csv_row(failed_indices_row(c.name, std::string("error: ") + e.what(), columns)));
+  }
+  return rows;
 }
 
 /// The per-case work: (segment,) measure the discs, crop them. Returns the case's items.
@@ -385,6 +426,8 @@ case_items run_case(std::size_t index, const cohort_case& c, const pipeline_run&
       items.discs.push_back(csv_row(disc_row(c.name, d, false)));
       ++measured;
     }
+    if (config.labels == mask_labels::spider)
+      items.indices = case_indices(c, labels);
     if (measured == 0)
       return fail("discs",
                   std::string("no disc in the mask (labels ") +
@@ -476,16 +519,18 @@ void run_cases_stage(pipeline_run& run) {
       mine.push_back(to_json(run_case(i, run.cases().cases[i], run)));
     const auto gathered = ranks.gather(mine.dump());
     if (ranks.is_root()) {
-      std::vector<std::string> discs, crops, failures;
+      std::vector<std::string> discs, indices, crops, failures;
       for (const auto& f : run.cases().unusable)
         failures.push_back(csv_row({text(f.case_name), text(f.stage), text(f.reason)}));
       for (auto& [index, items] : read_items(gathered)) {
         discs.insert(discs.end(), items.discs.begin(), items.discs.end());
+        indices.insert(indices.end(), items.indices.begin(), items.indices.end());
         crops.insert(crops.end(), items.crops.begin(), items.crops.end());
         failures.insert(failures.end(), items.failures.begin(), items.failures.end());
       }
       try {
         write_lines(run.folder() / run_paths::discs, csv_header(discs_columns(false)), discs);
+        write_lines(run.folder() / run_paths::indices, csv_header(indices_columns(false)), indices);
         write_lines(run.folder() / run_paths::crop_index, csv_header(crop_index_columns), crops);
         write_lines(run.folder() / run_paths::case_failures, "case,stage,reason", failures);
         run.records().finished("cases", hash, output_names(stage));
@@ -768,7 +813,7 @@ const std::vector<pipeline_stage>& stage_table() {
        kind::every_rank,
        {"labels", "min_voxels", "segmenter_model", "crop_size", "crop_spacing"},
        {p::phantom},
-       {p::discs, p::crops, p::case_failures},
+       {p::discs, p::indices, p::crops, p::case_failures},
        nullptr,
        cases_outside_inputs,
        run_cases_stage},

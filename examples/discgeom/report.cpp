@@ -168,6 +168,22 @@ std::string cohort_section(const report_context& context, const std::optional<cs
   return out + "</section>";
 }
 
+/// BianqueNet's indices, whenever the masks label vertebral bodies.
+std::string indices_section(const std::optional<csv_table>& indices) {
+  std::string out = "<section id=\"indices\"><h2>Disc indices (BianqueNet)</h2>";
+  if (!indices)
+    return out + not_run("No indices table: the per-case stage did not run.") + "</section>";
+  if (indices->rows.empty())
+    return out +
+           "<p>No vertebral bodies are labelled: BianqueNet's DH, DHI and HDR need the bodies "
+           "above and below each disc.</p></section>";
+  return out +
+         "<p>BianqueNet's indices as its released code computes them, on each disc's "
+         "mid-sagittal slice, in mm (docs/geometry.md); delta_si needs an image and a labelled "
+         "canal. Click a column to sort.</p>" +
+         html_table(*indices, "indices-table", true) + "</section>";
+}
+
 std::string distributions_section(const std::optional<csv_table>& discs) {
   std::string out = "<section id=\"distributions\"><h2>Geometric features by level</h2>";
   if (!discs || discs->rows.empty())
@@ -495,7 +511,8 @@ void write_report(const report_context& context) {
       "</code>. Lengths in mm, volumes in mm³, angles in degrees.</p>";
   page +=
       "<nav><a href=\"#cohort\">cohort</a> · <a href=\"#geometry\">geometry</a> · "
-      "<a href=\"#distributions\">distributions</a> · <a href=\"#training\">training</a> · "
+      "<a href=\"#indices\">indices</a> · <a href=\"#distributions\">distributions</a> · <a "
+      "href=\"#training\">training</a> · "
       "<a href=\"#bottleneck\">bottleneck</a> · <a href=\"#traversal\">traversal</a> · "
       "<a href=\"#correlations\">correlations</a> · "
       "<a href=\"#classification\">classification</a> · <a href=\"#failures\">failures</a>"
@@ -505,6 +522,7 @@ void write_report(const report_context& context) {
   page += discs ? "<p>Click a column to sort.</p>" + html_table(*discs, "geometry-table", true)
                 : not_run("No discs table.");
   page += "</section>";
+  page += indices_section(read_table(run / run_paths::indices));
   page += distributions_section(discs);
   page += with_warning(training_section(run), stale_warning(context, "autoencoder"));
   page += with_warning(bottleneck_section(run, context.settings), stale_warning(context, "sweep"));

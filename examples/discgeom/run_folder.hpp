@@ -13,6 +13,8 @@ namespace discgeom::cli::run_paths {
 inline constexpr std::string_view phantom = "phantom";  ///< the generated cohort (--phantom)
 inline constexpr std::string_view segmentations = "segmentations";  ///< masks of segmenter_model
 inline constexpr std::string_view discs = "discs.csv";
+inline constexpr std::string_view indices =
+    "indices.csv";                                  ///< BianqueNet's, where bodies are labelled
 inline constexpr std::string_view crops = "crops";  ///< one crop per disc and index.csv
 inline constexpr std::string_view crop_index = "crops/index.csv";
 inline constexpr std::string_view case_failures = "case_failures.csv";

@@ -95,12 +95,25 @@ TEST_CASE("pipeline: a phantom cohort end to end, its report in Chromium, then -
   CHECK(latents.front().count("z2") == 1);
   const auto correlations = parse_csv(slurp(out / "correlations.csv"));
   CHECK(correlations.size() == 3 * 7);  // z0..z2 x six geometric features and the volume
+  // The phantoms label vertebral bodies: BianqueNet's indices of every disc, L5/S1's without a
+  // sacrum label (status says so), the others measured in mm.
+  const auto indices = parse_csv(slurp(out / "indices.csv"));
+  CHECK(indices.size() == discs.size());
+  std::size_t measured_indices = 0;
+  for (const auto& row : indices) {
+    if (row.at("status") == "ok") {
+      ++measured_indices;
+      CHECK(number(row, "dh_mm") > 0.0);
+      CHECK(number(row, "dhi") > 0.0);
+    }
+  }
+  CHECK(measured_indices > 0);
 
   const std::string page = slurp(out / "report.html");
   for (const char* part :
        {"id=\"cohort\"", "id=\"geometry-table\"", "id=\"distributions\"", "id=\"training\"",
         "id=\"sweep-table\"", "data:image/png;base64,", "id=\"correlations\"",
-        "id=\"classification-table\"", "id=\"failures\"", "<svg"})
+        "id=\"classification-table\"", "id=\"failures\"", "id=\"indices-table\"", "<svg"})
     CHECK(page.find(part) != std::string::npos);
   CHECK(page.find("src=\"http") == std::string::npos);  // self-contained
   CHECK(page.find("href=\"http") == std::string::npos);
