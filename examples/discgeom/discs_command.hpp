@@ -156,6 +156,22 @@ std::vector<std::vector<cell>> perrone_disc_rows(const std::string& name, const 
   return rows;
 }
 
+/// --lowest-level LEVEL (e.g. L5/S1, L6/S1, T12/L1), checked when parsed.
+inline CLI::Option* add_lowest_level(CLI::App& app, std::string& target, const std::string& help) {
+  return add_parsed(
+             app, "--lowest-level", target,
+             [](const std::string& option, const std::string& text) {
+               try {
+                 (void)disc_level_names(text);
+               } catch (const precondition_error& e) {
+                 throw usage_error(option + ": " + e.what());
+               }
+               return text;
+             },
+             help, "LEVEL")
+      ->default_str(target);
+}
+
 /// --labels spider|ordinal (|components where `components` is true) and --lowest-level, shared
 /// by the commands that find discs.
 inline void add_disc_label_options(CLI::App& app, disc_table_options& options,
@@ -177,18 +193,8 @@ inline void add_disc_label_options(CLI::App& app, disc_table_options& options,
                  : "disc labels: SPIDER's 201-225, or 1, 2, ... from the lowest disc up",
       components ? "spider|ordinal|components" : "spider|ordinal")
       ->default_str("spider");
-  add_parsed(
-      app, "--lowest-level", options.lowest_level,
-      [](const std::string& option, const std::string& text) {
-        try {
-          (void)disc_level_names(text);
-        } catch (const precondition_error& e) {
-          throw usage_error(option + ": " + e.what());
-        }
-        return text;
-      },
-      "the level of the lowest disc (names the levels above it)", "LEVEL")
-      ->default_str(options.lowest_level);
+  add_lowest_level(app, options.lowest_level,
+                   "the level of the lowest disc (names the levels above it)");
 }
 
 /// The centroid (LPS mm) of one label's voxels, or nothing when the label is absent.

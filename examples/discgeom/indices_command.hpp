@@ -27,6 +27,7 @@
 #include "discgeom/io/image_io.hpp"
 #include "discgeom/io/nifti_affine.hpp"
 #include "discgeom/io/png.hpp"
+#include "discs_command.hpp"
 #include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
@@ -113,18 +114,7 @@ inline void add_indices_options(CLI::App& app, indices_settings& s) {
   add_choice(app, "--labels", s.labels,
              "the label scheme: SPIDER's (discs 201-225, vertebrae 1-25, canal 100) or "
              "BianqueNet's own codes (1 CSF, 2 L1, 3 L1/L2, ..., 11 L5/S1, 12 S1)");
-  add_parsed(
-      app, "--lowest-level", s.lowest_level,
-      [](const std::string& option, const std::string& text) {
-        try {
-          (void)disc_level_names(text);
-        } catch (const precondition_error& e) {
-          throw usage_error(option + ": " + e.what());
-        }
-        return text;
-      },
-      "spider: the level of the lowest disc", "LEVEL")
-      ->default_str(s.lowest_level);
+  add_lowest_level(app, s.lowest_level, "spider: the level of the lowest disc");
   add_count(app, "--min-voxels", s.min_voxels,
             "spider: labelled pieces with fewer voxels are fragments, not measured",
             "a tenth of the median of the other discs");

@@ -12,6 +12,7 @@
 #include "command_line.hpp"
 #include "discgeom/geometry/vertebra_measures.hpp"
 #include "discgeom/io/image_io.hpp"
+#include "discs_command.hpp"
 #include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
@@ -30,18 +31,8 @@ struct vertebrae_settings {
 
 inline void add_vertebrae_options(CLI::App& app, vertebrae_settings& s) {
   add_inputs(app, "SEG", s.segmentations, "SPIDER label maps (vertebrae 1-25, 1 the lowest)");
-  add_parsed(
-      app, "--lowest-level", s.lowest_level,
-      [](const std::string& option, const std::string& text) {
-        try {
-          (void)disc_level_names(text);
-        } catch (const precondition_error& e) {
-          throw usage_error(option + ": " + e.what());
-        }
-        return text;
-      },
-      "the level of the lowest disc: label 1 is the vertebra above it", "LEVEL")
-      ->default_str(s.lowest_level);
+  add_lowest_level(app, s.lowest_level,
+                   "the level of the lowest disc: label 1 is the vertebra above it");
   add_geometry_overrides(app, s.overrides);
   add_table_output(app, s.format, s.out);
   add_quiet(app, s.quiet);
