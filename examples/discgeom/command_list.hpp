@@ -25,6 +25,8 @@ inline constexpr command_info program_commands[] = {
      "the spine's curve: vertebral body centroids, heights and endplate inclinations"},
     {"muscles", "discgeom-core",
      "muscle cross-sectional areas and centroids per axial slice (Hess et al.)"},
+    {"shape", "discgeom-core",
+     "IBSI / pyradiomics shape features of every label (volumes, areas, diameters, axes)"},
     {"opensim", "discgeom-core",
      "a subject-specific OpenSim lumbar model whose joints follow the subject's discs"},
     {"indices", "discgeom-core",

@@ -12,6 +12,7 @@
 #include "vertebrae_command.hpp"
 #include "overlap_command.hpp"
 #include "phantom_command.hpp"
+#include "shape_command.hpp"
 
 namespace {
 using namespace discgeom::cli;
@@ -21,11 +22,12 @@ constexpr discgeom::cli::hosted_command commands[] = {
     {"discs", parse_and_run<discs_settings, add_discs_options, run_discs>},
     {"overlap", parse_and_run<overlap_settings, add_overlap_options, run_overlap>},
     {"correlate", parse_and_run<correlate_settings, add_correlate_options, run_correlate>},
-    {"agree", parse_and_run<agree_settings, add_agree_options, run_agree>},
     {"indices", parse_and_run<indices_settings, add_indices_options, run_indices>},
+    {"agree", parse_and_run<agree_settings, add_agree_options, run_agree>},
     {"vertebrae", parse_and_run<vertebrae_settings, add_vertebrae_options, run_vertebrae>},
     {"muscles", parse_and_run<muscles_settings, add_muscles_options, run_muscles>},
     {"opensim", parse_and_run<opensim_settings, add_opensim_options, run_opensim>},
+    {"shape", parse_and_run<shape_settings, add_shape_options, run_shape>},
     {"crop", parse_and_run<crop_settings, add_crop_options, run_crop>},
     {"phantom", parse_and_run<phantom_settings, add_phantom_options, run_phantom>},
 };

@@ -27,11 +27,16 @@
 /// its smallest code, is triangulated by the rule above; every other pattern takes the image of
 /// that triangulation under the symmetry that maps the one onto the other. Every pattern of a
 /// class therefore has the same area at the correspondingly permuted spacing.
+///
+/// The same generator with the foreground rule (an ambiguous face always cut off its foreground
+/// corners, so that two cells sharing a face cut it alike) and outward orientation gives
+/// closed_cell_triangles(), the closed mesh of the shape features (geometry/shape_features.hpp).
 
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace discgeom::detail {
@@ -127,9 +132,15 @@ struct cube_symmetry {
   return result;
 }
 
-/// The triangles of one pattern by the rule of this file (faces cut off the minority corners,
-/// each polygon cut by its fan of largest unit-spacing area).
-[[nodiscard]] inline std::vector<cell_triangle> triangulate_cell_pattern(int code) {
+/// How a face with four crossings is cut: off the corners of the cell's minority state (the rule
+/// of this file, DeepMind's), or always off its foreground corners (the rule of a closed mesh:
+/// it depends on the face alone, so the two cells sharing a face cut it alike).
+enum class face_cut { minority, foreground };
+
+/// The triangles of one pattern by the rule of this file (faces cut by `rule`, each polygon cut by
+/// its fan of largest unit-spacing area).
+[[nodiscard]] inline std::vector<cell_triangle> triangulate_cell_pattern(
+    int code, face_cut rule = face_cut::minority) {
   std::vector<cell_triangle> triangles;
   if (code == 0 || code == 255)
     return triangles;
@@ -137,7 +148,8 @@ struct cube_symmetry {
   int foreground = 0;
   for (int v = 0; v < 8; ++v)
     foreground += inside(v) ? 1 : 0;
-  const bool cut_foreground = foreground <= 4;  // the corners of the minority state are cut off
+  // The corners of the minority state (or always the foreground's) are cut off.
+  const bool cut_foreground = rule == face_cut::foreground || foreground <= 4;
 
   // partner[key] = the two crossings joined to the crossing on edge `key` (-1: none yet).
   std::array<std::array<int, 2>, 64> partner;
@@ -221,33 +233,90 @@ struct cube_symmetry {
   return triangles;
 }
 
-/// The triangles of all 256 patterns, invariant under the cube's symmetries and complement by
-/// construction: each class's smallest code is triangulated, the others are its images.
-[[nodiscard]] inline const std::array<std::vector<cell_triangle>, 256>& corner_surfel_triangles() {
-  static const auto table = [] {
-    std::array<std::vector<cell_triangle>, 256> triangles;
-    std::array<bool, 256> done{};
-    const auto symmetries = cube_symmetries();
-    for (int code = 0; code < 256; ++code) {
-      if (done[static_cast<std::size_t>(code)])
-        continue;
-      // Codes are visited in increasing order and classes are filled whole: `code` is the
-      // smallest of its class.
-      const auto representative = triangulate_cell_pattern(code);
-      for (const auto& symmetry : symmetries) {
-        const int image = symmetry.pattern(code);
-        for (const int member : {image, 255 - image}) {
-          if (done[static_cast<std::size_t>(member)])
-            continue;
-          done[static_cast<std::size_t>(member)] = true;
-          auto& mapped = triangles[static_cast<std::size_t>(member)];
-          for (const auto& t : representative)
-            mapped.push_back({symmetry(t[0]), symmetry(t[1]), symmetry(t[2])});
-        }
+/// The triangles of all 256 patterns by `rule`, invariant under the cube's symmetries by
+/// construction: each class's smallest code is triangulated, the others are its images. With the
+/// minority rule the classes include complements (a pattern and its complement share their
+/// triangles); the foreground rule is not symmetric under complement, and its classes are the 22
+/// of the 48 symmetries alone.
+[[nodiscard]] inline std::array<std::vector<cell_triangle>, 256> symmetric_cell_triangles(
+    face_cut rule) {
+  std::array<std::vector<cell_triangle>, 256> triangles;
+  std::array<bool, 256> done{};
+  const auto symmetries = cube_symmetries();
+  for (int code = 0; code < 256; ++code) {
+    if (done[static_cast<std::size_t>(code)])
+      continue;
+    // Codes are visited in increasing order and classes are filled whole: `code` is the
+    // smallest of its class.
+    const auto representative = triangulate_cell_pattern(code, rule);
+    for (const auto& symmetry : symmetries) {
+      const int image = symmetry.pattern(code);
+      for (const int member : {image, 255 - image}) {
+        if (done[static_cast<std::size_t>(member)] ||
+            (member != image && rule == face_cut::foreground))
+          continue;
+        done[static_cast<std::size_t>(member)] = true;
+        auto& mapped = triangles[static_cast<std::size_t>(member)];
+        for (const auto& t : representative)
+          mapped.push_back({symmetry(t[0]), symmetry(t[1]), symmetry(t[2])});
       }
     }
-    return triangles;
-  }();
+  }
+  return triangles;
+}
+
+/// The triangles of all 256 patterns by the minority rule, invariant under the cube's symmetries
+/// and complement: DeepMind's surfels.
+[[nodiscard]] inline const std::array<std::vector<cell_triangle>, 256>& corner_surfel_triangles() {
+  static const auto table = symmetric_cell_triangles(face_cut::minority);
+  return table;
+}
+
+/// Reverses the triangles of `table` whose normal (t1 - t0) x (t2 - t0) points into the
+/// foreground, so that every normal points from the foreground to the background (as the
+/// divergence-theorem volume of a mesh needs). Every vertex of a triangle is the mid-point m of a
+/// cell edge with one foreground end f; the triangle points into the foreground when the sum
+/// over its vertices of (f - m) . normal is positive. The triangles stay the same (so do their
+/// areas) and stay images of each other under the cube's symmetries (orientation is defined by
+/// the pattern alone).
+[[nodiscard]] inline std::array<std::vector<cell_triangle>, 256> oriented_outward(
+    std::array<std::vector<cell_triangle>, 256> table) {
+  for (std::size_t code = 0; code < 256; ++code) {
+    for (auto& t : table[code]) {
+      std::array<double, 3> u{}, w{};
+      for (std::size_t d = 0; d < 3; ++d) {
+        u[d] = t[1][d] - t[0][d];
+        w[d] = t[2][d] - t[0][d];
+      }
+      const std::array<double, 3> normal{u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2],
+                                         u[0] * w[1] - u[1] * w[0]};
+      double toward_foreground = 0.0;
+      for (const auto& m : t) {
+        // The edge runs along the axis where m is 1/2; its ends have 0 and 1 there.
+        int low = 0;
+        std::size_t along = 0;
+        for (std::size_t d = 0; d < 3; ++d) {
+          if (m[d] == 0.5)
+            along = d;
+          else if (m[d] == 1.0)
+            low |= 1 << d;
+        }
+        const bool high_inside = ((code >> (low | (1 << along))) & 1u) != 0;
+        toward_foreground += (high_inside ? 0.5 : -0.5) * normal[along];
+      }
+      if (toward_foreground > 0.0)
+        std::swap(t[1], t[2]);
+    }
+  }
+  return table;
+}
+
+/// The triangles of a closed marching-cubes mesh: the foreground rule (faces always cut off their
+/// foreground corners, so neighbouring cells join), each polygon cut by its largest fan, invariant
+/// under the cube's 48 symmetries, oriented from the foreground to the background. A pattern
+/// without a face of four crossings has DeepMind's triangles (corner_surfel_triangles()).
+[[nodiscard]] inline const std::array<std::vector<cell_triangle>, 256>& closed_cell_triangles() {
+  static const auto table = oriented_outward(symmetric_cell_triangles(face_cut::foreground));
   return table;
 }
 
