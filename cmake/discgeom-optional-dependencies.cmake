@@ -2,7 +2,7 @@
 # Finding the optional dependencies of discgeom's components, shared by the build and by the
 # installed discgeomConfig.cmake so both agree on what "found" means.
 
-set(DISCGEOM_ITK_MODULES ITKCommon ITKIOImageBase ITKIONIFTI ITKIOMeta ITKIONRRD ITKIOPNG)
+set(DISCGEOM_ITK_MODULES ITKCommon ITKIOImageBase ITKIONIFTI ITKIOMeta ITKIONRRD ITKIOPNG ITKIOBMP)
 
 # discgeom_find_itk(<result-var>): finds ITK 5 with the image I/O modules discgeom::io uses, and
 # zlib (discgeom::io checks compressed data itself before ITK reads them). Sets <result-var>

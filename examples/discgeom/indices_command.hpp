@@ -196,12 +196,12 @@ inline void add_indices_options(CLI::App& app, indices_settings& s) {
       "docs/geometry.md.");
 }
 
-/// Whether `file` is a PNG (by its extension).
+/// Whether `file` is a picture without geometry, PNG or BMP (by its extension).
 inline bool is_png(const std::filesystem::path& file) {
   std::string ext = file.extension().string();
   for (char& c : ext)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".png";
+  return ext == ".png" || ext == ".bmp";
 }
 
 /// A label map or image for `indices`: a 3D file as read_image reads it; a 2D file as a volume
@@ -214,12 +214,15 @@ image<T> read_indices_input(const std::filesystem::path& file, const indices_set
   image<T> img;
   bool planar = false;
   if (is_png(file)) {
-    const auto picture = read_png(file);
+    std::string ext = file.extension().string();
+    for (char& c : ext)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto picture = ext == ".bmp" ? read_bmp(file) : read_png(file);
     if (s.spacing.empty())
-      throw io_error("a PNG has no pixel size: give --spacing SX,SY (mm)");
+      throw io_error("a PNG or BMP has no pixel size: give --spacing SX,SY (mm)");
     if (s.orientation.empty())
       throw io_error(
-          "a PNG has no anatomical axes: give --orientation, e.g. PI when anterior is "
+          "a PNG or BMP has no anatomical axes: give --orientation, e.g. PI when anterior is "
           "on the left and superior at the top");
     img = image<T>::filled({picture.width, picture.height, 1}, {});
     for (std::size_t y = 0; y < picture.height; ++y)

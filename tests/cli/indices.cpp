@@ -205,7 +205,7 @@ TEST_CASE("indices on a PNG slice needs its pixel size and axes, then equals the
   const auto image = write_png_of("spine_png_t2.png", g.image);
   auto result = run("indices " + labels.string() + " --labels bianquenet");
   CHECK(result.status == 1);
-  CHECK(result.err.find("a PNG has no pixel size: give --spacing SX,SY") != std::string::npos);
+  CHECK(result.err.find("a PNG or BMP has no pixel size: give --spacing SX,SY") != std::string::npos);
   result = run("indices " + labels.string() + " --labels bianquenet --spacing 0.5,0.5");
   CHECK(result.status == 1);
   CHECK(result.err.find("give --orientation, e.g. PI") != std::string::npos);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "discgeom/io/png.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <itkImageFileReader.h>
@@ -71,4 +73,51 @@ TEST_CASE("png: read back as grey, a missing file and a non-PNG refused") {
   std::ofstream(text) << "not a picture";
   CHECK_THROWS_WITH(discgeom::read_png(text), Catch::Contains("is not a PNG file"));
   std::filesystem::remove(text);
+}
+
+TEST_CASE("bmp: a 24-bit grey BMP written by hand reads top row first") {
+  // 3 x 2 pixels, BMP rows bottom-up, each row padded to 12 bytes (3 x 3 = 9, + 3). Top row
+  // 10, 20, 30; bottom row 40, 50, 60.
+  std::string bytes = "BM";
+  const auto u32 = [&](std::uint32_t v) {
+    for (int b = 0; b < 4; ++b)
+      bytes.push_back(static_cast<char>((v >> (8 * b)) & 0xff));
+  };
+  const auto u16 = [&](std::uint16_t v) {
+    bytes.push_back(static_cast<char>(v & 0xff));
+    bytes.push_back(static_cast<char>(v >> 8));
+  };
+  u32(54 + 24);  // file size
+  u32(0);
+  u32(54);  // pixel data offset
+  u32(40);  // BITMAPINFOHEADER
+  u32(3);   // width
+  u32(2);   // height (positive: bottom-up)
+  u16(1);
+  u16(24);
+  u32(0);
+  u32(24);
+  u32(2835);
+  u32(2835);
+  u32(0);
+  u32(0);
+  for (const int row : {1, 0}) {  // bottom row first
+    for (int x = 0; x < 3; ++x)
+      bytes.append(3, static_cast<char>(10 * (3 * row + x + 1)));
+    bytes.append(3, '\0');
+  }
+  const auto path = std::filesystem::temp_directory_path() / "discgeom_io_grey.bmp";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << bytes;
+  }
+  const auto picture = discgeom::read_bmp(path);
+  REQUIRE(picture.width == 3);
+  REQUIRE(picture.height == 2);
+  CHECK(int(picture.at(0, 0)) == 10);
+  CHECK(int(picture.at(2, 0)) == 30);
+  CHECK(int(picture.at(0, 1)) == 40);
+  CHECK(int(picture.at(2, 1)) == 60);
+  CHECK_THROWS_WITH(discgeom::read_bmp(std::filesystem::temp_directory_path() / "none.bmp"),
+                    Catch::Contains("no such file"));
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <itkBMPImageIO.h>
 #include <itkImage.h>
 #include <itkImageFileWriter.h>
 #include <itkImageIORegion.h>
@@ -93,36 +94,37 @@ inline void write_png(const std::filesystem::path& file, const gray_picture& pic
   });
 }
 
-/// Reads an 8-bit PNG as a grey picture: grey (with or without alpha) as it is; RGB or RGBA
-/// only when every pixel is grey (R = G = B, which is also what BGR-to-grey conversion gives),
-/// alpha ignored. Pixel (x, y) = column x, row y from the top.
-/// \throws io_error naming the file when it is missing, not a PNG ITK reads, not 8-bit, or in colour
-///   const auto slice = discgeom::read_png("mid_sagittal_labels.png");
-[[nodiscard]] inline gray_picture read_png(const std::filesystem::path& file) {
+namespace detail {
+
+/// Reads an 8-bit picture through `io` (an ITK image IO for one format, `format` its name) as a
+/// grey picture: grey (with or without alpha) as it is; RGB or RGBA only when every pixel is
+/// grey (R = G = B), alpha ignored. Pixel (x, y) = column x, row y from the top.
+template <class ImageIO>
+[[nodiscard]] gray_picture read_gray_picture(const std::filesystem::path& file, ImageIO io,
+                                             const char* function, const char* format) {
   std::error_code ignored;
   if (!std::filesystem::is_regular_file(file, ignored))
-    detail::throw_error<io_error>("read_png", "cannot read '", file.string(), "': no such file");
-  auto io = itk::PNGImageIO::New();
+    detail::throw_error<io_error>(function, "cannot read '", file.string(), "': no such file");
   if (!io->CanReadFile(file.c_str()))
-    detail::throw_error<io_error>("read_png", "'", file.string(), "' is not a PNG file");
+    detail::throw_error<io_error>(function, "'", file.string(), "' is not a ", format, " file");
   io->SetFileName(file.string());
   try {
     io->ReadImageInformation();
   } catch (const itk::ExceptionObject& failure) {
     const std::string reason = failure.GetDescription();
-    detail::throw_error<io_error>("read_png", "cannot read the header of '", file.string(),
+    detail::throw_error<io_error>(function, "cannot read the header of '", file.string(),
                                   "': ", reason.substr(0, reason.find('\n')));
   }
   if (io->GetNumberOfDimensions() != 2 || io->GetComponentType() != itk::IOComponentEnum::UCHAR)
     detail::throw_error<io_error>(
-        "read_png", "'", file.string(), "' is not an 8-bit 2D PNG (",
+        function, "'", file.string(), "' is not an 8-bit 2D PNG (",
         itk::ImageIOBase::GetComponentTypeAsString(io->GetComponentType()),
-        " components); discgeom reads 8-bit PNGs");
+        " components); discgeom reads 8-bit ", format, "s");
   const std::size_t components = io->GetNumberOfComponents();
   const std::size_t width = io->GetDimensions(0), height = io->GetDimensions(1);
   if (components < 1 || components > 4 || width == 0 || height == 0 ||
       width > (std::size_t{1} << 16) || height > (std::size_t{1} << 16))
-    detail::throw_error<io_error>("read_png", "'", file.string(), "' has ", components,
+    detail::throw_error<io_error>(function, "'", file.string(), "' has ", components,
                                   " components per pixel and ", width, " x ", height,
                                   " pixels; discgeom reads 1 to 4 components, up to 65536 a side");
   itk::ImageIORegion region(2);
@@ -136,19 +138,36 @@ inline void write_png(const std::filesystem::path& file, const gray_picture& pic
     io->Read(bytes.data());
   } catch (const itk::ExceptionObject& failure) {
     const std::string reason = failure.GetDescription();
-    detail::throw_error<io_error>("read_png", "cannot read the pixels of '", file.string(),
+    detail::throw_error<io_error>(function, "cannot read the pixels of '", file.string(),
                                   "': ", reason.substr(0, reason.find('\n')));
   }
   auto picture = gray_picture::filled(width, height);
   for (std::size_t n = 0; n < width * height; ++n) {
     const std::uint8_t* p = bytes.data() + n * components;
     if (components >= 3 && (p[1] != p[0] || p[2] != p[0]))
-      detail::throw_error<io_error>("read_png", "'", file.string(), "' is in colour (pixel ",
+      detail::throw_error<io_error>(function, "'", file.string(), "' is in colour (pixel ",
                                     n % width, ", ", n / width, " is ", int(p[0]), ",", int(p[1]),
-                                    ",", int(p[2]), "); discgeom reads grey PNGs");
+                                    ",", int(p[2]), "); discgeom reads grey ", format, "s");
     picture.pixels[n] = p[0];
   }
   return picture;
+}
+
+}  // namespace detail
+
+/// Reads an 8-bit PNG as a grey picture: grey (with or without alpha) as it is; RGB or RGBA
+/// only when every pixel is grey (R = G = B), alpha ignored. Pixel (x, y) = column x, row y from
+/// the top.
+/// \throws io_error naming the file when it is missing, not a PNG ITK reads, not 8-bit, or in colour
+///   const auto slice = discgeom::read_png("mid_sagittal_labels.png");
+[[nodiscard]] inline gray_picture read_png(const std::filesystem::path& file) {
+  return detail::read_gray_picture(file, itk::PNGImageIO::New(), "read_png", "PNG");
+}
+
+/// Reads an 8-bit BMP (grey or grey-valued colour) as a grey picture, as read_png.
+/// \throws io_error as read_png
+[[nodiscard]] inline gray_picture read_bmp(const std::filesystem::path& file) {
+  return detail::read_gray_picture(file, itk::BMPImageIO::New(), "read_bmp", "BMP");
 }
 
 }  // namespace discgeom
