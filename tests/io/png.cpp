@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "discgeom/io/png.hpp"
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -106,7 +108,8 @@ TEST_CASE("bmp: a 24-bit grey BMP written by hand reads top row first") {
       bytes.append(3, static_cast<char>(10 * (3 * row + x + 1)));
     bytes.append(3, '\0');
   }
-  const auto path = std::filesystem::temp_directory_path() / "discgeom_io_grey.bmp";
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("discgeom_io_grey_" + std::to_string(::getpid()) + ".bmp");
   {
     std::ofstream out(path, std::ios::binary);
     out << bytes;

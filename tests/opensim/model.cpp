@@ -3,6 +3,8 @@
 // written here and on Christophy et al.'s lumbar model (skipped when ../shared/data lacks it).
 #include "discgeom/opensim/model.hpp"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -19,8 +21,10 @@ namespace os = discgeom::opensim;
 
 namespace {
 
+// One folder per process: ctest runs the test cases of this program in parallel processes.
 fs::path scratch_file(const std::string& name) {
-  const fs::path folder = fs::temp_directory_path() / "discgeom_opensim_tests";
+  const fs::path folder =
+      fs::temp_directory_path() / ("discgeom_opensim_tests_" + std::to_string(::getpid()));
   fs::create_directories(folder);
   return folder / name;
 }
