@@ -46,12 +46,12 @@ if [[ -f "$out/correlations.csv" ]]; then
   echo "Strongest latent-geometry correlations (Holm-adjusted p):"
   head -1 "$out/correlations.csv" | cut -d, -f1-2,4-6,9
   tail -n +2 "$out/correlations.csv" | awk -F, '$5 != "" { a = $5 < 0 ? -$5 : $5; print a "," $0 }' |
-    sort -t, -k1 -g -r | head -8 | cut -d, -f2-3,5-7,10
+    sort -t, -k1 -g -r | awk 'NR <= 8' | cut -d, -f2-3,5-7,10  # awk reads all: no SIGPIPE
 fi
 if [[ -f "$out/failures.csv" ]]; then
   echo
   echo "Failures ($(($(wc -l <"$out/failures.csv") - 1))):"
-  tail -n +2 "$out/failures.csv" | head -10
+  awk 'NR > 1 && NR <= 11' "$out/failures.csv"
 fi
 echo
 echo "Report: $out/report.html"
