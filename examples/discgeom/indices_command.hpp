@@ -466,15 +466,6 @@ inline std::vector<cell> indices_row(const std::string& name, const bianquenet_i
   return row;
 }
 
-/// A row for a case that could not be measured: the case and the status.
-inline std::vector<cell> failed_indices_row(const std::string& name, const std::string& status,
-                                            const std::vector<std::string>& columns) {
-  std::vector<cell> row(columns.size());
-  row[0] = text(name);
-  row[11] = text(status);
-  return row;
-}
-
 /// `discgeom indices`: 0, or 1 when a case could not be processed (its row says why).
 /// \throws usage_error for options that do not go together; io_error when the table or the
 ///         demographics cannot be read or written
@@ -528,7 +519,7 @@ inline int run_indices(const indices_settings& s) {
         rows = measure_bianquenet(labels, labels.geometry, levels, options);
       }
       if (rows.empty())
-        result.rows.push_back(failed_indices_row(name, "no discs", result.columns));
+        result.rows.push_back(failed_case_row(name, "no discs", result.columns));
       std::optional<case_demographics> who;
       if (s.age)
         who = case_demographics{*s.age, *s.sex};
@@ -540,7 +531,7 @@ inline int run_indices(const indices_settings& s) {
       any_failed = true;
       const std::string reason = failure_reason(failure, "read and measure it");
       std::cerr << "discgeom indices: " << file << ": " << reason << '\n';
-      result.rows.push_back(failed_indices_row(name, "error: " + reason, result.columns));
+      result.rows.push_back(failed_case_row(name, "error: " + reason, result.columns));
     }
     progress.step(name);
   }

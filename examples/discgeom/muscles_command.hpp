@@ -14,6 +14,7 @@
 #include "discgeom/geometry/muscle_sections.hpp"
 #include "discgeom/io/csv.hpp"
 #include "discgeom/io/image_io.hpp"
+#include "discs_command.hpp"
 #include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
@@ -160,19 +161,13 @@ inline int run_muscles(const muscles_settings& s) {
         result.rows.push_back(std::move(row));
       }
       if (sections.empty()) {
-        std::vector<cell> row(columns.size());
-        row[0] = text(name);
-        row[11] = text("no muscles");
-        result.rows.push_back(std::move(row));
+        result.rows.push_back(failed_case_row(name, "no muscles", columns));
       }
     } catch (const std::exception& failure) {  // this file's failure: the batch goes on
       any_failed = true;
       const std::string reason = failure_reason(failure, "read and measure it");
       std::cerr << "discgeom muscles: " << file << ": " << reason << '\n';
-      std::vector<cell> row(columns.size());
-      row[0] = text(name);
-      row[11] = text("error: " + reason);
-      result.rows.push_back(std::move(row));
+      result.rows.push_back(failed_case_row(name, "error: " + reason, columns));
     }
     progress.step(name);
   }

@@ -371,7 +371,7 @@ std::vector<std::string> case_indices(const cohort_case& c, const Labels& labels
     for (const auto& r : measured)
       rows.push_back(csv_row(indices_row(c.name, r, std::nullopt, false)));
   } catch (const std::exception& e) {
-    rows.push_back(csv_row(failed_indices_row(c.name, std::string("error: ") + e.what(), columns)));
+    rows.push_back(csv_row(failed_case_row(c.name, std::string("error: ") + e.what(), columns)));
   }
   return rows;
 }

@@ -73,19 +73,13 @@ inline int run_vertebrae(const vertebrae_settings& s) {
         result.rows.push_back(std::move(row));
       }
       if (rows.empty()) {
-        std::vector<cell> row(columns.size());
-        row[0] = text(name);
-        row[11] = text("no vertebrae");
-        result.rows.push_back(std::move(row));
+        result.rows.push_back(failed_case_row(name, "no vertebrae", columns));
       }
     } catch (const std::exception& failure) {
       any_failed = true;
       const std::string reason = failure_reason(failure, "read and measure it");
       std::cerr << "discgeom vertebrae: " << file << ": " << reason << '\n';
-      std::vector<cell> row(columns.size());
-      row[0] = text(name);
-      row[11] = text("error: " + reason);
-      result.rows.push_back(std::move(row));
+      result.rows.push_back(failed_case_row(name, "error: " + reason, columns));
     }
     progress.step(name);
   }
