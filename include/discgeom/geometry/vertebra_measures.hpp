@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "discgeom/as_volume.hpp"
+#include "discgeom/geometry/disc_measures.hpp"
 #include "discgeom/geometry/structure_measures.hpp"
 #include "discgeom/mask/label_scheme.hpp"
 #include "discgeom/mask/structures.hpp"
@@ -108,24 +109,16 @@ template <volume_like Labels>
   std::vector<std::size_t> counts;
   for (const auto& b : bodies)
     counts.push_back(b.second->voxels.size());
+  // The discs' rule: a tenth of the median of the other bodies.
+  const auto thresholds = detail::fragment_thresholds(counts, std::nullopt);
   std::vector<vertebra_measures> rows;
   for (std::size_t n = 0; n < bodies.size(); ++n) {
-    std::vector<std::size_t> others;
-    for (std::size_t o = 0; o < counts.size(); ++o)
-      if (o != n)
-        others.push_back(counts[o]);
-    std::sort(others.begin(), others.end());
-    const std::size_t half = others.size() / 2;
-    const double median = others.empty() ? 0.0
-                          : others.size() % 2
-                              ? static_cast<double>(others[half])
-                              : 0.5 * static_cast<double>(others[half - 1] + others[half]);
     const voxel_set& set = *bodies[n].second;
     vertebra_measures v;
     v.label = static_cast<std::int64_t>(bodies[n].first + 1);
     v.voxels = set.voxels.size();
     v.volume_mm3 = volume_mm3(set);
-    if (static_cast<double>(v.voxels) < 0.1 * median) {
+    if (static_cast<double>(v.voxels) < thresholds[n]) {
       v.status = "fragment";
       rows.push_back(std::move(v));
       continue;
