@@ -86,6 +86,7 @@ segment_summary segment_with(const segmentation_model& model, const fs::path& im
   settings.minimum_disc_voxels = options.min_disc_voxels;
   settings.keep_largest_component = options.cleanup;
   settings.fill_holes = options.cleanup;
+  settings.smoothing_radius_mm = options.smooth_mm;
   segmentation_result result;
   try {
     result = segment(t1, model, settings);

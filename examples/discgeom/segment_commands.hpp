@@ -46,6 +46,7 @@ struct segment_cli_options {
   segment_labels labels = segment_labels::spider;
   std::size_t min_disc_voxels = 0;  ///< spider: smaller disc components are dropped
   bool cleanup = true;              ///< classes: keep each label's largest component; fill holes
+  double smooth_mm = 0.0;           ///< edge smoothing: opening then closing, ball radius mm
   geometry_overrides overrides{};   ///< override the image header's spacing and direction
 };
 
@@ -162,6 +163,9 @@ inline void add_segment_options(CLI::App& app, segment_settings& s) {
   app.add_flag_callback(
       "--no-cleanup", [&o] { o.cleanup = false; },
       "classes: the raw decision (no largest component, no hole filling)");
+  add_number(app, "--smooth-mm", o.smooth_mm,
+             "edge smoothing: opening then closing with a ball of R mm, per label (0: off)", 0.0,
+             50.0);
   add_choice(app, "--format", s.format, "the table's format");
   add_quiet(app, s.quiet);
   app.footer(
@@ -170,8 +174,9 @@ inline void add_segment_options(CLI::App& app, segment_settings& s) {
       "--image-suffix (X_t1.nii.gz -> X.nii.gz). --labels spider (default): the disc class as\n"
       "SPIDER disc labels 201, 202, ... from the lowest disc, ready for `discgeom discs`; "
       "classes:\nthe model's classes, each label's largest component kept and its holes filled "
-      "unless\n--no-cleanup. One row per image on stdout: case,image,output,labels,discs,\n"
-      "foreground_voxels,windows,status.");
+      "unless\n--no-cleanup. --smooth-mm R: each label's edges first smoothed (opening, then "
+      "closing,\nwith a ball of R mm). One row per image on stdout: case,image,output,labels,"
+      "discs,\nforeground_voxels,windows,status.");
 }
 
 /// `discgeom segment`: 0, or 1 when the model cannot be loaded or an image failed (its row

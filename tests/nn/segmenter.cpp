@@ -346,6 +346,20 @@ TEST_CASE("segment: post-processing keeps the largest component and fills its ho
   single.predict = [](const torch::Tensor& x) { return 2.0 * (x - 0.5); };
   const auto binary = discgeom::segment(img, single, {.window = window});
   CHECK(count(binary.labels, 1) == 1000);
+  // Edge smoothing (postprocess_labels) first: a 1 mm ball on 1 mm voxels is the 6-neighbourhood
+  // cross. The opening takes the box's 104 edge voxels (two or three coordinates on its faces: no
+  // cross inside the box covers them) and leaves 7 of the blob (the cross at its centre); the
+  // closing fills the 8-voxel hole (each hole voxel's cross is in the dilation) and gives back no
+  // edge. Then nothing is left to fill and the blob's cross goes as the smaller component.
+  const auto smooth = discgeom::segment(img, model, {.window = window, .smoothing_radius_mm = 1.0});
+  CHECK(smooth.smoothing_removed == 104 + 20);
+  CHECK(smooth.smoothing_added == 8);
+  CHECK(smooth.holes_filled == 0);
+  CHECK(smooth.components_removed == 1);
+  CHECK(count(smooth.labels, 1) == 1000 - 104);
+  CHECK_THROWS_WITH(
+      discgeom::segment(img, model, {.window = window, .smoothing_radius_mm = -1.0}),
+      Catch::Contains("segment(): options.smoothing_radius_mm must be finite and >= 0, got -1"));
 }
 
 TEST_CASE("segment: SPIDER disc labels numbered from the lowest LPS z") {

@@ -26,6 +26,7 @@
 #include "discgeom/image_geometry.hpp"
 #include "discgeom/mask/cleanup.hpp"
 #include "discgeom/mask/connected_components.hpp"
+#include "discgeom/mask/postprocess.hpp"
 #include "discgeom/nn/intensity_normalisation.hpp"
 #include "discgeom/nn/sliding_window.hpp"
 #include "discgeom/transform/resample.hpp"
@@ -65,9 +66,15 @@ struct segmentation_options {
   segmentation_decision decision = segmentation_decision::argmax;
   double threshold = 0.5;  ///< probability, threshold decision (and every 1-channel model)
   segmentation_labels labels = segmentation_labels::classes;
-  std::int64_t disc_class = 1;          ///< spider_discs: the class of the discs
-  bool keep_largest_component = true;   ///< classes: each label keeps its largest component
-  bool fill_holes = true;               ///< each label's (each disc's) enclosed holes are filled
+  std::int64_t disc_class = 1;         ///< spider_discs: the class of the discs
+  bool keep_largest_component = true;  ///< classes: each label keeps its largest component
+  bool fill_holes = true;              ///< each label's (each disc's) enclosed holes are filled
+  /// classes: where holes are filled (fill_holes true): in 3D, or slice by slice in hole_plane.
+  hole_filling holes = hole_filling::volume;
+  anatomical_plane hole_plane = anatomical_plane::sagittal;
+  /// Edge smoothing (postprocess_labels): opening then closing with a ball of this radius (mm),
+  /// before holes and components (and before the discs are numbered); 0: off.
+  double smoothing_radius_mm = 0.0;
   std::size_t minimum_disc_voxels = 0;  ///< spider_discs: smaller components are dropped
   connectivity3 connectivity = connectivity3::corners;
   int threads = 0;  ///< > 0: torch::set_num_threads(threads); 0: leave it
@@ -97,6 +104,8 @@ struct segmentation_result {
   std::array<std::size_t, 3> model_shape{};  ///< the grid at the model's spacing
   std::size_t components_removed = 0;        ///< by keep_largest_component / minimum_disc_voxels
   std::size_t holes_filled = 0;              ///< voxels
+  std::size_t smoothing_removed = 0;         ///< voxels the edge smoothing set to background
+  std::size_t smoothing_added = 0;           ///< background voxels the edge smoothing labelled
   std::size_t discs = 0;                     ///< spider_discs: discs labelled
 };
 
@@ -213,6 +222,16 @@ inline void spider_disc_labels(image<std::uint16_t>& labels, const segmentation_
   }
 }
 
+/// The post-processing of `classes` labels: segmentation_options' cleanup fields as
+/// postprocess_settings.
+inline postprocess_settings postprocess_of(const segmentation_options& options) {
+  return {.smoothing_radius_mm = options.smoothing_radius_mm,
+          .holes = options.fill_holes ? options.holes : hole_filling::off,
+          .hole_plane = options.hole_plane,
+          .keep_largest_component = options.keep_largest_component,
+          .connectivity = options.connectivity};
+}
+
 }  // namespace detail
 
 /// Segments a 3D intensity image with `model` and returns labels on the image's own grid.
@@ -222,7 +241,9 @@ inline void spider_disc_labels(image<std::uint16_t>& labels, const segmentation_
 /// (3) sliding_window_inference with Gaussian blending of the logits; (4) decide: argmax over the
 /// K channels, or the sigmoid against a threshold (always for K = 1); (5) labels back to the
 /// input grid by nearest neighbour (resample_nearest_onto); (6) post-process: with `classes`,
-/// keep each label's largest component and fill its holes; with `spider_discs`, the
+/// postprocess_labels (mask/postprocess.hpp: edge smoothing when smoothing_radius_mm > 0, hole
+/// filling, each label's largest component, in that order); with `spider_discs`, the edges
+/// smoothed the same way first, then the
 /// components of `disc_class` are numbered 201, 202, ... in increasing LPS z of their centroids
 /// (201 the lowest, L5/S1 in a lumbar spine), each disc's holes filled: the SPIDER labels that
 /// `discgeom discs` reads.
@@ -253,6 +274,9 @@ inline void spider_disc_labels(image<std::uint16_t>& labels, const segmentation_
                         "options.threshold must be in (0, 1), got ", options.threshold);
   DISCGEOM_PRECONDITION(options.disc_class >= 1, function, "options.disc_class must be >= 1, got ",
                         options.disc_class);
+  DISCGEOM_PRECONDITION(
+      std::isfinite(options.smoothing_radius_mm) && options.smoothing_radius_mm >= 0.0, function,
+      "options.smoothing_radius_mm must be finite and >= 0, got ", options.smoothing_radius_mm);
   intensities.geometry.validate(function);
   const vec3 spacing = detail::segmentation_spacing(model, options);
   if (options.threads > 0)
@@ -317,30 +341,22 @@ inline void spider_disc_labels(image<std::uint16_t>& labels, const segmentation_
   result.labels.geometry = intensities.geometry;
   // (6)
   if (options.labels == segmentation_labels::spider_discs) {
+    if (options.smoothing_radius_mm > 0.0) {  // the discs' edges, before they are numbered
+      const auto smoothed = postprocess_labels(result.labels.voxels, result.labels.geometry,
+                                               {.smoothing_radius_mm = options.smoothing_radius_mm,
+                                                .holes = hole_filling::off,
+                                                .keep_largest_component = false});
+      result.smoothing_removed = smoothed.smoothing_removed;
+      result.smoothing_added = smoothed.smoothing_added;
+    }
     detail::spider_disc_labels(result.labels, options, result);
   } else {
-    if (options.keep_largest_component)
-      result.components_removed =
-          keep_largest_component(result.labels, result.labels.geometry, options.connectivity)
-              .components_removed;
-    if (options.fill_holes) {
-      std::vector<std::uint16_t> present;
-      for (const auto v : result.labels.voxels)
-        if (v != 0 && std::find(present.begin(), present.end(), v) == present.end())
-          present.push_back(v);
-      for (const auto label : present) {
-        auto one = image<std::uint8_t>::filled(shape, result.labels.geometry, 0);
-        for (std::size_t v = 0; v < one.voxels.size(); ++v)
-          one.voxels.data()[v] = result.labels.voxels.data()[v] == label ? 1 : 0;
-        if (fill_holes(one, 1).voxels_changed == 0)
-          continue;
-        for (std::size_t v = 0; v < one.voxels.size(); ++v)
-          if (one.voxels.data()[v] && result.labels.voxels.data()[v] == 0) {
-            result.labels.voxels.data()[v] = label;
-            ++result.holes_filled;
-          }
-      }
-    }
+    const auto cleaned = postprocess_labels(result.labels.voxels, result.labels.geometry,
+                                            detail::postprocess_of(options));
+    result.smoothing_removed = cleaned.smoothing_removed;
+    result.smoothing_added = cleaned.smoothing_added;
+    result.components_removed = cleaned.components_removed;
+    result.holes_filled = cleaned.holes_filled;
   }
   bool any = false;
   for (const auto v : result.labels.voxels)
