@@ -1,0 +1,265 @@
+# SPDX-License-Identifier: MIT
+"""discgeom from Python: the geometry of segmented spine MRI at C++ speed, on numpy arrays
+viewed in place (never copied), with the discgeom program's column names.
+
+    import discgeom, nibabel
+    img = nibabel.load("case.nii.gz")
+    table = discgeom.discs(img)                               # dict of numpy columns
+    scores = discgeom.overlap(reference_img, prediction_img, convention="monai")
+
+Array axis d of a numpy array is discgeom's array axis d (nibabel's i, j, k; ITK's index order).
+Geometry is LPS, as ITK reads it: a nibabel (RAS) affine has the signs of its first two rows
+flipped (geometry_from_nibabel). See docs/python.md.
+"""
+
+import concurrent.futures as _futures
+import os as _os
+
+import numpy as _np
+
+from . import _discgeom
+from ._discgeom import (  # noqa: F401  (the public names)
+    Error,
+    Geometry,
+    InternalError,
+    IoError,
+    NumericalError,
+    PreconditionError,
+)
+
+__all__ = [
+    "Error", "PreconditionError", "IoError", "NumericalError", "InternalError", "Geometry",
+    "geometry_from_nibabel", "from_nibabel", "discs", "overlap", "evaluate",
+    "connected_components", "keep_largest_component", "remove_small_components", "fill_holes",
+    "batch", "CONVENTIONS",
+]
+
+#: The conventions of overlap(), as `discgeom overlap --convention`.
+CONVENTIONS = ("discgeom", "monai", "deepmind", "medpy", "plastimatch", "spider-challenge")
+
+_RAS_TO_LPS = _np.diag([-1.0, -1.0, 1.0])
+
+
+def _is_nibabel_image(obj):
+    return hasattr(obj, "affine") and hasattr(obj, "dataobj")
+
+
+def geometry_from_nibabel(img):
+    """The Geometry of a nibabel image, in LPS as ITK (and the discgeom program) reads the file.
+
+    nibabel's affine maps (i, j, k) to RAS+ mm; ITK's geometry is LPS: the first two rows of the
+    affine change sign. spacing[c] is the norm of column c of the affine's 3x3 part (nibabel's
+    zooms), direction column c that column divided by its norm (then flipped), origin the flipped
+    translation.
+    """
+    affine = _np.asarray(img.affine, dtype=float)
+    if affine.shape != (4, 4):
+        raise ValueError(f"geometry_from_nibabel(): the affine has shape {affine.shape}, not (4, 4)")
+    linear = _RAS_TO_LPS @ affine[:3, :3]
+    spacing = _np.linalg.norm(linear, axis=0)
+    if not _np.all(_np.isfinite(spacing)) or _np.any(spacing <= 0):
+        raise PreconditionError(
+            f"geometry_from_nibabel(): the affine's columns have norms {spacing.tolist()}; "
+            "spacing must be finite and > 0")
+    direction = linear / spacing
+    origin = _RAS_TO_LPS @ affine[:3, 3]
+    return Geometry(spacing=spacing.tolist(), origin=origin.tolist(), direction=direction)
+
+
+def from_nibabel(img):
+    """(array, Geometry) of a nibabel image: np.asanyarray(img.dataobj), which is the image's own
+    array when it is in memory (no copy) and the file's voxels, read once, when it is a proxy; a
+    trailing axis of length 1 (x, y, z, 1) is dropped as a view."""
+    array = _np.asanyarray(img.dataobj)
+    if array.ndim == 4 and array.shape[3] == 1:
+        array = array[..., 0]
+    return array, geometry_from_nibabel(img)
+
+
+def _resolve(function, arrays, geometry, spacing, origin, direction, required=True):
+    """The arrays (nibabel images read as views) and the Geometry of one call."""
+    arrays = list(arrays)
+    from_image = None
+    for n, a in enumerate(arrays):
+        if _is_nibabel_image(a):
+            arrays[n], g = from_nibabel(a)
+            if from_image is None:
+                from_image = g
+    loose = spacing is not None or origin is not None or direction is not None
+    if geometry is not None and loose:
+        raise ValueError(f"{function}(): give geometry= or spacing=/origin=/direction=, not both")
+    if _is_nibabel_image(geometry):
+        geometry = geometry_from_nibabel(geometry)
+    elif geometry is not None and not isinstance(geometry, Geometry):
+        raise TypeError(f"{function}(): geometry must be a discgeom.Geometry or a nibabel image, "
+                        f"not {type(geometry).__name__}")
+    if loose:
+        ndim = getattr(arrays[0], "ndim", 3)
+        default = 3 if ndim != 2 else 2
+        geometry = Geometry(
+            spacing=(1.0,) * default if spacing is None else spacing,
+            origin=(0.0,) * default if origin is None else origin,
+            direction=direction)
+    if geometry is None:
+        geometry = from_image
+    if geometry is None and required:
+        raise ValueError(
+            f"{function}(): no geometry: give geometry= (a discgeom.Geometry or a nibabel image), "
+            "spacing= (mm per array axis), or a nibabel image as the labels")
+    for n, a in enumerate(arrays):
+        if not isinstance(a, _np.ndarray):
+            raise TypeError(f"{function}(): argument {n + 1} must be a numpy array or a nibabel "
+                            f"image, not {type(a).__name__}")
+    return arrays, geometry
+
+
+def discs(labels, geometry=None, *, spacing=None, origin=None, direction=None,
+          convention="discgeom", scheme="spider", lowest_level="L5/S1", min_voxels=None,
+          largest_component=False, case=None):
+    """The table of `discgeom discs`: one row per disc, lowest first, as a dict of numpy columns.
+
+    labels: a 3D (or 2D: one slice) label map of any integer, bool or float dtype (floats must
+    hold whole numbers), or a nibabel image. convention: "discgeom" (mm; docs/geometry.md) or
+    "perrone" (Perrone et al.'s released code, its columns and units). scheme: "spider"
+    (201-225), "ordinal" (1, 2, ... from the lowest disc) or "components". case: when given, a
+    first column "case" holding it (as the program's file stem).
+    """
+    (labels,), geometry = _resolve("discs", [labels], geometry, spacing, origin, direction)
+    table = _discgeom.discs(labels, geometry, convention, scheme, lowest_level, min_voxels,
+                            bool(largest_component))
+    return _with_case(table, case)
+
+
+def overlap(reference, prediction, geometry=None, *, spacing=None, origin=None, direction=None,
+            convention="discgeom", labels=None, tolerance_mm=None, percentile=None, match=False,
+            min_dice=None, challenge_spacing=None, case=None):
+    """The table of `discgeom overlap` for one pair: one row per label (dice, iou, precision,
+    recall, hd_mm, hd95_mm, assd_mm, masd_mm, nsd, status ...), or with
+    convention="spider-challenge" one row of the challenge's ten scores.
+
+    reference, prediction: label maps of one shape and one dtype (or nibabel images); the
+    geometry defaults to the reference image's. convention: one of CONVENTIONS. tolerance_mm and
+    percentile default to the program's (--tolerance-mm, --percentile). match / min_dice add
+    matched_label, matched_dice and detected. Infinite distances stay inf (the CSV's empty cell).
+    """
+    (reference, prediction), geometry = _resolve("overlap", [reference, prediction], geometry,
+                                                 spacing, origin, direction)
+    if reference.shape != prediction.shape:
+        raise PreconditionError(
+            f"overlap(): reference and prediction differ in shape: reference "
+            f"{list(reference.shape)} vs prediction {list(prediction.shape)}")
+    table = _discgeom.overlap(reference, prediction, geometry, convention,
+                              [] if labels is None else [int(v) for v in labels], tolerance_mm,
+                              percentile, bool(match), min_dice, challenge_spacing)
+    return _with_case(table, case)
+
+
+#: The program has one command, `overlap`, for what other tools call evaluation: an alias.
+evaluate = overlap
+
+
+def connected_components(labels, geometry=None, *, spacing=None, origin=None, direction=None,
+                         connectivity=None):
+    """(ids, columns) of the connected components of every label in one pass.
+
+    ids: uint32 array of the labels' shape (Fortran order, owned by numpy, 0 = background),
+    components numbered 1, 2, ... by first voxel with axis 0 fastest. columns: id, label, voxels,
+    volume_mm3, centroid_x/y/z_mm (LPS), lower_i/j/k and upper_i/j/k (inclusive index bounds).
+    connectivity: 6, 18 or 26 (default) in 3D; 4 or 8 (default) for a 2D slice.
+    """
+    (labels,), geometry = _resolve("connected_components", [labels], geometry, spacing, origin,
+                                   direction)
+    if connectivity is None:
+        connectivity = 8 if labels.ndim == 2 else 26
+    return _discgeom.connected_components(labels, geometry, int(connectivity))
+
+
+def _output(function, labels, out):
+    if out is None:
+        return labels.copy(order="K")
+    if not isinstance(out, _np.ndarray):
+        raise TypeError(f"{function}(): out must be a numpy array")
+    if out.shape != labels.shape or out.dtype != labels.dtype:
+        raise ValueError(f"{function}(): out has shape {out.shape} and dtype {out.dtype}; "
+                         f"it must match the labels' {labels.shape} and {labels.dtype}")
+    if out is not labels:
+        _np.copyto(out, labels)
+    return out
+
+
+def keep_largest_component(labels, geometry=None, *, spacing=None, origin=None, direction=None,
+                           connectivity=None, background=0, out=None):
+    """The labels with, for every label, only its largest connected component (ties: the first
+    in scan order); the other components become background. A new array, or `out` (which may be
+    `labels` itself: in place)."""
+    (labels,), geometry = _resolve("keep_largest_component", [labels], geometry, spacing, origin,
+                                   direction, required=False)
+    if connectivity is None:
+        connectivity = 8 if labels.ndim == 2 else 26
+    result = _output("keep_largest_component", labels, out)
+    _discgeom.keep_largest_component_inplace(result, geometry, int(connectivity), background)
+    return result
+
+
+def remove_small_components(labels, geometry=None, *, spacing=None, origin=None, direction=None,
+                            min_voxels=0, min_volume_mm3=0.0, connectivity=None, background=0,
+                            out=None):
+    """The labels without the connected components of fewer than min_voxels voxels or below
+    min_volume_mm3 (in the geometry's mm^3). A new array, or `out` (in place when it is
+    `labels`)."""
+    (labels,), geometry = _resolve("remove_small_components", [labels], geometry, spacing,
+                                   origin, direction, required=min_volume_mm3 != 0)
+    if connectivity is None:
+        connectivity = 8 if labels.ndim == 2 else 26
+    result = _output("remove_small_components", labels, out)
+    _discgeom.remove_small_components_inplace(result, geometry, int(min_voxels),
+                                              float(min_volume_mm3), int(connectivity),
+                                              background)
+    return result
+
+
+def fill_holes(mask, fill=1, *, axis=None, out=None):
+    """The mask with its holes filled: background regions (face-connected) that do not reach the
+    array border become `fill`; with axis=a, slice by slice in the slices normal to array axis a
+    (4-connected in the slice). A new array, or `out` (in place when it is `mask`)."""
+    if _is_nibabel_image(mask):
+        mask, _ = from_nibabel(mask)
+    if not isinstance(mask, _np.ndarray):
+        raise TypeError("fill_holes(): mask must be a numpy array or a nibabel image")
+    result = _output("fill_holes", mask, out)
+    _discgeom.fill_holes_inplace(result, fill, axis)
+    return result
+
+
+def _with_case(table, case):
+    if case is None:
+        return table
+    n = len(next(iter(table.values()))) if table else 0
+    column = _np.empty(n, dtype=object)
+    column[:] = [case] * n
+    return {"case": column, **table}
+
+
+def batch(function, cases, threads=None):
+    """[function(*case) or function(**case) for case in cases], run in `threads` threads (default:
+    the machine's cores). discgeom's functions release the GIL while their C++ kernels run, so
+    the cases are measured in parallel; the results keep the order of `cases`. A case is a tuple
+    of arguments, a dict of keyword arguments, or a pair (tuple, dict). The first exception
+    raised by a case is raised here."""
+    cases = list(cases)
+
+    def call(case):
+        if isinstance(case, dict):
+            return function(**case)
+        if (isinstance(case, tuple) and len(case) == 2 and isinstance(case[0], (tuple, list))
+                and isinstance(case[1], dict)):
+            return function(*case[0], **case[1])
+        if isinstance(case, (tuple, list)):
+            return function(*case)
+        return function(case)
+
+    threads = threads or _os.cpu_count() or 1
+    if threads == 1 or len(cases) <= 1:
+        return [call(c) for c in cases]
+    with _futures.ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(call, cases))

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+// discgeom.connected_components and the clean-ups (keep_largest_component,
+// remove_small_components, fill_holes) on numpy label maps viewed in place
+// (discgeom/mask/connected_components.hpp, discgeom/mask/cleanup.hpp).
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "arrays.hpp"
+#include "discgeom/mask/cleanup.hpp"
+#include "discgeom/mask/connected_components.hpp"
+
+namespace discgeom_python {
+
+namespace {
+
+using namespace discgeom;
+
+connectivity3 connectivity_of(int connectivity, py::ssize_t ndim, const char* function) {
+  switch (connectivity) {
+    case 6:
+      return connectivity3::faces;
+    case 18:
+      return connectivity3::edges;
+    case 26:
+      return connectivity3::corners;
+    case 4:  // in a one-slice volume, faces are the slice's edges
+      if (ndim == 2)
+        return connectivity3::faces;
+      break;
+    case 8:  // and edges its edges and corners
+      if (ndim == 2)
+        return connectivity3::edges;
+      break;
+    default:
+      break;
+  }
+  throw py::value_error(std::string(function) + "(): connectivity " + std::to_string(connectivity) +
+                        " must be " +
+                        (ndim == 2 ? "4 or 8 for a 2D slice" : "6, 18 or 26 for a 3D volume"));
+}
+
+py::dict report_of(const cleanup_report& report) {
+  py::dict d;
+  d["components_removed"] = report.components_removed;
+  d["voxels_changed"] = report.voxels_changed;
+  return d;
+}
+
+py::tuple components(const py::array& labels, const py::object& geometry_object, int connectivity) {
+  const auto c = connectivity_of(connectivity, labels.ndim(), "connected_components");
+  const image_geometry geometry = geometry_of(geometry_object);
+  auto result = std::make_unique<connected_components_result>();
+  with_voxel_type(labels, "connected_components", "labels", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const auto view = label_view<T>(labels, "connected_components", "labels");
+    py::gil_scoped_release release;
+    if constexpr (std::is_floating_point_v<T>)
+      check_whole_labels(view, "connected_components", "labels");
+    *result = connected_components(view, geometry, c);
+  });
+
+  table t{{"id", "label", "voxels", "volume_mm3", "centroid_x_mm", "centroid_y_mm", "centroid_z_mm",
+           "lower_i", "lower_j", "lower_k", "upper_i", "upper_j", "upper_k"},
+          {}};
+  for (const auto& s : result->components) {
+    const vec3 centroid = geometry.index_to_physical(s.centroid_index);
+    std::vector<cell> row{count(s.id),         number(static_cast<double>(s.label)),
+                          count(s.voxels),     number(s.volume_mm3),
+                          number(centroid[0]), number(centroid[1]),
+                          number(centroid[2])};
+    for (const auto& bound : {s.lower, s.upper})
+      for (std::size_t axis = 0; axis < 3; ++axis)
+        row.push_back(count(bound[axis]));
+    t.rows.push_back(std::move(row));
+  }
+  py::dict columns = to_columns(t);
+
+  // The ids, column-major as computed, handed to numpy without a copy: the array owns them.
+  auto* ids =
+      new xt::xtensor<std::uint32_t, 3, xt::layout_type::column_major>(std::move(result->ids));
+  py::capsule owner(ids, [](void* p) {
+    delete static_cast<xt::xtensor<std::uint32_t, 3, xt::layout_type::column_major>*>(p);
+  });
+  const auto item = static_cast<py::ssize_t>(sizeof(std::uint32_t));
+  const auto n0 = static_cast<py::ssize_t>(ids->shape(0));
+  const auto n1 = static_cast<py::ssize_t>(ids->shape(1));
+  const auto n2 = static_cast<py::ssize_t>(ids->shape(2));
+  py::array out = labels.ndim() == 2
+                      ? py::array_t<std::uint32_t>({n0, n1}, {item, item * n0}, ids->data(), owner)
+                      : py::array_t<std::uint32_t>({n0, n1, n2}, {item, item * n0, item * n0 * n1},
+                                                   ids->data(), owner);
+  return py::make_tuple(out, columns);
+}
+
+py::dict keep_largest(const py::array& labels, const py::object& geometry_object, int connectivity,
+                      double background) {
+  const auto c = connectivity_of(connectivity, labels.ndim(), "keep_largest_component");
+  const image_geometry geometry = geometry_of(geometry_object);
+  cleanup_report report;
+  with_voxel_type(labels, "keep_largest_component", "labels", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using V = label_voxel_of<T>;
+    const auto view = view_3d<V>(labels, "keep_largest_component", "labels");
+    const V fill{static_cast<T>(background)};
+    py::gil_scoped_release release;
+    if constexpr (std::is_floating_point_v<T>)
+      check_whole_labels(volume_view<const V, 3>(view), "keep_largest_component", "labels");
+    report = keep_largest_component(view, geometry, c, fill);
+  });
+  return report_of(report);
+}
+
+py::dict remove_small(const py::array& labels, const py::object& geometry_object,
+                      std::size_t min_voxels, double min_volume_mm3, int connectivity,
+                      double background) {
+  const auto c = connectivity_of(connectivity, labels.ndim(), "remove_small_components");
+  const image_geometry geometry = geometry_of(geometry_object);
+  cleanup_report report;
+  with_voxel_type(labels, "remove_small_components", "labels", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using V = label_voxel_of<T>;
+    const auto view = view_3d<V>(labels, "remove_small_components", "labels");
+    const V fill{static_cast<T>(background)};
+    py::gil_scoped_release release;
+    if constexpr (std::is_floating_point_v<T>)
+      check_whole_labels(volume_view<const V, 3>(view), "remove_small_components", "labels");
+    report = remove_small_components(view, geometry,
+                                     {.voxels = min_voxels, .volume_mm3 = min_volume_mm3}, c, fill);
+  });
+  return report_of(report);
+}
+
+py::dict fill(const py::array& mask, double value, std::optional<std::size_t> axis) {
+  cleanup_report report;
+  with_voxel_type(mask, "fill_holes", "mask", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const auto view = view_3d<T>(mask, "fill_holes", "mask");
+    const T fill_value = static_cast<T>(value);
+    if (axis && *axis >= static_cast<std::size_t>(mask.ndim()))
+      throw py::value_error("fill_holes(): axis " + std::to_string(*axis) +
+                            " is not an axis of a " + std::to_string(mask.ndim()) + "D array");
+    py::gil_scoped_release release;
+    report = axis ? fill_holes_slicewise(view, *axis, fill_value) : fill_holes(view, fill_value);
+  });
+  return report_of(report);
+}
+
+}  // namespace
+
+void register_components(py::module_& m) {
+  m.def("connected_components", &components, py::arg("labels"), py::arg("geometry"),
+        py::arg("connectivity"),
+        "(ids, columns): component ids per voxel (uint32, 0 = background) and one row per "
+        "component.");
+  m.def("keep_largest_component_inplace", &keep_largest, py::arg("labels"), py::arg("geometry"),
+        py::arg("connectivity"), py::arg("background"),
+        "Keeps each label's largest connected component, writing into labels.");
+  m.def("remove_small_components_inplace", &remove_small, py::arg("labels"), py::arg("geometry"),
+        py::arg("min_voxels"), py::arg("min_volume_mm3"), py::arg("connectivity"),
+        py::arg("background"), "Removes the components below a size, writing into labels.");
+  m.def("fill_holes_inplace", &fill, py::arg("mask"), py::arg("fill"), py::arg("axis"),
+        "Fills enclosed background (in 3D, or slice by slice normal to axis), writing into mask.");
+}
+
+}  // namespace discgeom_python
