@@ -87,6 +87,8 @@ segment_summary segment_with(const segmentation_model& model, const fs::path& im
   settings.keep_largest_component = options.cleanup;
   settings.fill_holes = options.cleanup;
   settings.smoothing_radius_mm = options.smooth_mm;
+  if (!options.slice_plane.empty())
+    settings.slices = parse_slice_orientation(options.slice_plane, "segment");
   segmentation_result result;
   try {
     result = segment(t1, model, settings);

@@ -47,7 +47,9 @@ struct segment_cli_options {
   std::size_t min_disc_voxels = 0;  ///< spider: smaller disc components are dropped
   bool cleanup = true;              ///< classes: keep each label's largest component; fill holes
   double smooth_mm = 0.0;           ///< edge smoothing: opening then closing, ball radius mm
-  geometry_overrides overrides{};   ///< override the image header's spacing and direction
+  /// 2D models: sagittal, coronal, axial or an array axis 0, 1, 2; empty: the model's.
+  std::string slice_plane{};
+  geometry_overrides overrides{};  ///< override the image header's spacing and direction
 };
 
 /// What segment_file did.
@@ -163,6 +165,17 @@ inline void add_segment_options(CLI::App& app, segment_settings& s) {
   app.add_flag_callback(
       "--no-cleanup", [&o] { o.cleanup = false; },
       "classes: the raw decision (no largest component, no hole filling)");
+  add_parsed(
+      app, "--slice-plane", o.slice_plane,
+      [](const std::string& option, const std::string& text) {
+        if (text != "sagittal" && text != "coronal" && text != "axial" && text != "0" &&
+            text != "1" && text != "2")
+          throw usage_error(option + " '" + text +
+                            "' must be sagittal, coronal, axial or an array axis 0, 1, 2");
+        return text;
+      },
+      "2D models: the slices to segment (default: the model's discgeom_slice_plane)",
+      "sagittal|coronal|axial|0|1|2");
   add_number(app, "--smooth-mm", o.smooth_mm,
              "edge smoothing: opening then closing with a ball of R mm, per label (0: off)", 0.0,
              50.0);
@@ -175,7 +188,9 @@ inline void add_segment_options(CLI::App& app, segment_settings& s) {
       "SPIDER disc labels 201, 202, ... from the lowest disc, ready for `discgeom discs`; "
       "classes:\nthe model's classes, each label's largest component kept and its holes filled "
       "unless\n--no-cleanup. --smooth-mm R: each label's edges first smoothed (opening, then "
-      "closing,\nwith a ball of R mm). One row per image on stdout: case,image,output,labels,"
+      "closing,\nwith a ball of R mm). A 2D model runs slice by slice in its plane (--slice-plane "
+      "when "
+      "it\nnames none). One row per image on stdout: case,image,output,labels,"
       "discs,\nforeground_voxels,windows,status.");
 }
 

@@ -89,6 +89,45 @@ TEST_CASE("segment: the golden TorchScript model writes Python's labels") {
     CHECK(entry.path().string().find(".partial") == std::string::npos);
 }
 
+TEST_CASE("segment: a 2D TorchScript model runs slice by slice; --slice-plane when it names none") {
+  // tests/golden/make_segmenter2d_golden.py: Python's slice-by-slice labels of its sagittal slices.
+  const fs::path folder = scratch() / "segment_golden_2d";
+  fs::remove_all(folder);
+  auto img = discgeom::read_npy<float>(data_dir + "segmenter2d_input.npy");
+  img.geometry.spacing = {4.0, 0.5, 0.5};
+  fs::create_directories(folder / "in");
+  const fs::path image = folder / "in" / "case2_t1.nii.gz";
+  discgeom::write_image(image, img, img.geometry);
+  const auto expected = discgeom::read_npy<float>(data_dir + "segmenter2d_labels.npy");
+  const std::string common = " " + image.string() + " --out " + (folder / "out").string() +
+                             " --labels classes --no-cleanup --patch 12,12,10 --threads 1";
+  for (const std::string model : {"segmenter2d_tiny.pt", "segmenter2d_no_plane.pt"}) {
+    const bool named = model == "segmenter2d_tiny.pt";
+    const auto r = run("segment --model " + data_dir + model + common +
+                       (named ? std::string() : std::string(" --slice-plane sagittal")));
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const auto rows = parse_csv(r.out);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].at("windows") == "6");  // one window per sagittal slice
+    const auto labels = discgeom::read_image<std::uint16_t>(folder / "out" / "case2.nii.gz");
+    std::size_t differ = 0;
+    for (std::size_t n = 0; n < expected.voxels.size(); ++n)
+      differ += labels.voxels.data()[n] != static_cast<std::uint16_t>(expected.voxels.data()[n]);
+    CHECK(differ == 0);
+  }
+  // Without the plane: that image's error, saying how to give it.
+  const auto missing = run("segment --model " + data_dir + "segmenter2d_no_plane.pt" + common);
+  CHECK(missing.status == 1);
+  CHECK(missing.err.find("names no slice plane") != std::string::npos);
+  CHECK(missing.err.find("--slice-plane") != std::string::npos);
+  const auto bad = run("segment --model " + data_dir + "segmenter2d_tiny.pt" + common +
+                       " --slice-plane oblique");
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--slice-plane 'oblique' must be sagittal, coronal, axial or an array axis") !=
+        std::string::npos);
+}
+
 TEST_CASE("segment: bad inputs exit 1 with one line naming the file, the batch goes on") {
   const fs::path folder = scratch() / "segment_bad";
   fs::remove_all(folder);

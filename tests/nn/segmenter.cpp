@@ -390,3 +390,128 @@ TEST_CASE("segment: SPIDER disc labels numbered from the lowest LPS z") {
     CHECK(result.labels.voxels(0, 0, 14) == 0);
   }
 }
+
+TEST_CASE("2D torchscript segmenter: slice by slice as in Python, logits to 1e-5, labels exactly") {
+  // tests/golden/make_segmenter2d_golden.py: a Conv2d network run on each sagittal slice (array
+  // axis 0 of an LPS volume of 4 x 0.5 x 0.5 mm) of a 6 x 12 x 10 volume.
+  const auto model = discgeom::load_torchscript_segmenter(data_dir + "segmenter2d_tiny.pt");
+  CHECK(model.dimensions == 2);
+  CHECK(model.input_channels == 1);
+  REQUIRE(model.slices.has_value());
+  CHECK(model.slices->describe() == "sagittal");
+  REQUIRE(model.slice_spacing.has_value());
+  CHECK(*model.slice_spacing == std::array<double, 2>{0.5, 0.5});
+  CHECK_FALSE(model.spacing.has_value());
+
+  auto input = discgeom::read_npy<float>(data_dir + "segmenter2d_input.npy");
+  input.geometry.spacing = {4.0, 0.5, 0.5};
+  const auto expected = discgeom::read_npy<float>(data_dir + "segmenter2d_logits.npy");  // 18x12x10
+  const auto x = to_tensor(input).unsqueeze(0);
+  float worst = 0.0f;
+  {
+    c10::InferenceMode inference;
+    const auto logits = discgeom::slice_predictor(model.predict, 0)(x)[0];
+    REQUIRE(logits.sizes() == torch::IntArrayRef({3, 6, 12, 10}));
+    for (std::int64_t c = 0; c < 3; ++c)
+      for (std::int64_t i = 0; i < 6; ++i)
+        for (std::int64_t j = 0; j < 12; ++j)
+          for (std::int64_t k = 0; k < 10; ++k)
+            worst = std::max(worst, std::abs(logits[c][i][j][k].item<float>() -
+                                             expected.voxels(static_cast<std::size_t>(c * 6 + i),
+                                                             static_cast<std::size_t>(j),
+                                                             static_cast<std::size_t>(k))));
+  }
+  CHECK(worst < 1e-5f);
+
+  // The whole segmenter: whole-volume percentile normalisation, one window per slice (6), argmax.
+  const auto labels = discgeom::read_npy<float>(data_dir + "segmenter2d_labels.npy");
+  const auto raw = discgeom::segment(
+      input, model,
+      {.window = {.patch = {96, 12, 10}}, .keep_largest_component = false, .fill_holes = false});
+  CHECK(raw.windows == 6);
+  CHECK(raw.model_shape == std::array<std::size_t, 3>{6, 12, 10});
+  REQUIRE(raw.labels.shape() == input.shape());
+  std::size_t differ = 0;
+  for (std::size_t n = 0; n < labels.voxels.size(); ++n)
+    differ += raw.labels.voxels.data()[n] != static_cast<std::uint16_t>(labels.voxels.data()[n]);
+  CHECK(differ == 0);
+  CHECK(count(raw.labels, 1) == 258);
+  CHECK(count(raw.labels, 2) == 11);
+
+  // The same volume stored with the axes turned (axis 0 P, 1 S, 2 L: "PSL"): the sagittal slices
+  // are now those of array axis 2, found through the direction cosines; same labels.
+  image_geometry turned{.spacing = {0.5, 0.5, 4.0},
+                        .direction = discgeom::direction_from_orientation("PSL")};
+  auto rotated = image<float>::filled({12, 10, 6}, turned, 0.0f);
+  for (std::size_t i = 0; i < 6; ++i)
+    for (std::size_t j = 0; j < 12; ++j)
+      for (std::size_t k = 0; k < 10; ++k)
+        rotated.voxels(j, k, i) = input.voxels(i, j, k);
+  const auto turned_result = discgeom::segment(
+      rotated, model,
+      {.window = {.patch = {12, 10, 96}}, .keep_largest_component = false, .fill_holes = false});
+  CHECK(turned_result.windows == 6);
+  std::size_t turned_differ = 0;
+  for (std::size_t i = 0; i < 6; ++i)
+    for (std::size_t j = 0; j < 12; ++j)
+      for (std::size_t k = 0; k < 10; ++k)
+        turned_differ += turned_result.labels.voxels(j, k, i) != raw.labels.voxels(i, j, k);
+  CHECK(turned_differ == 0);
+
+  // The same post-processing as a 3D model: class 2's largest component, holes filled.
+  const auto clean = discgeom::segment(input, model, {.window = {.patch = {96, 12, 10}}});
+  auto expected_clean = raw.labels;
+  const auto report = discgeom::postprocess_labels(expected_clean.voxels, expected_clean.geometry);
+  CHECK(clean.components_removed == report.components_removed);
+  CHECK(clean.holes_filled == report.holes_filled);
+  const bool same = clean.labels.voxels == expected_clean.voxels;
+  CHECK(same);
+}
+
+TEST_CASE("2D torchscript segmenter: the slice plane from the options, and what is refused") {
+  auto input = discgeom::read_npy<float>(data_dir + "segmenter2d_input.npy");
+  input.geometry.spacing = {4.0, 0.5, 0.5};
+  const auto labels = discgeom::read_npy<float>(data_dir + "segmenter2d_labels.npy");
+  const std::string no_plane = data_dir + "segmenter2d_no_plane.pt";
+  const auto model = discgeom::load_torchscript_segmenter(no_plane);
+  CHECK(model.dimensions == 2);
+  CHECK_FALSE(model.slices.has_value());
+  const discgeom::segmentation_options raw{
+      .window = {.patch = {96, 12, 10}}, .keep_largest_component = false, .fill_holes = false};
+  REQUIRE_THROWS_WITH(discgeom::segment(input, model, raw),
+                      Catch::Contains("segment(): model " + no_plane) &&
+                          Catch::Contains("names no slice plane") &&
+                          Catch::Contains("--slice-plane sagittal|coronal|axial|0|1|2"));
+  // Given as a plane or as the array axis: Python's labels.
+  for (const std::string plane : {"sagittal", "0"}) {
+    auto options = raw;
+    options.slices = discgeom::parse_slice_orientation(plane, "test");
+    const auto result = discgeom::segment(input, model, options);
+    std::size_t differ = 0;
+    for (std::size_t n = 0; n < labels.voxels.size(); ++n)
+      differ +=
+          result.labels.voxels.data()[n] != static_cast<std::uint16_t>(labels.voxels.data()[n]);
+    CHECK(differ == 0);
+  }
+  // A plane other than the model's, an unknown plane, a spacing other than the model's.
+  const auto tiny = discgeom::load_torchscript_segmenter(data_dir + "segmenter2d_tiny.pt");
+  auto axial = raw;
+  axial.slices = discgeom::parse_slice_orientation("axial", "test");
+  REQUIRE_THROWS_WITH(discgeom::segment(input, tiny, axial),
+                      Catch::Contains("segments sagittal slices (array axis 0 of this image), "
+                                      "the options ask for axial (array axis 2)"));
+  REQUIRE_THROWS_WITH(discgeom::parse_slice_orientation("oblique", "segment"),
+                      "segment(): slice plane 'oblique' is not sagittal, coronal, axial or an "
+                      "array axis 0, 1, 2");
+  auto coarse = raw;
+  coarse.spacing = discgeom::vec3{4.0, 1.0, 0.5};
+  REQUIRE_THROWS_WITH(discgeom::segment(input, tiny, coarse),
+                      Catch::Contains("works at in-plane spacing [0.5,0.5] mm, the options ask "
+                                      "for [1,0.5] mm (array axes 1, 2)"));
+  // In-plane resampling: at 0.25 mm in plane the slices are resampled to the model's 0.5 mm
+  // (24 x 20 -> 12 x 10) and the labels come back on the input grid; the slice axis keeps 6.
+  auto fine = image<float>::filled({6, 24, 20}, image_geometry{.spacing = {4.0, 0.25, 0.25}}, 0.0f);
+  const auto fine_result = discgeom::segment(fine, tiny, {.window = {.patch = {96, 12, 10}}});
+  CHECK(fine_result.model_shape == std::array<std::size_t, 3>{6, 12, 10});
+  CHECK(fine_result.labels.shape() == fine.shape());
+}

@@ -33,12 +33,58 @@
 
 namespace discgeom {
 
+/// The slices a 2D model sees: those of an anatomical plane (whose normal array axis comes from
+/// the image's direction cosines, image_geometry::array_axis) or those normal to an array axis.
+struct slice_orientation {
+  std::optional<anatomical_plane> plane{};  ///< set: the slices of this plane
+  std::size_t array_axis = 0;               ///< plane empty: the slices normal to this axis
+
+  /// The array axis normal to the slices, for an image of this geometry.
+  [[nodiscard]] std::size_t axis(const image_geometry& geometry) const {
+    return plane ? geometry.array_axis(normal_of(*plane)) : array_axis;
+  }
+  /// "sagittal", "coronal", "axial" or "array axis N".
+  [[nodiscard]] std::string describe() const {
+    if (!plane)
+      return "array axis " + std::to_string(array_axis);
+    return *plane == anatomical_plane::sagittal  ? "sagittal"
+           : *plane == anatomical_plane::coronal ? "coronal"
+                                                 : "axial";
+  }
+};
+
+/// "sagittal", "coronal", "axial" (or "transverse"), or an array axis "0", "1", "2".
+/// \throws precondition_error naming `function` and the text for anything else
+[[nodiscard]] inline slice_orientation parse_slice_orientation(const std::string& text,
+                                                               const char* function) {
+  if (text == "sagittal")
+    return {.plane = anatomical_plane::sagittal};
+  if (text == "coronal")
+    return {.plane = anatomical_plane::coronal};
+  if (text == "axial" || text == "transverse")
+    return {.plane = anatomical_plane::transverse};
+  if (text == "0" || text == "1" || text == "2")
+    return {.array_axis = static_cast<std::size_t>(text[0] - '0')};
+  detail::throw_error<precondition_error>(
+      function, "slice plane '", text,
+      "' is not sagittal, coronal, axial or an array axis 0, 1, 2");
+}
+
 /// A segmentation network and what it expects.
 struct segmentation_model {
-  /// (N, C, P0, P1, P2) float -> (N, K, P0, P1, P2) logits; called in inference mode.
+  /// dimensions 3: (N, C, P0, P1, P2) float -> (N, K, P0, P1, P2) logits; dimensions 2:
+  /// (N, C, H, W) -> (N, K, H, W), one slice per batch entry. Called in inference mode.
   patch_predictor predict{};
   std::int64_t input_channels = 1;
-  std::optional<vec3> spacing{};  ///< mm per array axis the model works at, when it says
+  /// 3: a volume model; 2: a slice model, applied to every slice normal to its slice axis.
+  std::size_t dimensions = 3;
+  /// 2D: the slices it was trained on, when it says (TorchScript: discgeom_slice_plane).
+  std::optional<slice_orientation> slices{};
+  /// 2D: mm per in-plane axis (H, W) it works at, when it says (TorchScript: discgeom_spacing of 2).
+  std::optional<std::array<double, 2>> slice_spacing{};
+  /// mm per array axis the model works at, when it says (2D: the caller's spacing, whose
+  /// in-plane values count).
+  std::optional<vec3> spacing{};
   std::optional<normalisation_options> normalisation{};  ///< what it was trained with, if known
   std::optional<std::array<std::int64_t, 3>> patch{};    ///< the patch it was trained on, if known
   std::string name{};  ///< names the model in messages (e.g. its file)
@@ -78,6 +124,9 @@ struct segmentation_options {
   std::size_t minimum_disc_voxels = 0;  ///< spider_discs: smaller components are dropped
   connectivity3 connectivity = connectivity3::corners;
   int threads = 0;  ///< > 0: torch::set_num_threads(threads); 0: leave it
+  /// 2D models: the slices to segment; needed when the model names none, checked against it
+  /// (the same array axis for this image) when it does.
+  std::optional<slice_orientation> slices{};
 };
 
 /// The outcome of a segmentation.
@@ -158,6 +207,87 @@ inline vec3 segmentation_spacing(const segmentation_model& model,
   return options.spacing ? *options.spacing : *model.spacing;
 }
 
+/// The in-plane array axes of slices normal to `axis`, increasing: the (H, W) of a 2D model.
+inline std::array<std::size_t, 2> in_plane_axes(std::size_t axis) {
+  return axis == 0   ? std::array<std::size_t, 2>{1, 2}
+         : axis == 1 ? std::array<std::size_t, 2>{0, 2}
+                     : std::array<std::size_t, 2>{0, 1};
+}
+
+/// The slice axis of a 2D model for an image: the options', the model's, both (which must name
+/// the same array axis) or none (an error that says how to give it).
+inline std::size_t segmentation_slice_axis(const segmentation_model& model,
+                                           const segmentation_options& options,
+                                           const image_geometry& geometry) {
+  DISCGEOM_PRECONDITION(options.slices || model.slices, "segment", "model ", model.name,
+                        " is a 2D (slice) model that names no slice plane; give "
+                        "options.slices (on the command line --slice-plane "
+                        "sagittal|coronal|axial|0|1|2)");
+  if (options.slices && model.slices)
+    DISCGEOM_PRECONDITION(options.slices->axis(geometry) == model.slices->axis(geometry), "segment",
+                          "model ", model.name, " segments ", model.slices->describe(),
+                          " slices (array axis ", model.slices->axis(geometry),
+                          " of this image), the options ask for ", options.slices->describe(),
+                          " (array axis ", options.slices->axis(geometry), ")");
+  const auto& orientation = options.slices ? *options.slices : *model.slices;
+  DISCGEOM_PRECONDITION(orientation.plane || orientation.array_axis < 3, "segment",
+                        "slice array axis ", orientation.array_axis, " is not 0, 1 or 2");
+  return orientation.axis(geometry);
+}
+
+/// The spacing of a 2D model's segmentation: along the slice axis the image's own (slices are
+/// never resampled across), in plane the model's slice_spacing or the in-plane values of the
+/// options' (or the model's) spacing, which must agree when both are given.
+inline vec3 slice_segmentation_spacing(const segmentation_model& model,
+                                       const segmentation_options& options,
+                                       const image_geometry& geometry, std::size_t axis) {
+  const auto plane = in_plane_axes(axis);
+  const std::optional<vec3> given = options.spacing ? options.spacing : model.spacing;
+  DISCGEOM_PRECONDITION(given || model.slice_spacing, "segment", "model ", model.name,
+                        " carries no spacing; give options.spacing (mm per array axis; the "
+                        "in-plane values count)");
+  vec3 spacing = geometry.spacing;
+  for (std::size_t n = 0; n < 2; ++n) {
+    if (given && model.slice_spacing)
+      DISCGEOM_PRECONDITION(std::abs((*given)[plane[n]] - (*model.slice_spacing)[n]) <= 1e-3,
+                            "segment", "model ", model.name, " works at in-plane spacing [",
+                            (*model.slice_spacing)[0], ",", (*model.slice_spacing)[1],
+                            "] mm, the options ask for [", (*given)[plane[0]], ",",
+                            (*given)[plane[1]], "] mm (array axes ", plane[0], ", ", plane[1], ")");
+    spacing[plane[n]] = model.slice_spacing ? (*model.slice_spacing)[n] : (*given)[plane[n]];
+  }
+  return spacing;
+}
+
+}  // namespace detail
+
+/// A 2D model as a patch predictor of volumes: the slices normal to array axis `axis` of an
+/// (N, C, P0, P1, P2) input go to `predict_2d` as one batch (N P_axis, C, H, W), H and W the
+/// other two axes in increasing order, and its (N P_axis, K, H, W) logits come back as
+/// (N, K, P0, P1, P2). Each slice is segmented on its own, as slice-by-slice inference in Python.
+/// \throws precondition_error when axis > 2, or predict_2d returns another shape
+[[nodiscard]] inline patch_predictor slice_predictor(patch_predictor predict_2d, std::size_t axis) {
+  DISCGEOM_PRECONDITION(axis < 3, "slice_predictor", "axis ", axis, " is not 0, 1 or 2");
+  return [predict = std::move(predict_2d), axis](const torch::Tensor& x) {
+    DISCGEOM_PRECONDITION(x.dim() == 5, "slice_predictor", "the input has shape ",
+                          detail::shape_string(x), ", not (N, C, P0, P1, P2)");
+    const auto a = static_cast<std::int64_t>(axis) + 2;
+    const auto n = x.size(0), c = x.size(1), depth = x.size(a);
+    // (N, C, ..., P_a, ...) -> (N, P_a, C, H, W) -> (N P_a, C, H, W)
+    const auto moved = x.movedim(a, 1).contiguous();
+    const auto h = moved.size(3), w = moved.size(4);
+    const auto out = predict(moved.reshape({n * depth, c, h, w}));
+    DISCGEOM_PRECONDITION(
+        out.dim() == 4 && out.size(0) == n * depth && out.size(2) == h && out.size(3) == w,
+        "slice_predictor", "the 2D model returned ", detail::shape_string(out), " for slices ",
+        detail::shape_string(moved.reshape({n * depth, c, h, w})), ", expected [", n * depth,
+        ", K, ", h, ", ", w, "]");
+    return out.reshape({n, depth, out.size(1), h, w}).movedim(1, a);
+  };
+}
+
+namespace detail {
+
 /// Labels of the logits (K, N0, N1, N2): see segmentation_decision.
 inline torch::Tensor decide_labels(const torch::Tensor& logits, segmentation_decision decision,
                                    double threshold) {
@@ -236,6 +366,13 @@ inline postprocess_settings postprocess_of(const segmentation_options& options) 
 
 /// Segments a 3D intensity image with `model` and returns labels on the image's own grid.
 ///
+/// A 2D model (`dimensions` 2, Hess et al.'s slice-by-slice segmentation) sees every slice
+/// normal to its slice axis (options.slices, else the model's; an anatomical plane is resolved
+/// through the image's direction cosines): the resampling is in plane only (the slice axis keeps
+/// the image's spacing), the normalisation is the whole volume's, the windows are one slice thick
+/// (slice_predictor; in plane the options' patch), then the same decision, return to the input
+/// grid and post-processing.
+///
 /// Steps: (1) resample the image trilinearly to the model spacing t over the same field of view
 /// (resampled_grid); (2) normalise intensities (normalise_intensities: percentile or z-score);
 /// (3) sliding_window_inference with Gaussian blending of the logits; (4) decide: argmax over the
@@ -255,7 +392,9 @@ inline postprocess_settings postprocess_of(const segmentation_options& options) 
 ///          status `empty`, not an error
 /// \throws precondition_error when the model expects another number of input channels than 1
 ///         ("segment(): model M expects 2 input channels, the image has 1"), the model's spacing
-///         and options.spacing disagree (both named), neither gives a spacing, the image has NaN
+///         and options.spacing disagree (both named), neither gives a spacing, a 2D model
+///         has no slice plane from the model or the options (the message says how to give
+///         one) or the two name different array axes, the image has NaN
 ///         or infinite voxels (their count named), or the options are out of range
 /// Complexity: resampling O(n), normalisation O(n log n), windows x model, post-processing O(n).
 ///
@@ -277,8 +416,15 @@ inline postprocess_settings postprocess_of(const segmentation_options& options) 
   DISCGEOM_PRECONDITION(
       std::isfinite(options.smoothing_radius_mm) && options.smoothing_radius_mm >= 0.0, function,
       "options.smoothing_radius_mm must be finite and >= 0, got ", options.smoothing_radius_mm);
+  DISCGEOM_PRECONDITION(model.dimensions == 2 || model.dimensions == 3, function, "model ",
+                        model.name, " has ", model.dimensions, " dimensions, not 2 or 3");
   intensities.geometry.validate(function);
-  const vec3 spacing = detail::segmentation_spacing(model, options);
+  const bool slices = model.dimensions == 2;
+  const std::size_t slice_axis =
+      slices ? detail::segmentation_slice_axis(model, options, intensities.geometry) : 0;
+  const vec3 spacing =
+      slices ? detail::slice_segmentation_spacing(model, options, intensities.geometry, slice_axis)
+             : detail::segmentation_spacing(model, options);
   if (options.threads > 0)
     torch::set_num_threads(options.threads);
   // (1) + (2); the NaN check first, so that its message names the input's voxels.
@@ -323,7 +469,14 @@ inline postprocess_settings postprocess_of(const segmentation_options& options) 
   sliding_window_result inferred;
   {
     c10::InferenceMode inference;
-    inferred = sliding_window_inference(input, model.predict, options.window);
+    if (slices) {  // one slice per window along the slice axis, in plane the options' patch
+      auto window = options.window;
+      window.patch[slice_axis] = 1;
+      inferred =
+          sliding_window_inference(input, slice_predictor(model.predict, slice_axis), window);
+    } else {
+      inferred = sliding_window_inference(input, model.predict, options.window);
+    }
   }
   result.windows = inferred.windows;
   // (4)

@@ -7,9 +7,14 @@
 /// the exporting script sets on the module (docs/segmentation.md shows how):
 ///   - `discgeom_spacing`: List[float] of 3, the spacing in mm per array axis the model works at;
 ///   - `discgeom_in_channels`: int, the input channels;
-///   - `discgeom_normalisation`: str, "zscore" or "percentile" (optional).
-/// Without `discgeom_in_channels` the input channels are those of the first 5D weight (a Conv3d
-/// is (out, in, k, k, k)); without `discgeom_spacing` the spacing must be given. Part of
+///   - `discgeom_normalisation`: str, "zscore" or "percentile" (optional);
+///   - `discgeom_slice_plane`: str, a 2D model's slices: "sagittal", "coronal", "axial" or an
+///     array axis "0", "1", "2" (optional; else options.slices of segment).
+/// A model is 2D (forward maps (N, C, H, W) to (N, K, H, W), applied slice by slice) when its
+/// first 4-D or 5-D weight is 4-D (a Conv2d), or, without such weights, when it names a slice
+/// plane; a 2D model's `discgeom_spacing` has 2 values, the mm of H and W. Without
+/// `discgeom_in_channels` the input channels are those of that first weight (a Conv3d is (out,
+/// in, k, k, k)); without `discgeom_spacing` the spacing must be given. Part of
 /// `discgeom::torch`.
 
 #include <cmath>
@@ -55,26 +60,49 @@ namespace detail {
   segmentation_model model;
   model.name = file;
   try {
+    // 2D or 3D: the first convolution weight's rank (Conv2d 4, Conv3d 5), else the metadata.
+    std::int64_t weight_channels = 0;
+    std::size_t weight_dimensions = 0;
+    for (const auto& p : module->named_parameters(/*recurse=*/true))
+      if (p.value.dim() == 4 || p.value.dim() == 5) {
+        weight_dimensions = static_cast<std::size_t>(p.value.dim()) - 2;
+        weight_channels = p.value.size(1);
+        break;
+      }
+    const bool has_plane = module->hasattr("discgeom_slice_plane");
+    if (has_plane) {
+      const std::string plane = module->attr("discgeom_slice_plane").toStringRef();
+      try {
+        model.slices = parse_slice_orientation(plane, function);
+      } catch (const precondition_error&) {
+        throw_error<io_error>(function, file, ": discgeom_slice_plane is '", plane,
+                              "', not sagittal, coronal, axial or an array axis 0, 1, 2");
+      }
+    }
+    if (weight_dimensions == 3 && has_plane)
+      throw_error<io_error>(function, file,
+                            ": discgeom_slice_plane is set, but the first convolution is 3D (a "
+                            "5-D weight)");
+    model.dimensions = weight_dimensions != 0 ? weight_dimensions : has_plane ? 2 : 3;
     if (module->hasattr("discgeom_spacing")) {
       const auto values = module->attr("discgeom_spacing").toDoubleList();
-      if (values.size() != 3)
+      const std::size_t wanted = model.dimensions;
+      if (values.size() != wanted)
         throw_error<io_error>(function, file, ": discgeom_spacing has ", values.size(),
-                              " values, not 3");
-      model.spacing = vec3{values[0], values[1], values[2]};
-      if (!(std::isfinite((*model.spacing)[0]) && std::isfinite((*model.spacing)[1]) &&
-            std::isfinite((*model.spacing)[2]) && (*model.spacing)[0] > 0.0 &&
-            (*model.spacing)[1] > 0.0 && (*model.spacing)[2] > 0.0))
-        throw_error<io_error>(function, file, ": discgeom_spacing is ", *model.spacing,
-                              " mm, not three positive values");
+                              " values, not ", wanted, " (a ", model.dimensions, "D model)");
+      for (const double v : values)
+        if (!(std::isfinite(v) && v > 0.0))
+          throw_error<io_error>(function, file, ": discgeom_spacing has ", v,
+                                " mm, not a positive spacing");
+      if (wanted == 3)
+        model.spacing = vec3{values[0], values[1], values[2]};
+      else
+        model.slice_spacing = std::array<double, 2>{values[0], values[1]};
     }
     if (module->hasattr("discgeom_in_channels")) {
       model.input_channels = module->attr("discgeom_in_channels").toInt();
-    } else {
-      for (const auto& p : module->named_parameters(/*recurse=*/true))
-        if (p.value.dim() == 5) {
-          model.input_channels = p.value.size(1);
-          break;
-        }
+    } else if (weight_channels > 0) {
+      model.input_channels = weight_channels;
     }
     if (model.input_channels < 1)
       throw_error<io_error>(function, file, ": discgeom_in_channels is ", model.input_channels,
@@ -90,25 +118,32 @@ namespace detail {
     throw_error<io_error>(function, file,
                           ": unreadable discgeom_ metadata: ", torch_error_message(e));
   }
-  if (options.spacing && model.spacing) {
+  if (model.dimensions == 2) {  // in-plane spacing: checked by segment, once the axis is known
+    if (options.spacing)
+      model.spacing = options.spacing;
+    DISCGEOM_PRECONDITION(options.spacing || model.slice_spacing, function, "model ", file,
+                          " carries no discgeom_spacing; give the spacing it works at");
+  }
+  if (model.dimensions == 3 && options.spacing && model.spacing) {
     for (std::size_t d = 0; d < 3; ++d)
       DISCGEOM_PRECONDITION(std::abs((*options.spacing)[d] - (*model.spacing)[d]) <= 1e-3, function,
                             "model ", file, " works at spacing ", *model.spacing,
                             " mm, but spacing ", *options.spacing, " mm was asked for");
   }
-  DISCGEOM_PRECONDITION(options.spacing || model.spacing, function, "model ", file,
+  DISCGEOM_PRECONDITION(model.dimensions == 2 || options.spacing || model.spacing, function,
+                        "model ", file,
                         " carries no discgeom_spacing; give the spacing it works at");
   if (options.spacing)
     model.spacing = options.spacing;
   if (options.input_channels)
-    DISCGEOM_PRECONDITION(*options.input_channels == model.input_channels, function, "model ",
-                          file, " expects ", model.input_channels,
-                          " input channels, the input has ", *options.input_channels);
+    DISCGEOM_PRECONDITION(*options.input_channels == model.input_channels, function, "model ", file,
+                          " expects ", model.input_channels, " input channels, the input has ",
+                          *options.input_channels);
   model.predict = [module, name = file](const torch::Tensor& input) {
     const auto output = module->forward({input});
     if (!output.isTensor())
-      throw_error<precondition_error>("segment", "model ", name, " returned a ",
-                                      output.tagKind(), ", not a tensor of logits");
+      throw_error<precondition_error>("segment", "model ", name, " returned a ", output.tagKind(),
+                                      ", not a tensor of logits");
     return output.toTensor();
   };
   return model;
