@@ -25,7 +25,7 @@ namespace discgeom::cli {
 /// The settings of `discgeom muscles`.
 struct muscles_settings {
   std::vector<std::string> segmentations;
-  std::string labels = "totalsegmentator-mr";  ///< a built-in scheme or a CSV label,muscle,side
+  std::string labels = "totalsegmentator-mr";  ///< totalsegmentator-mr, phantom, or a CSV file
   std::string discs;                           ///< optional discs table of the same patient
   geometry_overrides overrides;
   table_format format = table_format::csv;
@@ -36,7 +36,8 @@ struct muscles_settings {
 inline void add_muscles_options(CLI::App& app, muscles_settings& s) {
   add_inputs(app, "SEG", s.segmentations, "axial label maps (NIfTI, MetaImage or NRRD)");
   add_text(app, "--labels", s.labels,
-           "the muscle labels: totalsegmentator-mr, or a CSV file with columns label,muscle,side",
+           "the muscle labels: totalsegmentator-mr, phantom (discgeom phantom --muscles), or a "
+           "CSV file with columns label,muscle,side",
            "SCHEME|FILE.csv");
   add_text(app, "--discs", s.discs,
            "a discs table of the same patient: names each slice's nearest disc level", "DISCS.csv");
@@ -45,13 +46,16 @@ inline void add_muscles_options(CLI::App& app, muscles_settings& s) {
   add_quiet(app, s.quiet);
   app.footer(
       "One row per muscle label per axial slice: case,muscle,side,label,slice,pixels,csa_mm2,\n"
-      "centroid_x_mm,centroid_y_mm,centroid_z_mm,level,status,csa_cm2 (LPS mm).");
+      "centroid_x_mm,centroid_y_mm,centroid_z_mm,level,status,csa_cm2,level_slice (LPS mm;\n"
+      "level_slice 1 on the slice nearest its level's disc).");
 }
 
 /// The label scheme named by --labels. \throws io_error naming the file and the bad row
 inline std::vector<muscle_label> read_muscle_scheme(const std::string& labels) {
   if (labels == "totalsegmentator-mr")
     return totalsegmentator_mr_muscles();
+  if (labels == "phantom")
+    return phantom_muscles();
   const csv_table table = read_csv(labels);
   const std::size_t label = table.column("label"), muscle = table.column("muscle"),
                     side = table.column("side");
@@ -97,8 +101,9 @@ inline int run_muscles(const muscles_settings& s) {
     inputs.push_back(s.discs);
   refuse_output_over_input({{"--out", s.out}}, inputs);
   const std::vector<std::string> columns{
-      "case",          "muscle",        "side",          "label", "slice",  "pixels", "csa_mm2",
-      "centroid_x_mm", "centroid_y_mm", "centroid_z_mm", "level", "status", "csa_cm2"};
+      "case",   "muscle",  "side",          "label",         "slice",
+      "pixels", "csa_mm2", "centroid_x_mm", "centroid_y_mm", "centroid_z_mm",
+      "level",  "status",  "csa_cm2",       "level_slice"};
   table result{columns, {}};
   std::vector<muscle_label> scheme;
   std::vector<disc_position> discs;
@@ -158,6 +163,12 @@ inline int run_muscles(const muscles_settings& s) {
         row.push_back(text(level.value_or("")));
         row.push_back(text(status));
         row.push_back(number(section.csa_mm2 / 100.0));
+        const std::size_t slices = labels.shape()[labels.geometry.array_axis(anatomical_axis::si)];
+        row.push_back(discs.empty()
+                          ? cell{}
+                          : number(is_level_slice(labels.geometry, slices, section.slice, discs)
+                                       ? 1.0
+                                       : 0.0));
         result.rows.push_back(std::move(row));
       }
       if (sections.empty()) {

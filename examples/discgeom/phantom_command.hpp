@@ -17,6 +17,7 @@
 #include "crops.hpp"
 #include "discgeom/detail/atomic_file.hpp"
 #include "discgeom/io/image_io.hpp"
+#include "discgeom/phantom/muscles.hpp"
 #include "discgeom/phantom/spine.hpp"
 #include "progress.hpp"
 #include "table.hpp"
@@ -74,6 +75,71 @@ inline std::vector<std::vector<cell>> phantom_truth_rows(const std::string& name
   return rows;
 }
 
+/// muscles/truth.csv's columns, in order: those of `discgeom muscles`, then the analytic ellipse.
+inline const std::vector<std::string> muscle_truth_columns{"case",
+                                                           "muscle",
+                                                           "side",
+                                                           "label",
+                                                           "slice",
+                                                           "pixels",
+                                                           "csa_mm2",
+                                                           "centroid_x_mm",
+                                                           "centroid_y_mm",
+                                                           "centroid_z_mm",
+                                                           "level",
+                                                           "status",
+                                                           "csa_cm2",
+                                                           "level_slice",
+                                                           "semi_axis_lr_mm",
+                                                           "semi_axis_ap_mm",
+                                                           "analytic_csa_mm2",
+                                                           "centre_x_mm",
+                                                           "centre_y_mm",
+                                                           "centre_z_mm",
+                                                           "csa_bound_mm2",
+                                                           "centroid_bound_mm"};
+
+/// The truth rows of one axial muscle phantom, through the geometry its file reads back with.
+inline std::vector<std::vector<cell>> muscle_truth_rows(const std::string& name,
+                                                        const phantom::muscle_phantom& phantom,
+                                                        const image_geometry& file_geometry) {
+  std::vector<std::vector<cell>> rows;
+  for (const auto& t : phantom::muscle_truth(phantom, file_geometry)) {
+    rows.push_back({text(name),
+                    text(t.label.muscle),
+                    text(std::string(1, t.label.side)),
+                    number(static_cast<double>(t.label.label)),
+                    number(static_cast<double>(t.slice)),
+                    number(static_cast<double>(t.pixels)),
+                    number(t.csa_mm2),
+                    number(t.centroid_mm[0]),
+                    number(t.centroid_mm[1]),
+                    number(t.centroid_mm[2]),
+                    text(t.level),
+                    text("ok"),
+                    number(t.csa_mm2 / 100.0),
+                    number(t.level_slice ? 1.0 : 0.0),
+                    number(t.semi_l_mm),
+                    number(t.semi_p_mm),
+                    number(t.analytic_csa_mm2),
+                    number(t.centre_mm[0]),
+                    number(t.centre_mm[1]),
+                    number(t.centre_mm[2]),
+                    number(t.csa_bound_mm2),
+                    number(t.centroid_bound_mm)});
+  }
+  return rows;
+}
+
+/// The label scheme of the muscle phantoms as a `--labels FILE.csv` table (label,muscle,side).
+inline table muscle_scheme_table() {
+  table scheme{{"label", "muscle", "side"}, {}};
+  for (const auto& m : phantom_muscles())
+    scheme.rows.push_back(
+        {number(static_cast<double>(m.label)), text(m.muscle), text(std::string(1, m.side))});
+  return scheme;
+}
+
 /// Writes an image through a temporary of the same extension and a rename (ITK picks the format
 /// by the extension, so the temporary is `file.partial.nii.gz`).
 template <class T>
@@ -112,7 +178,8 @@ struct phantom_settings {
   std::uint64_t seed = 1;  ///< the same seed gives the same bytes
   /// Number of the first case, in [1, 999999]: case K is the same whatever the number of cases.
   std::size_t first = 1;
-  bool image = false;  ///< also a T1-like image of every spine
+  bool image = false;    ///< also a T1-like image of every spine
+  bool muscles = false;  ///< also an axial muscle phantom of every case, in DIR/muscles/
   bool quiet = false;
 };
 
@@ -148,11 +215,47 @@ inline void add_phantom_options(CLI::App& app, phantom_settings& s) {
       "number of the first case, 1 to 999999 (case K is the same for any --cases)", "N")
       ->default_str(std::to_string(s.first));
   add_switch(app, "--image", s.image, "also a T1-like image of every spine (int16)");
+  add_switch(app, "--muscles", s.muscles,
+             "also an axial muscle phantom of every case with its truth, in DIR/muscles/");
   add_quiet(app, s.quiet);
   app.footer(
       "Synthetic lumbar spines in SPIDER labels, DIR/phantom_001.nii.gz ... (uint8), with --image\n"
       "also a T1-like DIR/phantom_001_t1.nii.gz (int16), and DIR/truth.csv: one row per disc with\n"
-      "the parameters that generated it, defined as `discgeom discs` measures them.");
+      "the parameters that generated it, defined as `discgeom discs` measures them.\n"
+      "With --muscles also axial label maps of the lumbar muscles, DIR/muscles/phantom_001.nii.gz\n"
+      "... (uint8; with --image a T1-like phantom_001_t1.nii.gz), DIR/muscles/truth.csv (one row\n"
+      "per muscle and slice, as `discgeom muscles` measures it) and DIR/muscles/labels.csv.");
+}
+
+/// The axial muscle phantoms of the cases of `s` in `folder` (made if missing): <case>.nii.gz,
+/// with s.image <case>_t1.nii.gz, truth.csv and labels.csv (docs/phantom.md).
+/// \throws io_error when the folder cannot be made or a file cannot be written
+inline void write_muscle_phantoms(const std::filesystem::path& folder, const phantom_settings& s) {
+  std::error_code failure;
+  std::filesystem::create_directories(folder, failure);
+  if (failure || !std::filesystem::is_directory(folder)) {
+    throw io_error("run_phantom(): " + folder.string() + ": cannot create the folder" +
+                   (failure ? ": " + failure.message() : std::string(": a file is in the way")));
+  }
+  table truth{muscle_truth_columns, {}};
+  progress_bar progress("phantom muscles", s.cases, s.quiet);
+  for (std::size_t n = 0; n < s.cases; ++n) {
+    const std::size_t index = s.first - 1 + n;
+    const std::string name = phantom::case_name(index);
+    // The truth goes through the geometry the written header reads back with (a NIfTI header
+    // holds it in single precision), so that `discgeom muscles` on the file gives its numbers.
+    const auto axial = phantom::generate_muscle_phantom(s.seed, index);
+    const auto file = folder / (name + ".nii.gz");
+    write_image_atomically(file, axial.labels);
+    for (auto& row : muscle_truth_rows(name, axial, read_image_header(file.string()).geometry))
+      truth.rows.push_back(std::move(row));
+    if (s.image)
+      write_image_atomically(folder / (name + "_t1.nii.gz"),
+                             phantom::muscle_t1_image(axial, s.seed, index));
+    progress.step(name);
+  }
+  write_table_atomically(folder / "truth.csv", truth);
+  write_table_atomically(folder / "labels.csv", muscle_scheme_table());
 }
 
 /// `discgeom phantom`: 0. \throws io_error when the output folder cannot be made
@@ -180,6 +283,8 @@ inline int run_phantom(const phantom_settings& s) {
     progress.step(name);
   }
   write_table_atomically(out / "truth.csv", truth);
+  if (s.muscles)
+    write_muscle_phantoms(out / "muscles", s);
   return 0;
 }
 

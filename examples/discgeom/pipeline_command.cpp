@@ -11,11 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,9 +29,12 @@
 #include "correlate_command.hpp"
 #include "crop_command.hpp"
 #include "crops.hpp"
+#include "discgeom/phantom/muscles.hpp"
+#include "discgeom/stats/agreement.hpp"
 #include "discs_command.hpp"
 #include "indices_command.hpp"
 #include "inputs.hpp"
+#include "muscles_command.hpp"
 #include "phantom_command.hpp"
 #include "pipeline_config.hpp"
 #include "pipeline_inputs.hpp"
@@ -280,6 +285,8 @@ std::optional<stage_skip> phantom_not_run(const pipeline_run& run, bool) {
 void phantom_outside_inputs(const pipeline_run& run, fingerprint& inputs) {
   inputs.add(std::to_string(run.phantoms()))
       .add(run.config().segmenter_model.empty() ? "masks" : "images");
+  if (run.settings().muscles)
+    inputs.add("muscles");
 }
 
 void run_phantom_stage(pipeline_run& run) {
@@ -292,6 +299,14 @@ void run_phantom_stage(pipeline_run& run) {
   phantom.image = !run.config().segmenter_model.empty();
   phantom.quiet = true;
   check_status("phantom", run_phantom(phantom));
+  // The axial muscle phantoms beside, not inside, phantom/: toggling --muscles leaves the
+  // spines' bytes, and so every stage after the cases, as they were.
+  const fs::path muscles = run.folder() / run_paths::phantom_muscles;
+  fs::remove_all(muscles);
+  if (run.settings().muscles) {
+    phantom.image = false;
+    write_muscle_phantoms(muscles, phantom);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -554,6 +569,240 @@ void run_cases_stage(pipeline_run& run) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// muscles: Hess et al.'s muscle cross-sections, manual against automatic (docs/pipeline.md)
+
+/// The folder of the axial label maps: the phantom stage's, or DATA/muscles/.
+fs::path muscle_folder(const pipeline_run& run) {
+  return run.settings().data.empty() ? run.folder() / run_paths::phantom_muscles
+                                     : fs::path(run.settings().data) / "muscles";
+}
+
+/// The label maps directly inside `folder` by case, leaving out `<case>_t1` images.
+std::map<std::string, fs::path> muscle_maps(const fs::path& folder) {
+  auto files = image_files(folder);
+  for (auto it = files.begin(); it != files.end();) {
+    const std::string stem = image_case(it->second);
+    it = stem != it->first && files.count(stem) ? files.erase(it) : std::next(it);
+  }
+  return files;
+}
+
+/// Phantoms: with --muscles. --data: when DATA/muscles/ exists; with --muscles and no such
+/// folder, skipped with the reason in the log, failures.csv and the report.
+std::optional<stage_skip> muscles_not_run(const pipeline_run& run, bool) {
+  if (run.settings().data.empty()) {
+    if (!run.settings().muscles)
+      return stage_skip{"without --muscles"};
+    return std::nullopt;
+  }
+  if (fs::is_directory(muscle_folder(run)))
+    return std::nullopt;
+  return stage_skip{muscle_folder(run).string() +
+                        " does not exist: the cohort has no axial label maps of the muscles",
+                    run.settings().muscles};
+}
+
+void muscles_outside_inputs(const pipeline_run& run, fingerprint& inputs) {
+  const fs::path folder = muscle_folder(run);
+  if (!fs::is_directory(folder))
+    return;
+  for (const auto& [name, file] : muscle_maps(folder))
+    inputs.add(name).add_image_file(file);
+  if (fs::is_directory(folder / "automatic"))
+    for (const auto& [name, file] : muscle_maps(folder / "automatic"))
+      inputs.add("automatic " + name).add_image_file(file);
+  if (fs::is_regular_file(folder / "labels.csv"))
+    inputs.add_file(folder / "labels.csv");
+}
+
+/// One measured section of one rater, as muscles.csv holds it.
+struct rater_section {
+  std::string case_name, rater, muscle, side, level;
+  std::int64_t label = 0;
+  std::size_t slice = 0, pixels = 0;
+  double csa_mm2 = 0.0;
+  std::optional<vec3> centroid_mm;
+  std::string status;
+  bool level_slice = false;
+};
+
+inline const std::vector<std::string> pipeline_muscle_columns{
+    "case",          "rater",  "muscle",  "side",          "label",
+    "slice",         "pixels", "csa_mm2", "centroid_x_mm", "centroid_y_mm",
+    "centroid_z_mm", "level",  "status",  "csa_cm2",       "level_slice"};
+
+std::vector<cell> muscle_row(const rater_section& r) {
+  std::vector<cell> row{text(r.case_name),
+                        text(r.rater),
+                        text(r.muscle),
+                        text(r.side),
+                        number(static_cast<double>(r.label)),
+                        number(static_cast<double>(r.slice)),
+                        number(static_cast<double>(r.pixels)),
+                        number(r.csa_mm2)};
+  for (std::size_t d = 0; d < 3; ++d)
+    row.push_back(r.centroid_mm ? number((*r.centroid_mm)[d]) : cell{});
+  row.push_back(text(r.level));
+  row.push_back(text(r.status));
+  row.push_back(number(r.csa_mm2 / 100.0));
+  row.push_back(number(r.level_slice ? 1.0 : 0.0));
+  return row;
+}
+
+/// The sections of one rater's label map, with the levels of `discs`.
+template <class Labels>
+void measure_rater(const Labels& labels, const std::string& case_name, const std::string& rater,
+                   const std::vector<muscle_label>& scheme, const std::vector<disc_position>& discs,
+                   std::vector<rater_section>& out) {
+  std::vector<std::int64_t> wanted;
+  for (const auto& m : scheme)
+    wanted.push_back(m.label);
+  const std::size_t slices = labels.shape()[labels.geometry.array_axis(anatomical_axis::si)];
+  for (const auto& section : muscle_sections(labels, labels.geometry, wanted)) {
+    const auto& m = *std::find_if(scheme.begin(), scheme.end(),
+                                  [&](const auto& l) { return l.label == section.label; });
+    out.push_back({case_name, rater, m.muscle, m.side ? std::string(1, m.side) : std::string(),
+                   nearest_disc_level(labels.geometry, section.slice, discs).value_or(""), m.label,
+                   section.slice, section.pixels, section.csa_mm2, section.centroid_mm,
+                   section.status, is_level_slice(labels.geometry, slices, section.slice, discs)});
+  }
+}
+
+/// Hess et al.'s agreement (Tables 6-8) of the automatic rater with the manual one on the level
+/// slices: per measure, muscle and side, one row per level (top to bottom) and one over every
+/// level (empty level). Pairs are keyed by (case, muscle, side, level); a key of one rater only
+/// counts in n_unpaired.
+table muscle_agreement_table(const std::vector<rater_section>& sections) {
+  table result{{"measure", "muscle", "side", "level", "n", "pearson_r", "pearson_p", "mae",
+                "mae_sd", "bias", "loa_low", "loa_high", "icc_a1", "ccc", "n_unpaired"},
+               {}};
+  using key = std::tuple<std::string, std::string, std::string, std::string>;
+  std::map<key, const rater_section*> manual, automatic;
+  std::vector<std::pair<std::string, std::string>> muscles;  // (muscle, side), first seen first
+  std::map<std::string, std::pair<double, double>> level_height;  // level -> (sum z, count)
+  for (const auto& s : sections) {
+    if (!s.level_slice || s.level.empty() || !s.centroid_mm)
+      continue;
+    (s.rater == "manual" ? manual : automatic)[{s.case_name, s.muscle, s.side, s.level}] = &s;
+    if (std::find(muscles.begin(), muscles.end(), std::pair{s.muscle, s.side}) == muscles.end())
+      muscles.emplace_back(s.muscle, s.side);
+    auto& h = level_height[s.level];
+    h.first += (*s.centroid_mm)[2];
+    h.second += 1.0;
+  }
+  std::vector<std::string> levels;
+  for (const auto& [level, h] : level_height)
+    levels.push_back(level);
+  std::sort(levels.begin(), levels.end(), [&](const auto& a, const auto& b) {
+    return level_height[a].first / level_height[a].second >
+           level_height[b].first / level_height[b].second;  // superior first
+  });
+  levels.emplace_back();  // every level
+  const std::vector<std::pair<std::string, int>> measures{
+      {"csa_mm2", -1}, {"centroid_x_mm", 0}, {"centroid_y_mm", 1}};
+  for (const auto& [measure, axis] : measures) {
+    for (const auto& [muscle, side] : muscles) {
+      for (const auto& level : levels) {
+        std::vector<double> x, y;
+        std::size_t unpaired = 0;
+        const auto value = [&](const rater_section& s) {
+          return axis < 0 ? s.csa_mm2 : (*s.centroid_mm)[static_cast<std::size_t>(axis)];
+        };
+        const auto in_group = [&](const key& k) {
+          return std::get<1>(k) == muscle && std::get<2>(k) == side &&
+                 (level.empty() || std::get<3>(k) == level);
+        };
+        for (const auto& [k, s] : manual) {
+          if (!in_group(k))
+            continue;
+          const auto partner = automatic.find(k);
+          if (partner == automatic.end()) {
+            ++unpaired;
+            continue;
+          }
+          x.push_back(value(*s));
+          y.push_back(value(*partner->second));
+        }
+        for (const auto& [k, s] : automatic)
+          unpaired += in_group(k) && !manual.count(k) ? 1 : 0;
+        const auto a = agreement(x, y);
+        result.rows.push_back({text(measure), text(muscle), text(side), text(level),
+                               number(static_cast<double>(a.n)), number(a.pearson_r),
+                               number(a.pearson_p), number(a.mae), number(a.mae_sd), number(a.bias),
+                               number(a.loa_low), number(a.loa_high), number(a.icc_a1),
+                               number(a.ccc), number(static_cast<double>(unpaired))});
+      }
+    }
+  }
+  return result;
+}
+
+/// Every case's axial label map measured as the manual rater, and the automatic rater's map
+/// (DATA/muscles/automatic/<case>, or the simulated second rater of phantom/muscles.hpp, written
+/// to muscles_automatic/) beside it; levels from the discs of the manual map. A map that cannot
+/// be read or is not axial is a row with its status and a line of failures.csv.
+void run_muscles_stage(pipeline_run& run) {
+  const fs::path folder = muscle_folder(run);
+  const fs::path scheme_file = folder / "labels.csv";
+  const auto scheme = fs::is_regular_file(scheme_file) ? read_muscle_scheme(scheme_file.string())
+                                                       : totalsegmentator_mr_muscles();
+  std::vector<std::int64_t> wanted;
+  for (const auto& m : scheme)
+    wanted.push_back(m.label);
+  const auto maps = muscle_maps(folder);
+  const auto given = fs::is_directory(folder / "automatic") ? muscle_maps(folder / "automatic")
+                                                            : std::map<std::string, fs::path>{};
+  const fs::path simulated = run.folder() / run_paths::muscles_automatic;
+  fs::remove_all(simulated);
+  fs::create_directories(simulated);
+  std::vector<rater_section> sections;
+  table rows{pipeline_muscle_columns, {}};
+  std::size_t case_index = 0, failed = 0;
+  for (const auto& [name, file] : maps) {
+    const std::size_t index = case_index++;
+    try {
+      const auto manual = read_label_image<std::int32_t>(file, "pipeline", {});
+      if (const auto reason = not_axial_reason(manual.geometry))
+        throw io_error(*reason);
+      std::vector<disc_position> discs;
+      for (const auto& d : measure_discs(manual, manual.geometry, disc_table_options{})) {
+        if (!d.level.empty() && d.centroid_mm)
+          discs.push_back({d.level, *d.centroid_mm});
+      }
+      if (discs.empty())
+        run.say("muscles: " + name + ": no discs (labels 201-225) in the map: levels stay empty");
+      image<std::int32_t> automatic;
+      if (const auto found = given.find(name); found != given.end()) {
+        automatic = read_label_image<std::int32_t>(found->second, "pipeline", {});
+        if (const auto difference =
+                grid_difference("manual", manual.shape(), manual.geometry, "automatic",
+                                automatic.shape(), automatic.geometry))
+          throw io_error(*difference);
+      } else {
+        automatic = phantom::second_rater(manual, wanted, run.config().seed, index);
+        write_image_atomically(simulated / (name + ".nii.gz"), automatic);
+      }
+      measure_rater(manual, name, "manual", scheme, discs, sections);
+      measure_rater(automatic, name, "automatic", scheme, discs, sections);
+    } catch (const std::exception& e) {
+      ++failed;
+      const std::string reason = failure_reason(e, "read and measure it");
+      run.say("muscles: " + name + ": " + reason);
+      run.failures().push_back({name, "muscles", reason});
+      auto row = failed_case_row(name, "error: " + reason, pipeline_muscle_columns);
+      rows.rows.push_back(std::move(row));
+    }
+  }
+  for (const auto& s : sections)
+    rows.rows.push_back(muscle_row(s));
+  write_table_atomically(run.folder() / run_paths::muscles, rows);
+  write_table_atomically(run.folder() / run_paths::muscle_agreement,
+                         muscle_agreement_table(sections));
+  run.say("muscles: " + std::to_string(maps.size()) + " axial label maps, " +
+          std::to_string(sections.size()) + " sections, " + std::to_string(failed) + " failed");
+}
+
+// ---------------------------------------------------------------------------------------------
 // autoencoder, sweep, encode, traverse
 
 /// train-ae's settings for the pipeline's: one model, or a sweep (several sizes, a folder).
@@ -805,7 +1054,7 @@ const std::vector<pipeline_stage>& stage_table() {
        kind::recorded,
        {"seed"},
        {},
-       {p::phantom},
+       {p::phantom, p::phantom_muscles},
        phantom_not_run,
        phantom_outside_inputs,
        run_phantom_stage},
@@ -817,6 +1066,14 @@ const std::vector<pipeline_stage>& stage_table() {
        nullptr,
        cases_outside_inputs,
        run_cases_stage},
+      {"muscles",
+       kind::recorded,
+       {"seed"},
+       {p::phantom_muscles},
+       {p::muscles, p::muscle_agreement, p::muscles_automatic},
+       muscles_not_run,
+       muscles_outside_inputs,
+       run_muscles_stage},
       {"autoencoder",
        kind::recorded,
        {"channels", "bottleneck", "epochs", "target_iou", "batch", "learning_rate", "seed"},
@@ -958,8 +1215,10 @@ int run_pipeline(const pipeline_run_settings& settings) {
       continue;
     if (stage.not_run) {
       if (const auto skip = stage.not_run(run, run.cohort_known())) {
-        if (skip->noted)
+        if (skip->noted) {
           run.note(stage.name, skip->reason);
+          run.say(std::string(stage.name) + ": skipped: " + skip->reason);
+        }
         continue;
       }
     }

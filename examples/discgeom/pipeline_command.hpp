@@ -21,6 +21,7 @@ struct pipeline_run_settings {
   std::optional<std::size_t> phantoms;  ///< --phantom N (40 when neither it nor --data is given)
   std::string data;                     ///< --data DIR: the user's cohort
   pipeline_config config;               ///< --paper, then --config FILE over it
+  bool muscles = false;  ///< --muscles: the muscle stage (axial label maps, manual vs automatic)
   bool resume = false;
   std::string stop_after;  ///< a stage's name; empty: run them all
   bool quiet = false;
@@ -54,6 +55,9 @@ inline void add_pipeline_options(CLI::App& app, pipeline_run_settings& s) {
          "--config", [&s](const std::string& file) { read_config_file(file, s.config); },
          "key = value settings over the defaults (docs/pipeline.md lists them)")
       ->type_name("FILE");
+  add_switch(app, "--muscles", s.muscles,
+             "the muscle stage: axial muscle phantoms (with --phantom), or DIR/muscles/ of --data; "
+             "manual against automatic cross-sections");
   add_switch(app, "--resume", s.resume, "skip the stages whose inputs have not changed");
   std::string stages;
   for (const auto name : pipeline_stage_names())
@@ -72,8 +76,8 @@ inline void add_pipeline_options(CLI::App& app, pipeline_run_settings& s) {
       "stop once this stage has run (the report is still written)", stages);
   add_switch(app, "--quiet", s.quiet, "no progress bars (the lines of the stages stay)");
   app.footer(
-      "Runs (segment) -> discs -> crops -> autoencoder -> latents -> traversal -> correlations "
-      "->\nnarrowing classification -> DIR/report.html. Failed cases are listed in "
+      "Runs (segment) -> discs -> crops -> (muscles) -> autoencoder -> latents -> traversal ->\n"
+      "correlations -> narrowing classification -> DIR/report.html. Failed cases are listed in "
       "DIR/failures.csv and in\nthe report. Started with mpirun, the per-case stages are shared "
       "among the ranks.");
 }

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <tuple>
 #include <vector>
 
 #include "discgeom/detail/atomic_file.hpp"
@@ -347,6 +348,102 @@ std::string classification_section(const fs::path& run) {
   return out + "</tbody></table></section>";
 }
 
+/// "mean ± SD" of values (SD with n - 1; the mean alone for one value), `digits` significant.
+std::string mean_sd(const std::vector<double>& values, int digits) {
+  if (values.empty())
+    return "";
+  double sum = 0.0;
+  for (const double v : values)
+    sum += v;
+  const double mean = sum / static_cast<double>(values.size());
+  if (values.size() < 2)
+    return svg::number(mean, digits);
+  double squares = 0.0;
+  for (const double v : values)
+    squares += (v - mean) * (v - mean);
+  return svg::number(mean, digits) + " ± " +
+         svg::number(std::sqrt(squares / static_cast<double>(values.size() - 1)), digits);
+}
+
+/// Hess et al.'s muscle morphometry: the CSA of each muscle and side at each level (the slice
+/// nearest each disc), manual and automatic, and their agreement (Tables 6-8).
+std::string muscles_section(const fs::path& run) {
+  std::string out = "<section id=\"muscles\"><h2>Muscle cross-sections (Hess et al.)</h2>";
+  const auto muscles = read_table(run / run_paths::muscles);
+  if (!muscles)
+    return out +
+           not_run(
+               "No muscle stage in this run: give --muscles (with --phantom), or a muscles/ "
+               "folder of axial label maps in --data.") +
+           "</section>";
+  const auto rater = muscles->column("rater"), muscle = muscles->column("muscle"),
+             side = muscles->column("side"), level = muscles->column("level"),
+             flag = muscles->column("level_slice");
+  const auto csa = muscles->numeric_column("csa_mm2"),
+             height = muscles->numeric_column("centroid_z_mm");
+  std::vector<std::pair<std::string, std::string>> rows;  // (muscle, side), first seen first
+  std::map<std::string, std::pair<double, double>> level_height;
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::vector<double>>
+      values;  // (muscle, side, level, rater) -> CSA in cm^2
+  std::set<std::string> cases;
+  for (std::size_t r = 0; r < muscles->rows.size(); ++r) {
+    const auto& row = muscles->rows[r];
+    if (row[flag] != "1" || row[level].empty() || !std::isfinite(csa[r]))
+      continue;
+    cases.insert(row[0]);
+    const std::pair<std::string, std::string> key{row[muscle], row[side]};
+    if (std::find(rows.begin(), rows.end(), key) == rows.end())
+      rows.push_back(key);
+    auto& h = level_height[row[level]];
+    h.first += height[r];
+    h.second += 1.0;
+    values[{row[muscle], row[side], row[level], row[rater]}].push_back(csa[r] / 100.0);
+  }
+  if (rows.empty())
+    return out +
+           not_run(
+               "The muscle stage measured no section on a level slice (no discs in the maps, or "
+               "every map failed: see the failures).") +
+           "</section>";
+  std::vector<std::string> levels;
+  for (const auto& [name, h] : level_height)
+    levels.push_back(name);
+  std::sort(levels.begin(), levels.end(), [&](const auto& a, const auto& b) {
+    return level_height[a].first / level_height[a].second >
+           level_height[b].first / level_height[b].second;
+  });
+  out += "<p>Cross-sectional area (cm²) on the axial slice nearest each disc, mean ± SD over " +
+         std::to_string(cases.size()) +
+         " cases: manual / automatic (for phantoms: the truth / a perturbed second rater, "
+         "docs/pipeline.md). Every slice is in <code>muscles.csv</code>.</p>"
+         "<div class=\"table-wrap\"><table id=\"muscle-csa-table\"><thead><tr><th>muscle</th>"
+         "<th>side</th>";
+  for (const auto& name : levels)
+    out += "<th>" + escape(name) + "</th>";
+  out += "</tr></thead><tbody>";
+  for (const auto& [name, s] : rows) {
+    out += "<tr><th>" + escape(name) + "</th><td>" + escape(s) + "</td>";
+    for (const auto& l : levels) {
+      const auto manual = values.find({name, s, l, "manual"});
+      const auto automatic = values.find({name, s, l, "automatic"});
+      out += "<td>" + escape(manual == values.end() ? "" : mean_sd(manual->second, 3)) + " / " +
+             escape(automatic == values.end() ? "" : mean_sd(automatic->second, 3)) + "</td>";
+    }
+    out += "</tr>";
+  }
+  out += "</tbody></table></div>";
+  const auto agreement = read_table(run / run_paths::muscle_agreement);
+  if (!agreement || agreement->rows.empty())
+    return out + not_run("No agreement table (muscle_agreement.csv).") + "</section>";
+  out +=
+      "<p>Agreement of the automatic with the manual rater on the level slices (Hess et al.'s "
+      "Tables 6-8), per measure, muscle, side and level, and over every level (empty level): "
+      "Pearson r and p, MAE ± SD, Bland-Altman bias and 95% limits (automatic − manual), "
+      "ICC(A,1) and Lin's CCC; as <code>discgeom agree</code>. Click a column to sort.</p>" +
+      html_table(*agreement, "muscle-agreement-table", true);
+  return out + "</section>";
+}
+
 std::string failures_section(const std::optional<csv_table>& failures) {
   std::string out = "<section id=\"failures\"><h2>Failures</h2>";
   if (!failures || failures->rows.empty())
@@ -515,7 +612,8 @@ void write_report(const report_context& context) {
       "href=\"#training\">training</a> · "
       "<a href=\"#bottleneck\">bottleneck</a> · <a href=\"#traversal\">traversal</a> · "
       "<a href=\"#correlations\">correlations</a> · "
-      "<a href=\"#classification\">classification</a> · <a href=\"#failures\">failures</a>"
+      "<a href=\"#classification\">classification</a> · <a href=\"#muscles\">muscles</a> · "
+      "<a href=\"#failures\">failures</a>"
       "</nav>";
   page += cohort_section(context, discs, features, failures);
   page += "<section id=\"geometry\"><h2>Per-disc geometry</h2>";
@@ -530,6 +628,7 @@ void write_report(const report_context& context) {
   page +=
       with_warning(correlation_section(run, context.settings), stale_warning(context, "correlate"));
   page += with_warning(classification_section(run), stale_warning(context, "classify"));
+  page += with_warning(muscles_section(run), stale_warning(context, "muscles"));
   page += failures_section(failures);
   page += settings_section(context);
   page += "<script>";

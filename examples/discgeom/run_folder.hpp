@@ -11,6 +11,8 @@
 namespace discgeom::cli::run_paths {
 
 inline constexpr std::string_view phantom = "phantom";  ///< the generated cohort (--phantom)
+inline constexpr std::string_view phantom_muscles =
+    "phantom_muscles";  ///< axial muscle phantoms (--phantom N --muscles)
 inline constexpr std::string_view segmentations = "segmentations";  ///< masks of segmenter_model
 inline constexpr std::string_view discs = "discs.csv";
 inline constexpr std::string_view indices =
@@ -18,6 +20,10 @@ inline constexpr std::string_view indices =
 inline constexpr std::string_view crops = "crops";  ///< one crop per disc and index.csv
 inline constexpr std::string_view crop_index = "crops/index.csv";
 inline constexpr std::string_view case_failures = "case_failures.csv";
+inline constexpr std::string_view muscles = "muscles.csv";  ///< manual and automatic sections
+inline constexpr std::string_view muscle_agreement = "muscle_agreement.csv";
+inline constexpr std::string_view muscles_automatic =
+    "muscles_automatic";  ///< the simulated second rater's label maps
 inline constexpr std::string_view model = "autoencoder/model.pt";
 inline constexpr std::string_view training_curve = "autoencoder/model.pt.training.csv";
 inline constexpr std::string_view training_started = "records/autoencoder.started";

@@ -173,7 +173,8 @@ TEST_CASE("pipeline: a phantom cohort end to end, its report in Chromium, then -
     CHECK(page.find("did not complete") == std::string::npos);
     CHECK(page.find("id=\"settings-table\"") != std::string::npos);
     CHECK(page.find("<th>trees</th><td>10</td><td>classify</td>") != std::string::npos);
-    CHECK(page.find("<th>seed</th><td>1</td><td>phantom, autoencoder, sweep, classify</td>") !=
+    CHECK(page.find(
+              "<th>seed</th><td>1</td><td>phantom, muscles, autoencoder, sweep, classify</td>") !=
           std::string::npos);
 
     // Another change of trees, stopping before the classification: only its section is stale.

@@ -46,6 +46,22 @@ struct muscle_label {
           {49, "iliopsoas", 'R'}};
 }
 
+/// The muscle labels of discgeom's axial muscle phantoms (phantom/muscles.hpp, docs/phantom.md):
+/// 61 psoas L, 62 psoas R, 63 quadratus_lumborum L, 64 quadratus_lumborum R, 65 erector_spinae L,
+/// 66 erector_spinae R, 67 multifidus L, 68 multifidus R. The values lie outside SPIDER's (1-25
+/// vertebrae, 100 canal, 101-125 partial vertebrae, 201-225 discs), so one uint8 label map holds
+/// the muscles and the spine whose discs name the levels.
+[[nodiscard]] inline std::vector<muscle_label> phantom_muscles() {
+  return {{61, "psoas", 'L'},
+          {62, "psoas", 'R'},
+          {63, "quadratus_lumborum", 'L'},
+          {64, "quadratus_lumborum", 'R'},
+          {65, "erector_spinae", 'L'},
+          {66, "erector_spinae", 'R'},
+          {67, "multifidus", 'L'},
+          {68, "multifidus", 'R'}};
+}
+
 /// One muscle label on one axial slice.
 struct muscle_section {
   std::int64_t label = 0;
@@ -177,6 +193,44 @@ struct disc_position {
     }
   }
   return level;
+}
+
+/// The axial slice whose plane lies nearest to a point (LPS mm): the point's continuous index
+/// along the slice axis (the one most aligned with SI), rounded half up and clamped to
+/// [0, slices - 1]. Hess et al. measure each muscle on the slice nearest each disc level; with
+/// `nearest_disc_level` this gives that slice: the slice nearest the disc of its own level.
+///
+/// \param geometry  the label map's geometry
+/// \param slices    the number of slices (the shape along the slice axis), at least 1
+/// \param point     LPS mm, e.g. a disc centroid
+/// \throws precondition_error when slices is 0 or the point is not finite
+/// Complexity: O(1). Example: `nearest_slice(g, shape[2], disc.centroid_mm)`.
+[[nodiscard]] inline std::size_t nearest_slice(const image_geometry& geometry, std::size_t slices,
+                                               const vec3& point) {
+  DISCGEOM_PRECONDITION(slices > 0, "nearest_slice", "slices must be at least 1, got 0");
+  DISCGEOM_PRECONDITION(
+      std::isfinite(point[0]) && std::isfinite(point[1]) && std::isfinite(point[2]),
+      "nearest_slice", "point (", point[0], ", ", point[1], ", ", point[2], ") must be finite");
+  const std::size_t si = geometry.array_axis(anatomical_axis::si);
+  const double at = std::floor(geometry.physical_to_index(point)[si] + 0.5);
+  if (at <= 0.0)
+    return 0;
+  return std::min(static_cast<std::size_t>(at), slices - 1);
+}
+
+/// True when `slice` is its level's slice: the slice nearest (`nearest_slice`) to the centroid
+/// of the disc that `nearest_disc_level` names for it. False without discs.
+[[nodiscard]] inline bool is_level_slice(const image_geometry& geometry, std::size_t slices,
+                                         std::size_t slice,
+                                         const std::vector<disc_position>& discs) {
+  const auto level = nearest_disc_level(geometry, slice, discs);
+  if (!level)
+    return false;
+  for (const auto& disc : discs) {
+    if (disc.level == *level && nearest_slice(geometry, slices, disc.centroid_mm) == slice)
+      return true;
+  }
+  return false;
 }
 
 /// True when a point (LPS mm) lies inside the image's extent (voxel boxes included).

@@ -33,8 +33,15 @@ namespace discgeom::phantom {
 }
 
 /// What a random stream of one phantom case is used for; each purpose has its own stream, so
-/// rendering the T1 image never changes the anatomy drawn for the same case.
-enum class stream_purpose : std::uint64_t { anatomy = 1, t1_image = 2 };
+/// rendering the T1 image never changes the anatomy drawn for the same case, and the axial
+/// muscle phantom (phantom/muscles.hpp) never changes the sagittal spine.
+enum class stream_purpose : std::uint64_t {
+  anatomy = 1,
+  t1_image = 2,
+  muscle_anatomy = 3,  ///< the axial muscle phantom's acquisition and anatomy
+  muscle_t1_image = 4,
+  second_rater = 5,  ///< the perturbed second rater of a muscle label map
+};
 
 /// The generator of one case: mt19937_64 seeded with
 /// splitmix64(splitmix64(seed) ^ splitmix64(case_index + 1) ^ splitmix64(purpose << 32)).
