@@ -148,7 +148,7 @@ def import_peers(monai_root, surface_distance_root):
     import monai  # pylint: disable=import-outside-toplevel
     import torch  # pylint: disable=import-outside-toplevel
     from monai import metrics as monai_metrics  # pylint: disable=import-outside-toplevel
-    from surface_distance import metrics as deepmind_metrics  # pylint: disable=import-outside-toplevel
+    from surface_distance import metrics as deepmind_metrics  # pylint: disable=C0415
     return monai, torch, monai_metrics, deepmind_metrics
 
 

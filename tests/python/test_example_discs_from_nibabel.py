@@ -17,7 +17,8 @@ EXAMPLE = ROOT / "examples" / "python" / "discs_from_nibabel.py"
 
 
 def discgeom_program():
-    candidates = [os.environ.get("DISCGEOM_CLI"), ROOT / "build" / "default" / "examples" / "discgeom"]
+    candidates = [os.environ.get("DISCGEOM_CLI"),
+                  ROOT / "build" / "default" / "examples" / "discgeom"]
     for candidate in candidates:
         if candidate and pathlib.Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return str(candidate)

@@ -203,7 +203,7 @@ def live_peers():
     try:
         import torch  # pylint: disable=import-outside-toplevel
         from monai import metrics as monai_metrics  # pylint: disable=import-outside-toplevel
-        from surface_distance import metrics as deepmind_metrics  # pylint: disable=import-outside-toplevel
+        from surface_distance import metrics as deepmind_metrics  # pylint: disable=C0415
     except ImportError as error:
         pytest.skip(f"MONAI or DeepMind surface-distance not importable ({error}); set "
                     "DISCGEOM_MONAI_SOURCE and DISCGEOM_SURFACE_DISTANCE_SOURCE")
