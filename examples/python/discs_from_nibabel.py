@@ -70,9 +70,11 @@ print(overlap[["label", "dice", "hd_mm", "hd95_mm", "assd_mm", "nsd", "status"]]
 scores = discs.merge(overlap[["label", "hd95_mm"]], on="label")
 figure, (ax_slice, ax_height, ax_hd) = plt.subplots(1, 3, figsize=(13, 4.2))
 middle = labels.shape[2] // 2
-shown = np.where(labels[:, :, middle] >= 201, labels[:, :, middle], 0).astype(float)
-ax_slice.imshow(np.ma.masked_equal(shown, 0).T, cmap="tab10", interpolation="nearest",
-                aspect=geometry.spacing[1] / geometry.spacing[0])
+section = labels[:, :, middle]
+aspect = geometry.spacing[1] / geometry.spacing[0]  # a pixel's height over its width, in mm
+ax_slice.imshow((section > 0).T, cmap="Greys", vmax=3, interpolation="nearest", aspect=aspect)
+discs_only = np.ma.masked_less(section, 201).astype(float)
+ax_slice.imshow(discs_only.T, cmap="tab10", interpolation="nearest", aspect=aspect)
 ax_slice.set_title(f"discs, slice {middle} of axis 2")
 ax_slice.set_xlabel("array axis 0")
 ax_slice.set_ylabel("array axis 1")
