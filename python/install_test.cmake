@@ -15,6 +15,7 @@ execute_process(
     "import discgeom, numpy; p = discgeom.__file__; assert p.startswith('${PREFIX}/'), p; \
 a = numpy.zeros((4, 4, 4), numpy.uint8); a[1:3, 1:3, 1:3] = 1; \
 t = discgeom.overlap(a, a, spacing=(1, 1, 1)); assert t['dice'][0] == 1.0, t; print(p)"
+  WORKING_DIRECTORY ${PREFIX}  # not the build tree's python/, which holds a discgeom/ too
   RESULT_VARIABLE result)
 file(REMOVE_RECURSE ${PREFIX})
 if(result)

@@ -31,6 +31,7 @@ optional_packages=(
   insighttoolkit5-examples # ITK's ImageReadWrite example: the start-up benchmark's peer
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: the readers' libFuzzer targets (tests/fuzz)
   llvm-14                  # llvm-symbolizer: file and line in the fuzzers' sanitizer reports
+  python3-dev pybind11-dev python3-pybind11 python3-pytest  # `import discgeom` (python/) and its tests
 )
 
 want=("${core_packages[@]}")

@@ -47,21 +47,30 @@ def _is_nibabel_image(obj):
 def geometry_from_nibabel(img):
     """The Geometry of a nibabel image, in LPS as ITK (and the discgeom program) reads the file.
 
-    nibabel's affine maps (i, j, k) to RAS+ mm; ITK's geometry is LPS: the first two rows of the
-    affine change sign. spacing[c] is the norm of column c of the affine's 3x3 part (nibabel's
-    zooms), direction column c that column divided by its norm (then flipped), origin the flipped
-    translation.
+    nibabel's affine (img.affine: the sform when its code is set, else the qform) maps (i, j, k)
+    to RAS+ mm; ITK's geometry is LPS, so the first two rows of the affine change sign:
+    LPS = diag(-1, -1, 1) @ affine. Then, as ITK's NIfTI reader: spacing is the header's pixdim
+    (nibabel's zooms; the norms of the affine's columns when the header has none), direction
+    column c is column c of the flipped 3x3 part divided by its norm, origin the flipped
+    translation. On the SPIDER-like phantoms of `discgeom phantom` this gives the program's
+    numbers to the last bit.
     """
     affine = _np.asarray(img.affine, dtype=float)
     if affine.shape != (4, 4):
         raise ValueError(f"geometry_from_nibabel(): the affine has shape {affine.shape}, not (4, 4)")
     linear = _RAS_TO_LPS @ affine[:3, :3]
-    spacing = _np.linalg.norm(linear, axis=0)
-    if not _np.all(_np.isfinite(spacing)) or _np.any(spacing <= 0):
+    norms = _np.linalg.norm(linear, axis=0)
+    if not _np.all(_np.isfinite(norms)) or _np.any(norms <= 0):
         raise PreconditionError(
-            f"geometry_from_nibabel(): the affine's columns have norms {spacing.tolist()}; "
+            f"geometry_from_nibabel(): the affine's columns have norms {norms.tolist()}; "
             "spacing must be finite and > 0")
-    direction = linear / spacing
+    spacing = norms
+    header = getattr(img, "header", None)
+    if header is not None and hasattr(header, "get_zooms"):
+        zooms = tuple(float(z) for z in header.get_zooms()[:3])
+        if len(zooms) == 3 and all(_np.isfinite(z) and z > 0 for z in zooms):
+            spacing = _np.array(zooms)
+    direction = linear / norms
     origin = _RAS_TO_LPS @ affine[:3, 3]
     return Geometry(spacing=spacing.tolist(), origin=origin.tolist(), direction=direction)
 

@@ -188,6 +188,7 @@ py::dict to_columns(const table& t) {
                                                      "upper_i",
                                                      "upper_j",
                                                      "upper_k"};
+  static const std::set<std::string> text_columns{"level", "status", "fov_check"};
   py::dict result;
   for (std::size_t c = 0; c < t.columns.size(); ++c) {
     bool any_text = false;
@@ -204,7 +205,7 @@ py::dict to_columns(const table& t) {
       }
     }
     const auto n = static_cast<py::ssize_t>(t.rows.size());
-    if (any_text) {
+    if (any_text || text_columns.count(t.columns[c])) {
       py::array column(py::dtype("O"), std::vector<py::ssize_t>{n});
       for (py::ssize_t r = 0; r < n; ++r) {
         const cell& value = t.rows[static_cast<std::size_t>(r)][c];

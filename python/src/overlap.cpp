@@ -178,7 +178,7 @@ py::dict overlap(const py::array& reference, const py::array& prediction,
     throw py::value_error("overlap(): min_dice must be in [0, 1], got " +
                           std::to_string(*min_dice));
   const image_geometry geometry = geometry_of(geometry_object);
-  if (!reference.dtype().is(prediction.dtype())) {
+  if (!reference.dtype().equal(prediction.dtype())) {
     throw py::value_error(
         "overlap(): reference has dtype " + dtype_name(reference) + " and prediction " +
         dtype_name(prediction) +
