@@ -31,7 +31,7 @@ __all__ = [
     "Error", "PreconditionError", "IoError", "NumericalError", "InternalError", "Geometry",
     "geometry_from_nibabel", "from_nibabel", "discs", "overlap", "evaluate",
     "connected_components", "keep_largest_component", "remove_small_components", "fill_holes",
-    "batch", "CONVENTIONS",
+    "correlate", "correlation_matrix", "batch", "CONVENTIONS",
 ]
 
 #: The conventions of overlap(), as `discgeom overlap --convention`.
@@ -238,6 +238,66 @@ def fill_holes(mask, fill=1, *, axis=None, out=None):
     result = _output("fill_holes", mask, out)
     _discgeom.fill_holes_inplace(result, fill, axis)
     return result
+
+
+def _feature_columns(function, table, prefix):
+    """(names, float64 columns) of a mapping of columns (dict, pandas DataFrame) or a 2D array
+    whose columns are the features (named PREFIX0, PREFIX1, ...). float64 columns are read in
+    place, others converted."""
+    if isinstance(table, _np.ndarray):
+        if table.ndim != 2:
+            raise ValueError(f"{function}(): a feature array must be 2D (rows: observations)")
+        names = [f"{prefix}{c}" for c in range(table.shape[1])]
+        columns = [table[:, c] for c in range(table.shape[1])]
+    elif hasattr(table, "keys"):
+        names = [str(k) for k in table.keys()]
+        columns = [table[k] for k in table.keys()]
+    else:
+        raise TypeError(f"{function}(): the features must be a dict of columns, a pandas "
+                        f"DataFrame or a 2D array, not {type(table).__name__}")
+    converted = []
+    for name, column in zip(names, columns):
+        array = _np.asarray(column)
+        if array.ndim != 1:
+            raise ValueError(f"{function}(): column {name} is not 1D")
+        if array.dtype != _np.float64:
+            if array.dtype.kind not in "biuf":
+                raise ValueError(f"{function}(): column {name} has dtype {array.dtype}, not a "
+                                 "number")
+            array = array.astype(_np.float64)
+        converted.append(array)
+    return names, converted
+
+
+def correlate(x, y=None, *, method="pearson", adjust="none", alternative="two-sided",
+              confidence=0.95, ci="fisher", resamples=2000, seed=0):
+    """The table of `discgeom correlate`: every x column against every y column (y defaults to
+    x), one block of rows per method, columns x, y, method, n, r, p, ci_low, ci_high,
+    p_adjusted.
+
+    x, y: dicts of columns, pandas DataFrames or 2D arrays (rows are observations); NaN is a
+    missing value (the pair is left out). method: "pearson", "spearman", "kendall" or a list of
+    them. adjust: "none", "bonferroni", "holm" or "bh", over the pairs of one method.
+    alternative: "two-sided", "less" or "greater". ci: "fisher" or "bootstrap" (resamples,
+    seed). docs/stats.md.
+    """
+    x_names, xs = _feature_columns("correlate", x, "x")
+    y_names, ys = (x_names, xs) if y is None else _feature_columns("correlate", y, "y")
+    methods = [method] if isinstance(method, str) else list(method)
+    return _discgeom.correlate(x_names, xs, y_names, ys, methods, adjust, alternative,
+                               float(confidence), ci, int(resamples), int(seed))
+
+
+def correlation_matrix(x, y=None, *, method="pearson", adjust="none", alternative="two-sided",
+                       confidence=0.95, ci="fisher", resamples=2000, seed=0):
+    """The correlations of correlate() for one method as matrices: a dict with "x" and "y" (the
+    column names) and "r", "p", "ci_low", "ci_high", "p_adjusted" (float64) and "n" (int64),
+    each of shape (len(x), len(y)); entry (i, j) is x column i against y column j."""
+    x_names, xs = _feature_columns("correlation_matrix", x, "x")
+    y_names, ys = (x_names, xs) if y is None else _feature_columns("correlation_matrix", y, "y")
+    result = _discgeom.correlation_matrix(xs, ys, method, adjust, alternative, float(confidence),
+                                          ci, int(resamples), int(seed))
+    return {"x": list(x_names), "y": list(y_names), **result}
 
 
 def _with_case(table, case):

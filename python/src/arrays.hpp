@@ -233,5 +233,6 @@ void register_geometry(py::module_& m);
 void register_discs(py::module_& m);
 void register_overlap(py::module_& m);
 void register_components(py::module_& m);
+void register_stats(py::module_& m);
 
 }  // namespace discgeom_python

@@ -505,3 +505,53 @@ def test_cleanups_known_answers():
     assert discgeom.fill_holes(ring, fill=5, axis=2)[3, 3, 1] == 5
     f = labels.astype(np.float64)
     np.testing.assert_array_equal(discgeom.keep_largest_component(f), kept)
+
+
+# --- correlations --------------------------------------------------------------------------
+
+def correlation_table(tmp_path):
+    rng = np.random.default_rng(11)
+    n = 40
+    a = rng.normal(size=n)
+    columns = {"height_mm": a * 2 + 9, "volume_mm3": a * 300 + rng.normal(size=n) * 200 + 4000,
+               "z0": rng.normal(size=n), "z1": a + rng.normal(size=n) * 0.5,
+               "z2": np.round(rng.normal(size=n), 1)}
+    columns["z1"][[3, 17]] = np.nan  # missing values: pairs left out
+    path = tmp_path / "features.csv"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(",".join(columns) + "\n")
+        for r in range(n):
+            f.write(",".join("" if np.isnan(v[r]) else repr(float(v[r]))
+                             for v in columns.values()) + "\n")
+    return path, columns
+
+
+@pytest.mark.parametrize("ours, theirs", [
+    ({}, []),
+    ({"method": ["pearson", "spearman", "kendall"], "adjust": "holm"},
+     ["--method", "pearson,spearman,kendall", "--adjust", "holm"]),
+    ({"alternative": "greater", "confidence": 0.9, "adjust": "bh"},
+     ["--alternative", "greater", "--confidence", "0.9", "--adjust", "bh"]),
+    ({"ci": "bootstrap", "resamples": 300, "seed": 7, "method": "spearman"},
+     ["--ci", "bootstrap", "--resamples", "300", "--seed", "7", "--method", "spearman"]),
+], ids=lambda o: str(o))
+def test_correlate_equals_the_program(tmp_path, ours, theirs):
+    path, columns = correlation_table(tmp_path)
+    expected = run_cli("correlate", path, "--x", "z*", "--y", "height_mm,volume_mm3", *theirs)
+    x = {k: v for k, v in columns.items() if k.startswith("z")}
+    y = {k: columns[k] for k in ("height_mm", "volume_mm3")}
+    assert_same_table(expected, discgeom.correlate(x, y, **ours))
+
+
+def test_correlation_matrix_holds_the_same_numbers_as_the_table(tmp_path):
+    _, columns = correlation_table(tmp_path)
+    features = np.column_stack(list(columns.values()))  # a 2D array: strided float64 columns
+    table = discgeom.correlate(features, method="kendall", adjust="holm")
+    m = discgeom.correlation_matrix(features, method="kendall", adjust="holm")
+    assert m["x"] == m["y"] == [f"x{c}" for c in range(5)]
+    np.testing.assert_array_equal(m["r"].ravel(), table["r"])
+    np.testing.assert_array_equal(m["p_adjusted"].ravel(), table["p_adjusted"])
+    np.testing.assert_array_equal(m["n"].ravel(), table["n"])
+    assert m["n"][0, 3] == 38 and np.allclose(np.diag(m["r"]), 1.0)
+    with pytest.raises(discgeom.PreconditionError, match="method"):
+        discgeom.correlate(features, method="pearsn")
