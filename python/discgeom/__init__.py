@@ -31,7 +31,7 @@ __all__ = [
     "Error", "PreconditionError", "IoError", "NumericalError", "InternalError", "Geometry",
     "geometry_from_nibabel", "from_nibabel", "discs", "overlap", "evaluate",
     "connected_components", "keep_largest_component", "remove_small_components", "fill_holes",
-    "correlate", "correlation_matrix", "batch", "CONVENTIONS",
+    "shape", "correlate", "correlation_matrix", "batch", "CONVENTIONS",
 ]
 
 #: The conventions of overlap(), as `discgeom overlap --convention`.
@@ -238,6 +238,23 @@ def fill_holes(mask, fill=1, *, axis=None, out=None):
     result = _output("fill_holes", mask, out)
     _discgeom.fill_holes_inplace(result, fill, axis)
     return result
+
+
+def shape(segmentation, geometry=None, *, spacing=None, origin=None, direction=None, labels=None,
+          dimensions="auto", case=None):
+    """The table of `discgeom shape`: IBSI / pyradiomics shape features of every label (or of
+    `labels`, in that order; an absent one gets status empty), one row per label.
+
+    dimensions: "3d" (VoxelVolume, MeshVolume, SurfaceArea, Sphericity, Maximum3DDiameter, axis
+    lengths, ... in mm, mm^2, mm^3), "2d" (PixelSurface, MeshSurface, Perimeter, ...: a 2D array
+    or a volume of one slice), or "auto": 2d for a 2D array or a volume with an axis of extent 1.
+    docs/shape.md.
+    """
+    (segmentation,), geometry = _resolve("shape", [segmentation], geometry, spacing, origin,
+                                         direction)
+    table = _discgeom.shape(segmentation, geometry, [] if labels is None else
+                            [int(v) for v in labels], dimensions)
+    return _with_case(table, case)
 
 
 def _feature_columns(function, table, prefix):

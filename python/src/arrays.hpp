@@ -234,5 +234,6 @@ void register_discs(py::module_& m);
 void register_overlap(py::module_& m);
 void register_components(py::module_& m);
 void register_stats(py::module_& m);
+void register_shape(py::module_& m);
 
 }  // namespace discgeom_python

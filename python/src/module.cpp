@@ -247,6 +247,7 @@ PYBIND11_MODULE(_discgeom, m) {
   discgeom_python::register_overlap(m);
   discgeom_python::register_components(m);
   discgeom_python::register_stats(m);
+  discgeom_python::register_shape(m);
   m.def(
       "_viewed",
       [](const py::array& array) {

@@ -555,3 +555,31 @@ def test_correlation_matrix_holds_the_same_numbers_as_the_table(tmp_path):
     assert m["n"][0, 3] == 38 and np.allclose(np.diag(m["r"]), 1.0)
     with pytest.raises(discgeom.PreconditionError, match="method"):
         discgeom.correlate(features, method="pearsn")
+
+
+# --- shape ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ours, theirs", [
+    ({}, []),
+    ({"labels": [202, 3, 150]}, ["--labels", "202,3,150"]),
+], ids=lambda o: str(o))
+def test_shape_equals_the_program(spine, nib, ours, theirs):
+    reference_file, _, _ = spine
+    expected = run_cli("shape", reference_file, *theirs)
+    assert_same_table(expected, discgeom.shape(nib.load(reference_file), **ours))
+
+
+def test_shape_of_a_slice_equals_the_program(tmp_path, nib):
+    # One sagittal slice of a disc: 2D features (PixelSurface, Perimeter, ...).
+    labels = np.zeros((30, 40, 1), np.uint8)
+    grid = np.indices((30, 40))
+    labels[..., 0][((grid[0] - 15) / 9.0) ** 2 + ((grid[1] - 20) / 14.0) ** 2 < 1] = 201
+    labels[2:5, 2:6, 0] = 7
+    affine = np.diag([0.625, 0.75, 4.0, 1.0])  # exact in the header's float32
+    path = tmp_path / "slice.nii.gz"
+    nib.save(nib.Nifti1Image(labels, affine), path)
+    expected = run_cli("shape", path)
+    table = discgeom.shape(labels[:, :, 0], spacing=(0.625, 0.75))
+    assert "PixelSurface" in table
+    assert_same_table(expected, table)
+    assert_same_table(expected, discgeom.shape(labels, nib.load(path)))
