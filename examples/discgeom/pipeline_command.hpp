@@ -76,8 +76,9 @@ inline void add_pipeline_options(CLI::App& app, pipeline_run_settings& s) {
       "stop once this stage has run (the report is still written)", stages);
   add_switch(app, "--quiet", s.quiet, "no progress bars (the lines of the stages stay)");
   app.footer(
-      "Runs (segment) -> discs -> crops -> (muscles) -> autoencoder -> latents -> traversal ->\n"
-      "correlations -> narrowing classification -> DIR/report.html. Failed cases are listed in "
+      "Runs (muscles: manual vs automatic CSA) -> (segment) -> discs -> crops -> autoencoder ->\n"
+      "latents -> traversal -> correlations -> narrowing classification -> DIR/report.html. Failed "
+      "cases are listed in "
       "DIR/failures.csv and in\nthe report. Started with mpirun, the per-case stages are shared "
       "among the ranks.");
 }
