@@ -5,7 +5,8 @@
 # autoencoder -> latent codes -> traversal -> latent-geometry correlations -> narrowing
 # classification -> a self-contained report.
 #
-#   scripts/demo.sh                       a phantom cohort of 40 spines, reduced settings
+#   scripts/demo.sh                       a phantom cohort of 40 spines, reduced settings, with
+#                                         the axial muscle phantoms (--muscles)
 #   scripts/demo.sh --data DIR            the same on your data (SPIDER layout or a folder of masks)
 #   scripts/demo.sh --paper [--data DIR]  the paper's configuration (hours, not minutes)
 #   scripts/demo.sh --out DIR ...         any other `discgeom pipeline` option is passed on
@@ -30,6 +31,9 @@ fi
 if [[ " $* " != *" --data "* && " $* " != *" --phantom "* ]]; then
   arguments+=(--phantom 40)
 fi
+if [[ " $* " != *" --data "* && " $* " != *" --muscles "* ]]; then
+  arguments+=(--muscles)  # the axial muscle phantoms, manual against automatic (Hess et al.)
+fi
 
 start=$(date +%s)
 status=0
@@ -47,6 +51,14 @@ if [[ -f "$out/correlations.csv" ]]; then
   head -1 "$out/correlations.csv" | cut -d, -f1-2,4-6,9
   tail -n +2 "$out/correlations.csv" | awk -F, '$5 != "" { a = $5 < 0 ? -$5 : $5; print a "," $0 }' |
     sort -t, -k1 -g -r | awk 'NR <= 8' | cut -d, -f2-3,5-7,10  # awk reads all: no SIGPIPE
+fi
+if [[ -f "$out/muscle_agreement.csv" ]]; then
+  echo
+  echo "Muscle CSA (mm^2), manual against automatic over every level (Hess et al.'s Tables 6-8):"
+  awk -F, 'NR == 1 { print $2 "," $3 "," $5 "," $6 "," $8 "," $10 "," $11 "," $12 "," $13 "," $14 }
+    NR > 1 && $1 == "csa_mm2" && $4 == "" {
+      printf "%s,%s,%s,%.4g,%.4g,%.4g,%.4g,%.4g,%.4g,%.4g\n", $2, $3, $5, $6, $8, $10, $11, $12, $13, $14
+    }' "$out/muscle_agreement.csv" | column -s, -t | awk 'NR <= 9'  # awk reads all: no SIGPIPE
 fi
 if [[ -f "$out/failures.csv" ]]; then
   echo
