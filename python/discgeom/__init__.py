@@ -14,6 +14,7 @@ flipped (geometry_from_nibabel). See docs/python.md.
 
 import concurrent.futures as _futures
 import os as _os
+import warnings as _warnings
 
 import numpy as _np
 
@@ -31,7 +32,7 @@ __all__ = [
     "Error", "PreconditionError", "IoError", "NumericalError", "InternalError", "Geometry",
     "geometry_from_nibabel", "from_nibabel", "discs", "overlap", "evaluate",
     "connected_components", "keep_largest_component", "remove_small_components", "fill_holes",
-    "shape", "correlate", "correlation_matrix", "batch", "CONVENTIONS",
+    "shape", "muscles", "correlate", "correlation_matrix", "batch", "CONVENTIONS",
 ]
 
 #: The conventions of overlap(), as `discgeom overlap --convention`.
@@ -254,6 +255,35 @@ def shape(segmentation, geometry=None, *, spacing=None, origin=None, direction=N
                                          direction)
     table = _discgeom.shape(segmentation, geometry, [] if labels is None else
                             [int(v) for v in labels], dimensions)
+    return _with_case(table, case)
+
+
+def muscles(labels, geometry=None, *, spacing=None, origin=None, direction=None,
+            scheme="totalsegmentator-mr", discs=None, case=None):
+    """The table of `discgeom muscles`: Hess et al.'s muscle cross-sections, one row per muscle
+    label per axial slice (muscle, side, label, slice, pixels, csa_mm2, centroid_x/y/z_mm (LPS),
+    level, status, csa_cm2, level_slice).
+
+    labels: an axial label map (the slice axis, the one most aligned with SI, the coarsest or all
+    isotropic; discgeom.PreconditionError otherwise). scheme: "totalsegmentator-mr", "phantom",
+    or a list of (label, muscle, side) with side "L", "R" or "". discs: a discs table of the same
+    patient (discgeom.discs' result, a DataFrame, any mapping with level and centroid_x/y/z_mm)
+    naming each slice's nearest disc level. Warnings (sides swapped, discs outside the image) are
+    issued as UserWarning, as the program writes them on stderr. docs/muscles.md.
+    """
+    (labels,), geometry = _resolve("muscles", [labels], geometry, spacing, origin, direction)
+    if not isinstance(scheme, str):
+        scheme = [(int(label), str(muscle), str(side or "")) for label, muscle, side in scheme]
+    rows = []
+    if discs is not None:
+        levels = list(discs["level"])
+        xs, ys, zs = (_np.asarray(discs[c], dtype=float)
+                      for c in ("centroid_x_mm", "centroid_y_mm", "centroid_z_mm"))
+        rows = [("" if level is None or level != level else str(level), float(x), float(y),
+                 float(z)) for level, x, y, z in zip(levels, xs, ys, zs)]
+    table, warnings = _discgeom.muscles(labels, geometry, scheme, rows)
+    for message in warnings:
+        _warnings.warn("discgeom muscles: " + message, stacklevel=2)
     return _with_case(table, case)
 
 

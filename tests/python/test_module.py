@@ -583,3 +583,37 @@ def test_shape_of_a_slice_equals_the_program(tmp_path, nib):
     assert "PixelSurface" in table
     assert_same_table(expected, table)
     assert_same_table(expected, discgeom.shape(labels, nib.load(path)))
+
+
+# --- muscles -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def muscle_phantom(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("muscles")
+    path = cli_path()
+    if path is None:
+        pytest.skip("the discgeom program is not built (DISCGEOM_CLI)")
+    subprocess.run([path, "phantom", "--out", str(folder), "--cases", "1", "--muscles",
+                    "--quiet"], check=True)
+    return folder / "muscles" / "phantom_001.nii.gz"
+
+
+def test_muscles_equal_the_program(muscle_phantom, nib, tmp_path):
+    discs_file = tmp_path / "discs.csv"
+    subprocess.run([cli_path(), "discs", str(muscle_phantom), "--out", str(discs_file),
+                    "--quiet"], check=True)
+    img = nib.load(muscle_phantom)
+    for theirs, ours in [([], {}), (["--discs", discs_file], {"discs": discgeom.discs(img)})]:
+        expected = run_cli("muscles", muscle_phantom, "--labels", "phantom", *theirs)
+        table = discgeom.muscles(img, scheme="phantom", **ours)
+        assert len(table["muscle"]) > 20
+        assert_same_table(expected, table)
+    custom = [(61, "psoas", "L"), (62, "psoas", "R")]
+    table = discgeom.muscles(img, scheme=custom)
+    assert set(table["muscle"]) == {"psoas"} and set(table["label"]) == {61, 62}
+
+
+def test_muscles_refuse_a_sagittal_map():
+    labels = np.zeros((10, 40, 40), np.uint8)  # axis 0 (LR) the coarsest: sagittal slices
+    with pytest.raises(discgeom.PreconditionError, match="muscles"):
+        discgeom.muscles(labels, spacing=(4.0, 0.5, 0.5))
