@@ -331,7 +331,7 @@ void rasterise(const muscle_anatomy& m, Visit&& visit) {
 ///   erector spinae:      b = sqrt(A / (1.3 pi)), a = 1.3 b,
 ///                        centre l = 5 + 2 a_multifidus + a, p = D + 23 + b.
 /// Their bounding boxes are disjoint at every level (psoas in front of p = D + 2, quadratus
-/// lumborum in [D + 4, D + 21.5], the back muscles behind D + 23, multifidus and erector spinae
+/// lumborum in [D + 4.5, D + 21.5], the back muscles behind D + 23, multifidus and erector spinae
 /// side by side), and stay so between levels, where every parameter is interpolated linearly.
 ///
 /// \param seed, case_index  the case's stream (stream_purpose::muscle_anatomy)
