@@ -14,6 +14,7 @@ flipped (geometry_from_nibabel). See docs/python.md.
 
 import concurrent.futures as _futures
 import os as _os
+import re as _re
 import warnings as _warnings
 
 import numpy as _np
@@ -32,7 +33,7 @@ __all__ = [
     "Error", "PreconditionError", "IoError", "NumericalError", "InternalError", "Geometry",
     "geometry_from_nibabel", "from_nibabel", "discs", "overlap", "evaluate",
     "connected_components", "keep_largest_component", "remove_small_components", "fill_holes",
-    "shape", "muscles", "correlate", "correlation_matrix", "batch", "CONVENTIONS",
+    "shape", "muscles", "agree", "correlate", "correlation_matrix", "batch", "CONVENTIONS",
 ]
 
 #: The conventions of overlap(), as `discgeom overlap --convention`.
@@ -345,6 +346,86 @@ def correlation_matrix(x, y=None, *, method="pearson", adjust="none", alternativ
     result = _discgeom.correlation_matrix(xs, ys, method, adjust, alternative, float(confidence),
                                           ci, int(resamples), int(seed))
     return {"x": list(x_names), "y": list(y_names), **result}
+
+
+def _select_columns(function, names, patterns):
+    """The names matching the patterns ('*' matches any text), in pattern order, each once."""
+    selected = []
+    for pattern in patterns:
+        regex = _re.compile("".join(".*" if c == "*" else _re.escape(c) for c in pattern) + r"\Z",
+                            _re.DOTALL)
+        found = [n for n in names if regex.match(n)]
+        if not found:
+            raise ValueError(f"{function}(): no column {pattern!r}; the columns are {list(names)}")
+        selected += [n for n in found if n not in selected]
+    return selected
+
+
+def agree(reference, test, key, measures, *, by=None):
+    """The table of `discgeom agree`: agreement of two tables of the same measures (e.g. manual
+    and automatic), one row per measure (and per group of `by`, then an overall row with group
+    ""): measure, group, n, pearson_r, pearson_p, mae, mae_sd, bias, loa_low, loa_high, icc_a1,
+    ccc, n_unpaired, n_missing. Differences are test - reference.
+
+    reference, test: mappings of columns (dicts, pandas DataFrames). key: the column (or list of
+    columns) pairing the rows, each key once per table. measures: column names or patterns
+    ('*' matches any text) of reference. docs/stats.md.
+    """
+    keys = [key] if isinstance(key, str) else list(key)
+    patterns = [measures] if isinstance(measures, str) else list(measures)
+
+    def rows_of(table, side):
+        columns = [list(table[k]) for k in keys]
+        n = len(columns[0]) if columns else 0
+        result = {}
+        for r in range(n):
+            value = tuple(c[r] for c in columns)
+            if value in result:
+                raise ValueError(f"agree(): {side}: the key {value} is on rows {result[value]} and "
+                                 f"{r}: key must name each row once")
+            result[value] = r
+        return result, n
+
+    reference_rows, n_reference = rows_of(reference, "reference")
+    test_rows, n_test = rows_of(test, "test")
+    reference_by = list(reference[by]) if by is not None else None
+    test_by = list(test[by]) if by is not None else None
+    groups = {"": ([], 0)}
+    order = [""]
+
+    def group(name):
+        name = "" if name is None else str(name)
+        if name not in groups:
+            groups[name] = ([], 0)
+            order.append(name)
+        return name
+
+    def add(name, pair=None):
+        pairs, unpaired = groups[name]
+        groups[name] = (pairs + [pair], unpaired) if pair else (pairs, unpaired + 1)
+
+    for value, r in reference_rows.items():
+        t = test_rows.get(value)
+        names = [""] + ([group(reference_by[r])] if by is not None else [])
+        for name in names:
+            add(name, (r, t) if t is not None else None)
+    for value, t in test_rows.items():
+        if value not in reference_rows:
+            for name in [""] + ([group(test_by[t])] if by is not None else []):
+                add(name, None)
+    chosen = _select_columns("agree", [str(c) for c in reference.keys()], patterns)
+    names, group_names, xs, ys, unpaired = [], [], [], [], []
+    for measure in chosen:
+        x_all = _np.asarray(reference[measure], dtype=_np.float64)
+        y_all = _np.asarray(test[measure], dtype=_np.float64)
+        for name in order[1:] + [""]:
+            pairs, missing_partner = groups[name]
+            xs.append(_np.array([x_all[r] for r, _ in pairs], dtype=_np.float64))
+            ys.append(_np.array([y_all[t] for _, t in pairs], dtype=_np.float64))
+            names.append(measure)
+            group_names.append(name)
+            unpaired.append(missing_partner)
+    return _discgeom.agree(names, group_names, xs, ys, unpaired)
 
 
 def _with_case(table, case):

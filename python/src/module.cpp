@@ -188,7 +188,8 @@ py::dict to_columns(const table& t) {
                                                      "upper_i",
                                                      "upper_j",
                                                      "upper_k"};
-  static const std::set<std::string> text_columns{"level", "status", "fov_check"};
+  static const std::set<std::string> text_columns{
+      "level", "status", "fov_check", "measure", "group", "x", "y", "method", "muscle", "side"};
   py::dict result;
   for (std::size_t c = 0; c < t.columns.size(); ++c) {
     bool any_text = false;

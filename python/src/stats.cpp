@@ -11,6 +11,7 @@
 
 #include "arrays.hpp"
 #include "discgeom/enum_names.hpp"
+#include "discgeom/stats/agreement.hpp"
 #include "discgeom/stats/correlation_matrix.hpp"
 
 namespace discgeom_python {
@@ -144,9 +145,41 @@ py::dict matrix(const std::vector<py::array>& x, const std::vector<py::array>& y
   return d;
 }
 
+/// The rows of `discgeom agree`, one per (measure, group) of columns already paired.
+py::dict agree(const std::vector<std::string>& measures, const std::vector<std::string>& groups,
+               const std::vector<py::array>& reference, const std::vector<py::array>& test,
+               const std::vector<std::size_t>& unpaired) {
+  const auto xs = columns_of(reference, "reference");
+  const auto ys = columns_of(test, "test");
+  if (measures.size() != groups.size() || xs.size() != measures.size() ||
+      ys.size() != measures.size() || unpaired.size() != measures.size())
+    throw py::value_error(
+        "agree(): one measure, group, reference, test and unpaired count per row");
+  std::vector<agreement_summary> summaries;
+  {
+    py::gil_scoped_release release;
+    for (std::size_t r = 0; r < xs.size(); ++r)
+      summaries.push_back(agreement(xs[r], ys[r]));
+  }
+  table t{{"measure", "group", "n", "pearson_r", "pearson_p", "mae", "mae_sd", "bias", "loa_low",
+           "loa_high", "icc_a1", "ccc", "n_unpaired", "n_missing"},
+          {}};
+  for (std::size_t r = 0; r < summaries.size(); ++r) {
+    const auto& a = summaries[r];
+    t.rows.push_back({text(measures[r]), text(groups[r]), count(a.n), number(a.pearson_r),
+                      number(a.pearson_p), number(a.mae), number(a.mae_sd), number(a.bias),
+                      number(a.loa_low), number(a.loa_high), number(a.icc_a1), number(a.ccc),
+                      count(unpaired[r]), count(a.n_missing)});
+  }
+  return to_columns(t);
+}
+
 }  // namespace
 
 void register_stats(py::module_& m) {
+  m.def("agree", &agree, py::arg("measures"), py::arg("groups"), py::arg("reference"),
+        py::arg("test"), py::arg("unpaired"),
+        "The rows of `discgeom agree` from paired float64 columns.");
   m.def("correlate", &correlate, py::arg("x_names"), py::arg("x"), py::arg("y_names"), py::arg("y"),
         py::arg("methods"), py::arg("adjust"), py::arg("alternative"), py::arg("confidence"),
         py::arg("ci"), py::arg("resamples"), py::arg("seed"),

@@ -617,3 +617,53 @@ def test_muscles_refuse_a_sagittal_map():
     labels = np.zeros((10, 40, 40), np.uint8)  # axis 0 (LR) the coarsest: sagittal slices
     with pytest.raises(discgeom.PreconditionError, match="muscles"):
         discgeom.muscles(labels, spacing=(4.0, 0.5, 0.5))
+
+
+# --- agree ---------------------------------------------------------------------------------
+
+def write_csv(path, columns):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(",".join(columns) + "\n")
+        for r in range(len(next(iter(columns.values())))):
+            cells = []
+            for values in columns.values():
+                v = values[r]
+                cells.append("" if isinstance(v, float) and np.isnan(v) else
+                             (repr(float(v)) if isinstance(v, (float, np.floating)) else str(v)))
+            f.write(",".join(cells) + "\n")
+
+
+def test_agree_equals_the_program(tmp_path):
+    rng = np.random.default_rng(5)
+    levels = ["L1/L2", "L2/L3", "L3/L4", "L4/L5", "L5/S1"]
+    cases = [f"case{c}" for c in range(8)]
+    reference = {"case": [], "level": [], "height_mm": [], "ap_width_mm": [], "volume_mm3": []}
+    for case in cases:
+        for level in levels:
+            reference["case"].append(case)
+            reference["level"].append(level)
+            reference["height_mm"].append(float(rng.normal(9, 1.5)))
+            reference["ap_width_mm"].append(float(rng.normal(35, 3)))
+            reference["volume_mm3"].append(float(rng.normal(12000, 1500)))
+    n = len(reference["case"])
+    test = {k: list(v) for k, v in reference.items()}
+    for measure, noise in [("height_mm", 0.4), ("ap_width_mm", 1.0), ("volume_mm3", 400.0)]:
+        test[measure] = [v + float(rng.normal(0.2, noise)) for v in test[measure]]
+    test["height_mm"][4] = float("nan")  # a missing measure
+    for k in test:  # a reference row without a partner, and a test row without one
+        del test[k][7]
+    test["case"].append("case99")
+    test["level"].append("L4/L5")
+    for k in ("height_mm", "ap_width_mm", "volume_mm3"):
+        test[k].append(1.0)
+    write_csv(tmp_path / "reference.csv", reference)
+    write_csv(tmp_path / "test.csv", test)
+    expected = run_cli("agree", tmp_path / "reference.csv", tmp_path / "test.csv", "--key",
+                       "case,level", "--measures", "*_mm,volume_mm3", "--by", "level")
+    table = discgeom.agree(reference, test, key=["case", "level"],
+                           measures=["*_mm", "volume_mm3"], by="level")
+    assert len(table["measure"]) == 3 * 6 and n == 40
+    assert_same_table(expected, table)
+    expected = run_cli("agree", tmp_path / "reference.csv", tmp_path / "test.csv", "--key",
+                       "case,level", "--measures", "height_mm")
+    assert_same_table(expected, discgeom.agree(reference, test, ["case", "level"], "height_mm"))
