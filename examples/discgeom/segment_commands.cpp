@@ -74,6 +74,17 @@ segment_summary segment_with(const segmentation_model& model, const fs::path& im
   settings.window.patch = options.patch ? *options.patch
                           : model.patch ? *model.patch
                                         : std::array<std::int64_t, 3>{96, 96, 96};
+  if (!options.slice_plane.empty())
+    settings.slices = parse_slice_orientation(options.slice_plane, "segment");
+  const auto& slices = settings.slices ? settings.slices : model.slices;
+  if (model.dimensions == 2 && !options.patch && model.patch && slices) {
+    // A native 2D U-Net's training patch is (1, H, W): H and W onto the in-plane array axes.
+    const std::size_t axis = slices->axis(t1.geometry);
+    const auto plane = detail::in_plane_axes(axis);
+    settings.window.patch[axis] = 1;
+    settings.window.patch[plane[0]] = (*model.patch)[1];
+    settings.window.patch[plane[1]] = (*model.patch)[2];
+  }
   settings.window.overlap = options.overlap;
   if (options.normalise) {
     normalisation_options n;
@@ -87,8 +98,6 @@ segment_summary segment_with(const segmentation_model& model, const fs::path& im
   settings.keep_largest_component = options.cleanup;
   settings.fill_holes = options.cleanup;
   settings.smoothing_radius_mm = options.smooth_mm;
-  if (!options.slice_plane.empty())
-    settings.slices = parse_slice_orientation(options.slice_plane, "segment");
   segmentation_result result;
   try {
     result = segment(t1, model, settings);
@@ -253,6 +262,12 @@ int run_train_seg(const train_seg_settings& s) {
   options.patch = s.patch;
   unet3d_config config;
   config.channels = s.channels;
+  config.dimensions = s.dims;
+  std::optional<slice_orientation> slices;
+  if (s.dims == 2) {  // one slice per patch, the last two edges in plane
+    slices = parse_slice_orientation(s.slice_plane, "train-seg");
+    options.patch = {1, s.patch[1], s.patch[2]};
+  }
   options.batch_size = s.batch;
   options.batches_per_epoch = s.batches_per_epoch;
   options.learning_rate = s.learning_rate;
@@ -284,7 +299,8 @@ int run_train_seg(const train_seg_settings& s) {
     std::vector<segmentation_volume> training, validation;
     table split{{"case", "set"}, {}};
     progress_bar reading("train-seg: reading", pairs.size(), s.quiet);
-    vec3 spacing{};
+    vec3 spacing{};                         // 2D: (the first slices', in plane H, W)
+    std::array<double, 2> plane_spacing{};  // 2D: the in-plane spacing to train at
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       const auto& pair = pairs[i];
       const auto t1 = read_3d<float>(pair.image, "train-seg");
@@ -296,8 +312,26 @@ int run_train_seg(const train_seg_settings& s) {
       if (i == 0)
         spacing = model_spacing ? *model_spacing : t1.geometry.spacing;
       try {
-        auto volume = make_segmentation_volume(t1, mask, spacing, normalisation);
-        (validates[i] ? validation : training).push_back(std::move(volume));
+        if (slices) {
+          // A 2D U-Net: in plane to the first image's (or --model-spacing's) in-plane spacing,
+          // the slices kept; the slice axis moved to array axis 0, the U-Net's depth.
+          const std::size_t axis = slices->axis(t1.geometry);
+          const auto plane = detail::in_plane_axes(axis);
+          if (i == 0) {
+            plane_spacing = {spacing[plane[0]], spacing[plane[1]]};
+            spacing = {t1.geometry.spacing[axis], plane_spacing[0], plane_spacing[1]};
+          }
+          vec3 volume_spacing = t1.geometry.spacing;
+          volume_spacing[plane[0]] = plane_spacing[0];
+          volume_spacing[plane[1]] = plane_spacing[1];
+          auto volume = make_segmentation_volume(t1, mask, volume_spacing, normalisation);
+          volume.image = volume.image.movedim(static_cast<std::int64_t>(axis) + 1, 1).contiguous();
+          volume.target = volume.target.movedim(static_cast<std::int64_t>(axis), 0).contiguous();
+          (validates[i] ? validation : training).push_back(std::move(volume));
+        } else {
+          auto volume = make_segmentation_volume(t1, mask, spacing, normalisation);
+          (validates[i] ? validation : training).push_back(std::move(volume));
+        }
       } catch (const precondition_error& e) {
         throw precondition_error(pair.image.string() + ": " + e.what());
       }
@@ -312,7 +346,10 @@ int run_train_seg(const train_seg_settings& s) {
     if (model_file.has_parent_path())
       fs::create_directories(model_file.parent_path());
     save_segmenter(model, model_file,
-                   {.spacing = spacing, .normalisation = normalisation, .patch = options.patch});
+                   {.spacing = spacing,
+                    .normalisation = normalisation,
+                    .patch = options.patch,
+                    .slices = slices});
     table curve{{"epoch", "loss", "validation_iou", "validation_dice", "improved"}, {}};
     for (const auto& e : result.history)
       curve.rows.push_back({number(static_cast<double>(e.epoch)), number(e.loss),

@@ -104,6 +104,20 @@ inline int parse_torch_threads(const std::string& option, const std::string& tex
   return static_cast<int>(parse_threads(option, text));
 }
 
+/// --slice-plane: sagittal, coronal, axial or an array axis 0, 1, 2.
+inline void add_slice_plane(CLI::App& app, std::string& target, const std::string& help) {
+  add_parsed(
+      app, "--slice-plane", target,
+      [](const std::string& option, const std::string& text) {
+        if (text != "sagittal" && text != "coronal" && text != "axial" && text != "0" &&
+            text != "1" && text != "2")
+          throw usage_error(option + " '" + text +
+                            "' must be sagittal, coronal, axial or an array axis 0, 1, 2");
+        return text;
+      },
+      help, "sagittal|coronal|axial|0|1|2");
+}
+
 /// --model-spacing SX,SY,SZ.
 inline void add_model_spacing(CLI::App& app, std::optional<vec3>& spacing,
                               const std::string& help) {
@@ -165,17 +179,8 @@ inline void add_segment_options(CLI::App& app, segment_settings& s) {
   app.add_flag_callback(
       "--no-cleanup", [&o] { o.cleanup = false; },
       "classes: the raw decision (no largest component, no hole filling)");
-  add_parsed(
-      app, "--slice-plane", o.slice_plane,
-      [](const std::string& option, const std::string& text) {
-        if (text != "sagittal" && text != "coronal" && text != "axial" && text != "0" &&
-            text != "1" && text != "2")
-          throw usage_error(option + " '" + text +
-                            "' must be sagittal, coronal, axial or an array axis 0, 1, 2");
-        return text;
-      },
-      "2D models: the slices to segment (default: the model's discgeom_slice_plane)",
-      "sagittal|coronal|axial|0|1|2");
+  add_slice_plane(app, o.slice_plane,
+                  "2D models: the slices to segment (default: the model's own plane)");
   add_number(app, "--smooth-mm", o.smooth_mm,
              "edge smoothing: opening then closing with a ball of R mm, per label (0: off)", 0.0,
              50.0);
@@ -214,6 +219,8 @@ struct train_seg_settings {
   std::optional<vec3> model_spacing{};            ///< empty: the first image's spacing
   std::array<std::int64_t, 3> patch{32, 32, 32};  ///< training patch, voxels
   std::vector<std::int64_t> channels{8, 16, 32};  ///< U-Net widths, one per level (<= 6)
+  std::int64_t dims = 3;    ///< 3: a 3D U-Net; 2: a 2D U-Net on the slices of slice_plane
+  std::string slice_plane;  ///< dims 2: sagittal, coronal, axial or an array axis 0, 1, 2
   std::int64_t batch = 2;
   std::int64_t batches_per_epoch = 8;
   double learning_rate = 1e-3;
@@ -233,6 +240,12 @@ inline void check_train_seg_settings(const train_seg_settings& s) {
     throw usage_error("--channels: at least 1 level");
   if (s.channels.size() > 6)
     throw usage_error("--channels: at most 6 levels");
+  if (s.dims != 2 && s.dims != 3)
+    throw usage_error("--dims must be 2 or 3");
+  if (s.dims == 2 && s.slice_plane.empty())
+    throw usage_error("--dims 2 needs --slice-plane sagittal|coronal|axial|0|1|2");
+  if (s.dims == 3 && !s.slice_plane.empty())
+    throw usage_error("--slice-plane needs --dims 2");
   if (s.threads < 0 || static_cast<std::size_t>(s.threads) > max_threads())
     throw usage_error("--threads must be in [1, " + std::to_string(max_threads()) +
                       "] (0: all cores)");
@@ -256,6 +269,9 @@ inline void add_train_seg_options(CLI::App& app, train_seg_settings& s) {
   add_parsed(app, "--channels", s.channels, parse_unet_widths,
              "U-Net widths, one per level (at most 6)", "W,W,...")
       ->default_str(join_sizes(s.channels));
+  add_count(app, "--dims", s.dims, "3: a 3D U-Net; 2: a 2D U-Net, slice by slice", 2);
+  add_slice_plane(app, s.slice_plane,
+                  "--dims 2: the slices to train on (and the model's plane for segment)");
   add_count(app, "--batch", s.batch, "patches per batch", 1);
   add_count(app, "--batches-per-epoch", s.batches_per_epoch, "batches per epoch", 1);
   add_number(app, "--learning-rate", s.learning_rate, "Adam's learning rate", 1e-9, 1.0);
@@ -267,7 +283,9 @@ inline void add_train_seg_options(CLI::App& app, train_seg_settings& s) {
   add_quiet(app, s.quiet);
   app.footer(
       "Trains the native 3D U-Net on image/mask pairs (BCE + Dice, Adam, early stopping on the\n"
-      "validation IoU, the best epoch kept). Pairs: IMAGES/<case><suffix>.<ext> (or\n"
+      "validation IoU, the best epoch kept); --dims 2 --slice-plane P: a 2D U-Net on the slices\n"
+      "of P (patches 1 slice x the last two --patch edges), which segment runs slice by slice. "
+      "Pairs: IMAGES/<case><suffix>.<ext> (or\n"
       "IMAGES/<case>.<ext> when the folders differ) with MASKS/<case>.<ext>; the foreground is "
       "the\nSPIDER discs (labels 201-225). Writes MODEL, MODEL.training.csv (one row per epoch) "
       "and\nMODEL.split.csv (case,set).");

@@ -225,6 +225,39 @@ TEST_CASE("train-seg: a tiny U-Net from image/mask pairs in one folder, then seg
   CHECK(fs::is_regular_file(folder / "seg" / "fresh.nii.gz"));
 }
 
+TEST_CASE(
+    "train-seg --dims 2: a 2D U-Net on sagittal slices, then segment runs it slice by slice") {
+  const fs::path folder = scratch() / "train_seg_2d";
+  fs::remove_all(folder);
+  for (int v = 0; v < 4; ++v)
+    write_case(folder / "data", "case" + std::to_string(v), v);
+  const fs::path model = folder / "unet2d.pt";
+  const std::string data = (folder / "data").string();
+  const std::string common = "train-seg --images " + data + " --masks " + data + " --out " +
+                             model.string() +
+                             " --epochs 3 --patience 15 --seed 3 --patch 16 --channels 4,8"
+                             " --batches-per-epoch 2 --learning-rate 0.01 --threads 2 --quiet";
+  CHECK(run(common + " --dims 2").status == 2);                // no plane
+  CHECK(run(common + " --slice-plane sagittal").status == 2);  // a plane for a 3D U-Net
+  auto r = run(common + " --dims 2 --slice-plane sagittal");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("channels 4-8, 2D") != std::string::npos);
+  REQUIRE(parse_csv(slurp(model.string() + ".training.csv")).size() == 3);
+  // segment needs no --slice-plane: the file holds it. 20 sagittal slices (array axis 0 of the
+  // LPS image), each 20 x 24 in 2 x 2 windows of 16 x 16.
+  write_case(folder / "new", "fresh", 1);
+  r = run("segment --model " + model.string() + " " +
+          (folder / "new" / "fresh_t1.nii.gz").string() + " --out " + (folder / "seg").string() +
+          " --labels classes --threads 2");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto rows = parse_csv(r.out);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].at("windows") == "80");
+  CHECK(fs::is_regular_file(folder / "seg" / "fresh.nii.gz"));
+}
+
 TEST_CASE("train-seg: missing and mismatched masks exit 1 naming the files") {
   const fs::path folder = scratch() / "train_seg_bad";
   fs::remove_all(folder);

@@ -16,6 +16,7 @@
 #include <torch/torch.h>
 #include <catch2/catch.hpp>
 
+#include "discgeom/io/npy.hpp"
 #include "discgeom/nn/archive_file.hpp"
 #include "discgeom/nn/segmenter.hpp"
 #include "discgeom/nn/segmenter_io.hpp"
@@ -306,4 +307,135 @@ TEST_CASE("segmenter_io: damaged native and TorchScript models are refused, nami
                         Catch::Contains(file.string()) && Catch::Contains("entry '" + entry + "'"));
   }
   std::filesystem::remove(file);
+}
+
+namespace {
+
+// An npy array (float32, 3D) as a tensor of the same shape, element [i][j][k].
+torch::Tensor npy_tensor(const std::string& name) {
+  const auto img = discgeom::read_npy<float>(std::string(DISCGEOM_TEST_DATA_DIR "/") + name);
+  const auto s = img.shape();
+  auto t = torch::empty({static_cast<std::int64_t>(s[0]), static_cast<std::int64_t>(s[1]),
+                         static_cast<std::int64_t>(s[2])});
+  auto a = t.accessor<float, 3>();
+  for (std::size_t i = 0; i < s[0]; ++i)
+    for (std::size_t j = 0; j < s[1]; ++j)
+      for (std::size_t k = 0; k < s[2]; ++k)
+        a[static_cast<std::int64_t>(i)][static_cast<std::int64_t>(j)]
+         [static_cast<std::int64_t>(k)] = img.voxels(i, j, k);
+  return t;
+}
+
+const discgeom::unet3d_config tiny_2d{
+    .in_channels = 1, .out_channels = 1, .channels = {4, 8}, .dimensions = 2};
+
+}  // namespace
+
+TEST_CASE("unet3d 2D: the same 2D U-Net built in python3-torch, same weights, logits to 1e-5") {
+  // tests/golden/make_unet2d_golden.py: Conv2d / InstanceNorm2d / MaxPool2d / ConvTranspose2d.
+  torch::manual_seed(0);
+  discgeom::unet3d model(tiny_2d);
+  CHECK(model->config().describe() == "in 1, out 1, channels 4-8, 2D");
+  const auto flat = npy_tensor("unet2d_weights.npy").flatten();
+  {
+    torch::NoGradGuard no_grad;
+    std::int64_t at = 0;
+    for (auto& p : model->parameters()) {
+      const auto n = p.numel();
+      REQUIRE(at + n <= flat.size(0));
+      p.copy_(flat.slice(0, at, at + n).view(p.sizes()));
+      at += n;
+    }
+    CHECK(at == flat.size(0));
+  }
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const auto slices = npy_tensor("unet2d_input.npy");  // (2, 12, 9): two slices
+  const auto expected = npy_tensor("unet2d_logits.npy");
+  // The two slices as the depth of one volume (1, 1, 2, 12, 9): each is segmented alone.
+  const auto out = model->forward(slices.unsqueeze(0).unsqueeze(0));
+  REQUIRE(out.sizes() == torch::IntArrayRef({1, 1, 2, 12, 9}));
+  CHECK((out[0][0] - expected).abs().max().item<float>() < 1e-5f);
+  const auto second = model->forward(slices.slice(0, 1, 2).unsqueeze(0).unsqueeze(0));
+  CHECK((second[0][0][0] - expected[1]).abs().max().item<float>() < 1e-5f);
+  // As a segmentation model it takes (N, C, H, W) slices, as a 2D TorchScript model.
+  const auto as_model = discgeom::as_segmentation_model(
+      model,
+      {.spacing = {4.0, 0.5, 0.5},
+       .slices = discgeom::slice_orientation{.plane = discgeom::anatomical_plane::sagittal}});
+  CHECK(as_model.dimensions == 2);
+  CHECK(*as_model.slice_spacing == std::array<double, 2>{0.5, 0.5});
+  CHECK((as_model.predict(slices.unsqueeze(1)).squeeze(1) - expected).abs().max().item<float>() <
+        1e-5f);
+  REQUIRE_THROWS_WITH(discgeom::unet3d(discgeom::unet3d_config{.dimensions = 4}),
+                      Catch::Contains("dimensions must be 2 or 3, got 4"));
+}
+
+TEST_CASE("train_segmenter 2D: the loss falls, early stopping, saved and run by segment") {
+  // The ellipsoid volumes, trained on as slices along array axis 0 with patches 1 x 16 x 16.
+  const auto training = volumes(0, 3), validation = volumes(10, 1);
+  torch::manual_seed(11);
+  discgeom::unet3d model(tiny_2d);
+  auto options = quick_options();
+  options.patch = {1, 16, 16};
+  options.batch_size = 8;
+  options.batches_per_epoch = 8;
+  options.learning_rate = 0.03;
+  options.max_epochs = 16;
+  const auto result = discgeom::train_segmenter(model, training, validation, options);
+  REQUIRE(result.history.size() == 16);
+  CHECK(result.history.back().loss < 0.5 * result.history.front().loss);
+  CHECK(result.best_dice > 0.8);
+  const discgeom::sliding_window_options window{.patch = {1, 16, 16}, .overlap = 0.25};
+  const auto scores = discgeom::detail::validation_scores(model, validation, window);
+  CHECK(scores[0] == Approx(result.best_iou));
+
+  // Saved with its plane, loaded as a 2D model, segment runs it slice by slice: here the
+  // sagittal slices of an LPS image are those of array axis 0, as in training.
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("discgeom_unet2d_" + std::to_string(::getpid()) + ".pt");
+  discgeom::save_segmenter(
+      model, file,
+      {.spacing = {1.0, 1.0, 1.0},
+       .patch = {1, 16, 16},
+       .slices = discgeom::slice_orientation{.plane = discgeom::anatomical_plane::sagittal}});
+  const auto loaded = discgeom::load_segmenter(file);
+  CHECK(loaded.model->config().dimensions == 2);
+  REQUIRE(loaded.metadata.slices.has_value());
+  CHECK(loaded.metadata.slices->describe() == "sagittal");
+  const auto native = discgeom::load_segmentation_model(file);
+  CHECK(native.dimensions == 2);
+  CHECK_FALSE(native.spacing.has_value());
+  const auto held_out = ellipsoid_case(20);
+  const auto seg = discgeom::segment(
+      held_out.t1, native,
+      {.window = {.patch = {1, 16, 16}}, .labels = discgeom::segmentation_labels::spider_discs});
+  CHECK(seg.windows == 24 * 4);  // 24 slices, 2 x 2 windows in each
+  std::size_t both = 0, predicted = 0, truth = 0;
+  for (std::size_t n = 0; n < seg.labels.voxels.size(); ++n) {
+    const bool p = seg.labels.voxels.data()[n] != 0, t = held_out.mask.voxels.data()[n] != 0;
+    both += p && t;
+    predicted += p;
+    truth += t;
+  }
+  CHECK(2.0 * static_cast<double>(both) / static_cast<double>(predicted + truth) > 0.8);
+  std::filesystem::remove(file);
+
+  // A learning rate far too high: the IoU stops improving and training stops `patience` epochs
+  // after the best one, as for the 3D U-Net.
+  options.max_epochs = 40;
+  options.patience = 1;
+  options.learning_rate = 0.5;
+  options.batch_size = 2;
+  options.batches_per_epoch = 2;
+  torch::manual_seed(3);
+  discgeom::unet3d unstable(tiny_2d);
+  const auto stopped = discgeom::train_segmenter(unstable, training, validation, options);
+  REQUIRE(stopped.stopped_early);
+  CHECK(stopped.epochs == stopped.best_epoch + 1);
+  // A 3D U-Net still needs patches of at least 4 along every axis.
+  discgeom::unet3d volume_model(tiny_config);
+  REQUIRE_THROWS_WITH(discgeom::train_segmenter(volume_model, training, validation, options),
+                      Catch::Contains("options.patch edges must be >= 4 (the first >= 4 for a "
+                                      "3D U-Net), got [1,16,16]"));
 }

@@ -31,10 +31,28 @@ namespace discgeom {
 
 /// What a native segmenter file holds beside the weights.
 struct segmenter_metadata {
-  vec3 spacing{1.0, 1.0, 1.0};  ///< mm per array axis the model works at
+  /// mm per array axis the model works at; for a 2D U-Net per axis of its (D, H, W): the
+  /// training slices' spacing, then the in-plane spacing it works at.
+  vec3 spacing{1.0, 1.0, 1.0};
   normalisation_options normalisation{};
-  std::array<std::int64_t, 3> patch{32, 32, 32};  ///< the patch it was trained on (voxels)
+  /// The patch it was trained on (voxels; a 2D U-Net's in its (D, H, W), D = 1).
+  std::array<std::int64_t, 3> patch{32, 32, 32};
+  /// A 2D U-Net: the slices it was trained on (segment's default for it).
+  std::optional<slice_orientation> slices{};
 };
+
+namespace detail {
+
+/// A slice orientation as a number of a file: 0 sagittal, 1 coronal, 2 axial, 3 + N array axis N.
+inline std::int64_t slice_code(const slice_orientation& slices) {
+  if (!slices.plane)
+    return 3 + static_cast<std::int64_t>(slices.array_axis);
+  return *slices.plane == anatomical_plane::sagittal  ? 0
+         : *slices.plane == anatomical_plane::coronal ? 1
+                                                      : 2;
+}
+
+}  // namespace detail
 
 /// Writes the U-Net's architecture, weights, spacing and normalisation to `file` (through a
 /// temporary name and a rename: a crash never leaves a truncated file under the real name).
@@ -45,8 +63,8 @@ inline void save_segmenter(unet3d& model, const std::filesystem::path& file,
   const auto& sp = metadata.spacing;
   DISCGEOM_PRECONDITION(std::isfinite(sp[0]) && std::isfinite(sp[1]) && std::isfinite(sp[2]) &&
                             sp[0] > 0.0 && sp[1] > 0.0 && sp[2] > 0.0,
-                        "save_segmenter", "metadata.spacing must be positive, got ", sp,
-                        " mm for ", file.string());
+                        "save_segmenter", "metadata.spacing must be positive, got ", sp, " mm for ",
+                        file.string());
   const auto& config = model->config();
   torch::serialize::OutputArchive archive;
   archive.write("segmenter_format", torch::tensor(std::int64_t{1}, torch::kLong));
@@ -70,6 +88,12 @@ inline void save_segmenter(unet3d& model, const std::filesystem::path& file,
   torch::serialize::OutputArchive weights;
   model->save(weights);
   archive.write("model", weights);
+  if (config.dimensions == 2) {  // absent: 3D, as files written before 2D U-Nets
+    archive.write("dimensions", torch::tensor(std::int64_t{2}, torch::kLong));
+    if (metadata.slices)
+      archive.write("slice_plane",
+                    torch::tensor(detail::slice_code(*metadata.slices), torch::kLong));
+  }
   detail::save_archive_atomically(archive, file, "save_segmenter");
 }
 
@@ -82,15 +106,16 @@ struct segmenter_file {
 namespace detail {
 
 /// Whole numbers >= 1 of a metadata tensor (see metadata_values), each below 2^31.
-[[nodiscard]] inline std::vector<std::int64_t> positive_whole_numbers(
-    const torch::Tensor& tensor, std::int64_t count, const std::string& file,
-    const char* function, const char* key) {
+[[nodiscard]] inline std::vector<std::int64_t> positive_whole_numbers(const torch::Tensor& tensor,
+                                                                      std::int64_t count,
+                                                                      const std::string& file,
+                                                                      const char* function,
+                                                                      const char* key) {
   const auto v = metadata_values(tensor, count, file, function, key);
   std::vector<std::int64_t> result;
   for (const double x : v) {
     if (!(x >= 1.0 && x < 2147483648.0 && x == std::floor(x)))
-      throw_error<io_error>(function, file, ": '", key, "' holds ", v,
-                            ", not whole numbers >= 1");
+      throw_error<io_error>(function, file, ": '", key, "' holds ", v, ", not whole numbers >= 1");
     result.push_back(static_cast<std::int64_t>(x));
   }
   return result;
@@ -102,7 +127,7 @@ namespace detail {
   double in = static_cast<double>(config.in_channels);
   for (const std::int64_t width : config.channels) {
     const double w = static_cast<double>(width);
-    count += 27.0 * (in * w + w * w);
+    count += (config.dimensions == 2 ? 9.0 : 27.0) * (in * w + w * w);
     in = w;
   }
   return count;
@@ -114,10 +139,10 @@ namespace detail {
 /// \throws io_error naming the file and the key or tensor
 [[nodiscard]] inline segmenter_file segmenter_from_archive(torch::serialize::InputArchive& archive,
                                                            const std::string& file,
-                                                           std::size_t size,
-                                                           const char* function) {
+                                                           std::size_t size, const char* function) {
   torch::Tensor format, architecture, spacing, normalisation, patch;  // fresh: reads keep no dtype
-  bool has_patch = false;
+  torch::Tensor dimensions, slice_plane;
+  bool has_patch = false, has_dimensions = false, has_slice_plane = false;
   try {
     if (!archive.try_read("segmenter_format", format))
       throw_error<io_error>(function, file,
@@ -126,6 +151,8 @@ namespace detail {
     archive.read("spacing", spacing);
     archive.read("normalisation", normalisation);
     has_patch = archive.try_read("patch", patch);
+    has_dimensions = archive.try_read("dimensions", dimensions);
+    has_slice_plane = archive.try_read("slice_plane", slice_plane);
   } catch (const io_error&) {
     throw;
   } catch (const std::exception& e) {
@@ -141,6 +168,12 @@ namespace detail {
   config.in_channels = a[0];
   config.out_channels = a[1];
   config.channels.assign(a.begin() + 2, a.end());
+  if (has_dimensions) {
+    config.dimensions = positive_whole_numbers(dimensions, 1, file, function, "dimensions")[0];
+    if (config.dimensions != 2 && config.dimensions != 3)
+      throw_error<io_error>(function, file, ": 'dimensions' is ", config.dimensions,
+                            ", not 2 or 3");
+  }
   try {
     config.validate(function);
   } catch (const std::exception& e) {
@@ -179,6 +212,17 @@ namespace detail {
   if (has_patch) {
     const auto p = positive_whole_numbers(patch, 3, file, function, "patch");
     result.metadata.patch = {p[0], p[1], p[2]};
+  }
+  if (has_slice_plane) {
+    const auto code = metadata_values(slice_plane, 1, file, function, "slice_plane")[0];
+    if (!(code >= 0.0 && code <= 5.0 && code == std::floor(code)))
+      throw_error<io_error>(function, file, ": 'slice_plane' is ", code, ", not 0 to 5");
+    const auto c = static_cast<int>(code);
+    result.metadata.slices =
+        c < 3 ? slice_orientation{.plane = c == 0   ? anatomical_plane::sagittal
+                                           : c == 1 ? anatomical_plane::coronal
+                                                    : anatomical_plane::transverse}
+              : slice_orientation{.array_axis = static_cast<std::size_t>(c - 3)};
   }
   result.model->eval();
   return result;
@@ -232,10 +276,21 @@ namespace detail {
   model->eval();
   segmentation_model result;
   result.input_channels = model->config().in_channels;
-  result.spacing = metadata.spacing;
   result.normalisation = metadata.normalisation;
   result.patch = metadata.patch;
   result.name = std::move(name);
+  if (model->config().dimensions == 2) {  // (N, C, H, W) slices, as a 2D TorchScript model
+    result.dimensions = 2;
+    result.slices = metadata.slices;
+    result.slice_spacing = std::array<double, 2>{metadata.spacing[1], metadata.spacing[2]};
+    result.predict = [model](const torch::Tensor& input) mutable {
+      DISCGEOM_PRECONDITION(input.dim() == 4, "segment", "a 2D U-Net takes (N, C, H, W), got ",
+                            detail::shape_string(input));
+      return model->forward(input.unsqueeze(2)).squeeze(2);
+    };
+    return result;
+  }
+  result.spacing = metadata.spacing;
   result.predict = [model](const torch::Tensor& input) mutable { return model->forward(input); };
   return result;
 }
@@ -253,8 +308,8 @@ namespace detail {
   const std::string name = file.string();
   if (!std::filesystem::is_regular_file(file))
     detail::throw_error<io_error>(function, name, ": no such file");
-  const std::string bytes = detail::read_checked_archive(
-      file, function, "TorchScript file or native discgeom segmenter");
+  const std::string bytes =
+      detail::read_checked_archive(file, function, "TorchScript file or native discgeom segmenter");
   torch::serialize::InputArchive archive;
   torch::Tensor format;
   bool native = false;
@@ -268,7 +323,9 @@ namespace detail {
     return detail::torchscript_segmenter_from_bytes(bytes, name, options);
   auto loaded = detail::segmenter_from_archive(archive, name, bytes.size(), "load_segmenter");
   auto model = as_segmentation_model(loaded.model, loaded.metadata, name);
-  if (options.spacing) {
+  if (options.spacing && model.dimensions == 2) {
+    model.spacing = options.spacing;  // in plane, checked by segment once the slice axis is known
+  } else if (options.spacing) {
     for (std::size_t d = 0; d < 3; ++d)
       DISCGEOM_PRECONDITION(std::abs((*options.spacing)[d] - (*model.spacing)[d]) <= 1e-3,
                             "load_segmentation_model", "model ", name, " works at spacing ",

@@ -189,7 +189,9 @@ inline std::array<torch::Tensor, 2> sample_patch(const segmentation_volume& volu
 }
 
 /// Trains a binary (out_channels 1) U-Net on random patches of `training` and keeps the weights
-/// of the epoch with the best validation IoU.
+/// of the epoch with the best validation IoU. A 2D U-Net (config.dimensions 2) trains the same
+/// way on the slices along array axis 0 of the volumes (move the slice axis there first), with
+/// patches of shape (1, P1, P2): the same loss, the same early stopping.
 ///
 /// Each epoch draws options.batches_per_epoch batches of options.batch_size patches from a
 /// generator seeded with (options.seed, epoch): a volume uniformly, then a centre on one of its
@@ -239,8 +241,12 @@ inline segmentation_training_result train_segmenter(
   DISCGEOM_PRECONDITION(options.foreground_fraction >= 0.0 && options.foreground_fraction <= 1.0,
                         function, "options.foreground_fraction must be in [0, 1], got ",
                         options.foreground_fraction);
-  DISCGEOM_PRECONDITION(options.patch[0] >= 4 && options.patch[1] >= 4 && options.patch[2] >= 4,
-                        function, "options.patch edges must be >= 4, got ", options.patch);
+  // A 2D U-Net sees each slice along axis 0 alone: a patch may then be one slice thick.
+  const std::int64_t thinnest = model->config().dimensions == 2 ? 1 : 4;
+  DISCGEOM_PRECONDITION(
+      options.patch[0] >= thinnest && options.patch[1] >= 4 && options.patch[2] >= 4, function,
+      "options.patch edges must be >= 4 (the first >= ", thinnest, " for a ",
+      model->config().dimensions, "D U-Net), got ", options.patch);
   if (options.threads > 0)
     torch::set_num_threads(options.threads);
   std::vector<torch::Tensor> foreground;
