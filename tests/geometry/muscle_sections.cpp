@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "discgeom/geometry/muscle_sections.hpp"
 
+#include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -86,4 +88,26 @@ TEST_CASE("not_axial_reason: a sagittal series is refused with every axis named"
         "SI (0.430000 mm); axial sections need the SI axis to be the slice axis (the coarsest)");
   CHECK_FALSE(discgeom::not_axial_reason({.spacing = {3, 3, 3}}));
   CHECK_FALSE(discgeom::not_axial_reason({.spacing = {0.7, 0.7, 4}}));
+}
+
+TEST_CASE("nearest_slice and is_level_slice: the slice nearest each disc, by hand") {
+  // Slices run head to foot (axis 2 grows inferior), 5 mm apart: slice k lies at z = 100 - 5k.
+  const discgeom::image_geometry g{.spacing = {0.8, 0.8, 5.0},
+                                   .origin = {0, 0, 100},
+                                   .direction = {{{1, 0, 0}, {0, 1, 0}, {0, 0, -1}}}};
+  using discgeom::vec3;
+  CHECK(discgeom::nearest_slice(g, 10, vec3{3, -4, 87.4}) == 3);    // index 2.52
+  CHECK(discgeom::nearest_slice(g, 10, vec3{0, 0, 87.5}) == 3);     // index 2.5: half up
+  CHECK(discgeom::nearest_slice(g, 10, vec3{0, 0, 87.6}) == 2);     // index 2.48
+  CHECK(discgeom::nearest_slice(g, 10, vec3{0, 0, 102.6}) == 0);    // above the first: clamped
+  CHECK(discgeom::nearest_slice(g, 10, vec3{0, 0, -1000.0}) == 9);  // below the last: clamped
+  const std::vector<discgeom::disc_position> discs{{"L4/L5", {0, 0, 87.4}},
+                                                   {"L5/S1", {0, 0, 60.0}}};
+  CHECK(discgeom::is_level_slice(g, 10, 3, discs));        // z 85, nearest L4/L5, its slice
+  CHECK_FALSE(discgeom::is_level_slice(g, 10, 2, discs));  // z 90: L4/L5's, not its nearest
+  CHECK(discgeom::is_level_slice(g, 10, 8, discs));        // z 60: on L5/S1
+  CHECK_FALSE(discgeom::is_level_slice(g, 10, 7, discs));  // z 65: L5/S1's, not its nearest
+  CHECK_FALSE(discgeom::is_level_slice(g, 10, 3, {}));     // no discs, no level slice
+  CHECK_THROWS_WITH(discgeom::nearest_slice(g, 10, vec3{0, 0, NAN}),
+                    Catch::Contains("nearest_slice") && Catch::Contains("finite"));
 }
