@@ -33,7 +33,7 @@ __all__ = [
     "Error", "PreconditionError", "IoError", "NumericalError", "InternalError", "Geometry",
     "geometry_from_nibabel", "from_nibabel", "discs", "overlap", "evaluate",
     "connected_components", "keep_largest_component", "remove_small_components", "fill_holes",
-    "shape", "muscles", "agree", "correlate", "correlation_matrix", "batch", "CONVENTIONS",
+    "shape", "muscles", "agree", "traverse", "correlate", "correlation_matrix", "batch", "CONVENTIONS",
 ]
 
 #: The conventions of overlap(), as `discgeom overlap --convention`.
@@ -346,6 +346,50 @@ def correlation_matrix(x, y=None, *, method="pearson", adjust="none", alternativ
     result = _discgeom.correlation_matrix(xs, ys, method, adjust, alternative, float(confidence),
                                           ci, int(resamples), int(seed))
     return {"x": list(x_names), "y": list(y_names), **result}
+
+
+def traverse(codes, decoder, geometry=None, *, spacing=None, origin=None, direction=None,
+             steps=6, anchor="mean", given=None, method="spearman", plausibility=True,
+             neighbours=None):
+    """Perrone et al.'s latent traversal with a Python decoder, as `discgeom traverse`.
+
+    codes: the real latent codes, a 2D array (rows: discs, columns: features), a dict of columns
+    or a DataFrame. decoder: a callable taking one code (a 1D float64 array) and returning the
+    decoded disc as a 3D array whose non-zero voxels are the disc, at `geometry` (spacing= ...).
+    Each feature is swept from its minimum to its maximum in `steps` steps, the others held at
+    the anchor ("mean", "median", or "given" with `given`); every grid point is decoded (the
+    callable runs with the GIL, the measures without) and measured with the discs table's
+    definitions; plausibility (k = neighbours, the library's default when None) rates each point
+    against the real codes.
+
+    Returns {"grid": columns feature, step, z0 ..., volume_mm3, height_mm, ..., status,
+    plausibility (grid.csv's), "correlations": per swept feature and geometric feature x, y,
+    method, n, n_missing, r, p, ci_low, ci_high over the steps, "typical_distance": float}.
+    docs/latent.md.
+    """
+    if isinstance(codes, _np.ndarray):
+        codes = _np.asarray(codes, dtype=_np.float64)
+        if codes.ndim != 2:
+            raise ValueError("traverse(): codes must be 2D (rows: discs, columns: features)")
+        columns = [codes[:, c] for c in range(codes.shape[1])]
+    else:
+        _, columns = _feature_columns("traverse", codes, "z")
+    if not callable(decoder):
+        raise TypeError("traverse(): decoder must be callable")
+    if _is_nibabel_image(geometry):
+        geometry = geometry_from_nibabel(geometry)
+    if geometry is not None and (spacing is not None or origin is not None or
+                                 direction is not None):
+        raise ValueError("traverse(): give geometry= or spacing=/origin=/direction=, not both")
+    if geometry is None:
+        if spacing is None:
+            raise ValueError("traverse(): no geometry for the decoded masks: give spacing= or "
+                             "geometry=")
+        geometry = Geometry(spacing=spacing, origin=origin or (0.0, 0.0, 0.0),
+                            direction=direction)
+    return _discgeom.traverse(columns, decoder, geometry, int(steps), anchor,
+                              [] if given is None else [float(v) for v in given], method,
+                              bool(plausibility), None if neighbours is None else int(neighbours))
 
 
 def _select_columns(function, names, patterns):

@@ -236,5 +236,6 @@ void register_components(py::module_& m);
 void register_stats(py::module_& m);
 void register_shape(py::module_& m);
 void register_muscles(py::module_& m);
+void register_latent(py::module_& m);
 
 }  // namespace discgeom_python

@@ -250,6 +250,7 @@ PYBIND11_MODULE(_discgeom, m) {
   discgeom_python::register_stats(m);
   discgeom_python::register_shape(m);
   discgeom_python::register_muscles(m);
+  discgeom_python::register_latent(m);
   m.def(
       "_viewed",
       [](const py::array& array) {

@@ -667,3 +667,57 @@ def test_agree_equals_the_program(tmp_path):
     expected = run_cli("agree", tmp_path / "reference.csv", tmp_path / "test.csv", "--key",
                        "case,level", "--measures", "height_mm")
     assert_same_table(expected, discgeom.agree(reference, test, ["case", "level"], "height_mm"))
+
+
+# --- latent traversal ----------------------------------------------------------------------
+
+def ellipsoid_decoder(code):
+    """A known decoder: an ellipsoid of semi-axes 12 + z0 (axes 0 and 1) and 3 + z1 (axis 2)."""
+    grid = np.indices((44, 44, 24), dtype=np.float64)
+    a, c = 12.0 + code[0], 3.0 + code[1]
+    inside = ((grid[0] - 21.5) / a) ** 2 + ((grid[1] - 21.5) / a) ** 2 + \
+        ((grid[2] - 11.5) / c) ** 2 <= 1.0
+    return inside.astype(np.uint8)
+
+
+def test_traverse_with_a_python_decoder_known_answers():
+    rng = np.random.default_rng(2)
+    codes = np.column_stack([rng.uniform(0, 4, 30), rng.uniform(0, 5, 30)])
+    codes[0] = (0.0, 0.0)
+    codes[1] = (4.0, 5.0)
+    calls = []
+
+    def decoder(code):
+        calls.append(code.copy())
+        return ellipsoid_decoder(code)
+
+    study = discgeom.traverse(codes, decoder, spacing=(1, 1, 1), steps=6)
+    grid = study["grid"]
+    assert len(calls) == 12 and grid["feature"].tolist() == [0] * 6 + [1] * 6
+    assert grid["step"].tolist() == list(range(6)) * 2
+    np.testing.assert_allclose(grid["z1"][:6], codes[:, 1].mean())  # held at the mean
+    np.testing.assert_allclose(grid["z0"][:6], np.linspace(0, 4, 6), atol=1e-12)
+    # Each point is measured as discs() measures the decoded mask.
+    for p in range(12):
+        code = np.array([grid["z0"][p], grid["z1"][p]])
+        expected = discgeom.discs(ellipsoid_decoder(code), spacing=(1, 1, 1), scheme="ordinal")
+        for name in ("volume_mm3", "height_mm", "ap_width_mm", "minrect_height_mm"):
+            assert grid[name][p] == pytest.approx(expected[name][0], rel=1e-12), name
+    assert np.all(np.diff(grid["height_mm"][6:]) > 0)  # taller with z1
+    correlations = study["correlations"]
+    pairs = dict(zip(zip(correlations["x"], correlations["y"]), correlations["r"]))
+    assert pairs[("z1", "height_mm")] == 1.0 and pairs[("z0", "volume_mm3")] == 1.0
+    assert np.all(np.isfinite(grid["plausibility"])) and study["typical_distance"] > 0
+
+
+def test_traverse_passes_the_decoder_errors_through():
+    codes = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.5]])
+
+    def broken(code):
+        raise RuntimeError("the decoder failed")
+
+    with pytest.raises(RuntimeError, match="the decoder failed"):
+        discgeom.traverse(codes, broken, spacing=(1, 1, 1), plausibility=False)
+    with pytest.raises(ValueError, match="decoded mask has dtype"):
+        discgeom.traverse(codes, lambda code: np.zeros((4, 4, 4), np.complex64),
+                          spacing=(1, 1, 1), plausibility=False)
