@@ -27,9 +27,11 @@ TOLERANCE = 1e-12
 
 
 def cli_path():
-    path = os.environ.get("DISCGEOM_CLI") or str(ROOT / "build" / "default" / "examples" /
-                                                 "discgeom")
-    return path if os.path.exists(path) else None
+    """The program beside the module: DISCGEOM_CLI as ctest sets it (empty when the build has
+    no program), else the default preset's."""
+    path = os.environ.get("DISCGEOM_CLI",
+                          str(ROOT / "build" / "default" / "examples" / "discgeom"))
+    return path if path and os.path.exists(path) else None
 
 
 def run_cli(*arguments):
