@@ -285,8 +285,6 @@ std::optional<stage_skip> phantom_not_run(const pipeline_run& run, bool) {
 void phantom_outside_inputs(const pipeline_run& run, fingerprint& inputs) {
   inputs.add(std::to_string(run.phantoms()))
       .add(run.config().segmenter_model.empty() ? "masks" : "images");
-  if (run.settings().muscles)
-    inputs.add("muscles");
 }
 
 void run_phantom_stage(pipeline_run& run) {
@@ -299,14 +297,6 @@ void run_phantom_stage(pipeline_run& run) {
   phantom.image = !run.config().segmenter_model.empty();
   phantom.quiet = true;
   check_status("phantom", run_phantom(phantom));
-  // The axial muscle phantoms beside, not inside, phantom/: toggling --muscles leaves the
-  // spines' bytes, and so every stage after the cases, as they were.
-  const fs::path muscles = run.folder() / run_paths::phantom_muscles;
-  fs::remove_all(muscles);
-  if (run.settings().muscles) {
-    phantom.image = false;
-    write_muscle_phantoms(muscles, phantom);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -603,6 +593,10 @@ std::optional<stage_skip> muscles_not_run(const pipeline_run& run, bool) {
 }
 
 void muscles_outside_inputs(const pipeline_run& run, fingerprint& inputs) {
+  if (run.settings().data.empty()) {  // the stage draws the phantoms itself
+    inputs.add("phantoms " + std::to_string(run.phantoms()));
+    return;
+  }
   const fs::path folder = muscle_folder(run);
   if (!fs::is_directory(folder))
     return;
@@ -743,6 +737,17 @@ table muscle_agreement_table(const std::vector<rater_section>& sections) {
 /// be read or is not axial is a row with its status and a line of failures.csv.
 void run_muscles_stage(pipeline_run& run) {
   const fs::path folder = muscle_folder(run);
+  if (run.settings().data.empty()) {
+    // The axial muscle phantoms of the cohort's cases, drawn here rather than by the phantom
+    // stage: --muscles then never changes what the spines' stages see.
+    fs::remove_all(folder);
+    phantom_settings phantom;
+    phantom.out = folder.string();
+    phantom.cases = run.phantoms();
+    phantom.seed = run.config().seed;
+    phantom.quiet = true;
+    write_muscle_phantoms(folder, phantom);
+  }
   const fs::path scheme_file = folder / "labels.csv";
   const auto scheme = fs::is_regular_file(scheme_file) ? read_muscle_scheme(scheme_file.string())
                                                        : totalsegmentator_mr_muscles();
@@ -1054,15 +1059,15 @@ const std::vector<pipeline_stage>& stage_table() {
        kind::recorded,
        {"seed"},
        {},
-       {p::phantom, p::phantom_muscles},
+       {p::phantom},
        phantom_not_run,
        phantom_outside_inputs,
        run_phantom_stage},
       {"muscles",
        kind::recorded,
        {"seed"},
-       {p::phantom_muscles},
-       {p::muscles, p::muscle_agreement, p::muscles_automatic},
+       {},
+       {p::phantom_muscles, p::muscles, p::muscle_agreement, p::muscles_automatic},
        muscles_not_run,
        muscles_outside_inputs,
        run_muscles_stage},

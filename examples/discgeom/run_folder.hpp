@@ -12,7 +12,7 @@ namespace discgeom::cli::run_paths {
 
 inline constexpr std::string_view phantom = "phantom";  ///< the generated cohort (--phantom)
 inline constexpr std::string_view phantom_muscles =
-    "phantom_muscles";  ///< axial muscle phantoms (--phantom N --muscles)
+    "phantom_muscles";  ///< axial muscle phantoms (the muscles stage, --phantom N --muscles)
 inline constexpr std::string_view segmentations = "segmentations";  ///< masks of segmenter_model
 inline constexpr std::string_view discs = "discs.csv";
 inline constexpr std::string_view indices =
