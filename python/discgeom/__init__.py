@@ -107,6 +107,10 @@ def _resolve(function, arrays, geometry, spacing, origin, direction, required=Tr
     if loose:
         ndim = getattr(arrays[0], "ndim", 3)
         default = 3 if ndim != 2 else 2
+        for name, value in (("spacing", spacing), ("origin", origin)):
+            if value is not None and ndim == 3 and len(value) != 3:
+                raise ValueError(f"{function}(): {name} has {len(value)} values; a 3D array "
+                                 "needs 3")
         geometry = Geometry(
             spacing=(1.0,) * default if spacing is None else spacing,
             origin=(0.0,) * default if origin is None else origin,

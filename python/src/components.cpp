@@ -3,6 +3,7 @@
 // remove_small_components, fill_holes) on numpy label maps viewed in place
 // (discgeom/mask/connected_components.hpp, discgeom/mask/cleanup.hpp).
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <utility>
@@ -39,6 +40,17 @@ connectivity3 connectivity_of(int connectivity, py::ssize_t ndim, const char* fu
   throw py::value_error(std::string(function) + "(): connectivity " + std::to_string(connectivity) +
                         " must be " +
                         (ndim == 2 ? "4 or 8 for a 2D slice" : "6, 18 or 26 for a 3D volume"));
+}
+
+/// `value` as a voxel of type T. \throws py::value_error when T cannot hold it exactly
+template <class T>
+T voxel_value(double value, const char* function, const char* argument) {
+  const T voxel = static_cast<T>(value);
+  if (!std::isfinite(value) || static_cast<double>(voxel) != value) {
+    throw py::value_error(std::string(function) + "(): " + argument + " " + std::to_string(value) +
+                          " is not a value of the array's dtype");
+  }
+  return voxel;
 }
 
 py::dict report_of(const cleanup_report& report) {
@@ -103,7 +115,7 @@ py::dict keep_largest(const py::array& labels, const py::object& geometry_object
     using T = typename decltype(tag)::type;
     using V = label_voxel_of<T>;
     const auto view = view_3d<V>(labels, "keep_largest_component", "labels");
-    const V fill{static_cast<T>(background)};
+    const V fill{voxel_value<T>(background, "keep_largest_component", "background")};
     py::gil_scoped_release release;
     if constexpr (std::is_floating_point_v<T>)
       check_whole_labels(volume_view<const V, 3>(view), "keep_largest_component", "labels");
@@ -122,7 +134,7 @@ py::dict remove_small(const py::array& labels, const py::object& geometry_object
     using T = typename decltype(tag)::type;
     using V = label_voxel_of<T>;
     const auto view = view_3d<V>(labels, "remove_small_components", "labels");
-    const V fill{static_cast<T>(background)};
+    const V fill{voxel_value<T>(background, "remove_small_components", "background")};
     py::gil_scoped_release release;
     if constexpr (std::is_floating_point_v<T>)
       check_whole_labels(volume_view<const V, 3>(view), "remove_small_components", "labels");
@@ -137,7 +149,7 @@ py::dict fill(const py::array& mask, double value, std::optional<std::size_t> ax
   with_voxel_type(mask, "fill_holes", "mask", [&](auto tag) {
     using T = typename decltype(tag)::type;
     const auto view = view_3d<T>(mask, "fill_holes", "mask");
-    const T fill_value = static_cast<T>(value);
+    const T fill_value = voxel_value<T>(value, "fill_holes", "fill");
     if (axis && *axis >= static_cast<std::size_t>(mask.ndim()))
       throw py::value_error("fill_holes(): axis " + std::to_string(*axis) +
                             " is not an axis of a " + std::to_string(mask.ndim()) + "D array");

@@ -393,6 +393,12 @@ def test_errors_carry_discgeom_messages():
         discgeom.fill_holes(r, out=r)
     with pytest.raises(ValueError, match="connectivity 4"):
         discgeom.connected_components(a, spacing=(1, 1, 1), connectivity=4)
+    with pytest.raises(ValueError, match="fill 300"):
+        discgeom.fill_holes(a, fill=300)
+    with pytest.raises(ValueError, match="background -1"):
+        discgeom.keep_largest_component(a, background=-1)
+    with pytest.raises(ValueError, match="spacing has 2 values"):
+        discgeom.discs(a, spacing=(1, 1))
     assert issubclass(discgeom.PreconditionError, discgeom.Error)
     assert issubclass(discgeom.PreconditionError, ValueError)
     assert issubclass(discgeom.IoError, discgeom.Error) and issubclass(discgeom.IoError, OSError)
