@@ -33,7 +33,8 @@ __all__ = [
     "Error", "PreconditionError", "IoError", "NumericalError", "InternalError", "Geometry",
     "geometry_from_nibabel", "from_nibabel", "discs", "overlap", "evaluate",
     "connected_components", "keep_largest_component", "remove_small_components", "fill_holes",
-    "shape", "muscles", "agree", "traverse", "correlate", "correlation_matrix", "batch", "CONVENTIONS",
+    "shape", "muscles", "agree", "traverse", "correlate", "correlation_matrix", "batch",
+    "CONVENTIONS",
 ]
 
 #: The conventions of overlap(), as `discgeom overlap --convention`.
@@ -59,7 +60,8 @@ def geometry_from_nibabel(img):
     """
     affine = _np.asarray(img.affine, dtype=float)
     if affine.shape != (4, 4):
-        raise ValueError(f"geometry_from_nibabel(): the affine has shape {affine.shape}, not (4, 4)")
+        raise ValueError(
+            f"geometry_from_nibabel(): the affine has shape {affine.shape}, not (4, 4)")
     linear = _RAS_TO_LPS @ affine[:3, :3]
     norms = _np.linalg.norm(linear, axis=0)
     if not _np.all(_np.isfinite(norms)) or _np.any(norms <= 0):
