@@ -234,6 +234,12 @@ TEST_CASE("pipeline --phantom 2 --muscles: muscles.csv, the agreement and both r
   REQUIRE(again.status == 0);
   CHECK(again.err.find("muscles: skipped, inputs unchanged") != std::string::npos);
   CHECK(bytes_of(out / "muscle_agreement.csv") == before);
+  // Without --muscles the spines' stages see the same inputs: --muscles never reruns them.
+  const auto without =
+      run("pipeline --out " + out.string() + " --phantom 2 --resume --stop-after phantom --quiet");
+  INFO(without.err);
+  REQUIRE(without.status == 0);
+  CHECK(without.err.find("phantom: skipped, inputs unchanged") != std::string::npos);
 }
 
 TEST_CASE("pipeline --data --muscles: a map that is not axial is that case's failure",
