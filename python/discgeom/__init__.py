@@ -33,7 +33,7 @@ __all__ = [
     "Error", "PreconditionError", "IoError", "NumericalError", "InternalError", "Geometry",
     "geometry_from_nibabel", "from_nibabel", "discs", "overlap", "evaluate",
     "connected_components", "keep_largest_component", "remove_small_components", "fill_holes",
-    "shape", "muscles", "agree", "traverse", "correlate", "correlation_matrix", "batch",
+    "shape", "muscles", "indices", "agree", "traverse", "correlate", "correlation_matrix", "batch",
     "CONVENTIONS",
 ]
 
@@ -291,6 +291,35 @@ def muscles(labels, geometry=None, *, spacing=None, origin=None, direction=None,
     table, warnings = _discgeom.muscles(labels, geometry, scheme, rows)
     for message in warnings:
         _warnings.warn("discgeom muscles: " + message, stacklevel=2)
+    return _with_case(table, case)
+
+
+def indices(labels, geometry=None, *, spacing=None, origin=None, direction=None, image=None,
+            scheme="spider", lowest_level="L5/S1", min_voxels=None, sacrum_label=None,
+            clean=True, slice=None, reference_label=None, age=None, sex=None, case=None):
+    """The table of `discgeom indices`: BianqueNet's disc indices (Zheng et al. 2022) on each
+    disc's mid-sagittal slice, one row per disc (level, label, slice, dh_mm, hv_above_mm,
+    hv_below_mm, dhi, hdr, ap_width_mm, delta_si, status, then BianqueNet's pixel numbers).
+
+    labels: a sagittal 3D label map or a 2D sagittal slice, in SPIDER's labels (scheme="spider",
+    lowest_level, min_voxels, sacrum_label) or BianqueNet's codes (scheme="bianquenet"). image:
+    the image on the same grid (uint8, int16, uint16, float32 or float64; a nibabel image) for
+    Delta SI against reference_label (default: 100, the canal, or BianqueNet's CSF). clean=False
+    measures the masks as they are; slice: one sagittal slice for every disc. age and sex ("F" or
+    "M"): the percentiles and z-scores against BianqueNet's population. docs/geometry.md.
+    """
+    (labels,), geometry = _resolve("indices", [labels], geometry, spacing, origin, direction)
+    if image is not None:
+        if _is_nibabel_image(image):
+            image, _ = from_nibabel(image)
+        if not isinstance(image, _np.ndarray):
+            raise TypeError("indices(): image must be a numpy array or a nibabel image")
+        if image.shape != labels.shape:
+            raise PreconditionError(f"indices(): labels and image differ in shape: "
+                                    f"{list(labels.shape)} vs {list(image.shape)}")
+    table = _discgeom.indices(labels, image, geometry, scheme, lowest_level, min_voxels,
+                              sacrum_label, bool(clean), slice, reference_label,
+                              None if age is None else float(age), sex)
     return _with_case(table, case)
 
 

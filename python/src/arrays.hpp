@@ -34,6 +34,8 @@ namespace discgeom_python {
 template <std::floating_point F>
 struct whole_label {
   F value;
+  /// The number (kernels that may also read a label map as intensities cast it).
+  explicit constexpr operator double() const noexcept { return static_cast<double>(value); }
 };
 static_assert(sizeof(whole_label<float>) == sizeof(float) &&
               alignof(whole_label<double>) == alignof(double));

@@ -240,6 +240,10 @@ py::dict to_columns(const table& t) {
 
 }  // namespace discgeom_python
 
+namespace discgeom_python {
+void register_indices(py::module_& m);  // indices.cpp
+}  // namespace discgeom_python
+
 PYBIND11_MODULE(_discgeom, m) {
   m.doc() = "discgeom's C++ kernels on numpy arrays, viewed without copies (docs/python.md).";
   discgeom_python::register_errors(m);
@@ -251,6 +255,7 @@ PYBIND11_MODULE(_discgeom, m) {
   discgeom_python::register_shape(m);
   discgeom_python::register_muscles(m);
   discgeom_python::register_latent(m);
+  discgeom_python::register_indices(m);
   m.def(
       "_viewed",
       [](const py::array& array) {

@@ -729,3 +729,39 @@ def test_traverse_passes_the_decoder_errors_through():
     with pytest.raises(ValueError, match="decoded mask has dtype"):
         discgeom.traverse(codes, lambda code: np.zeros((4, 4, 4), np.complex64),
                           spacing=(1, 1, 1), plausibility=False)
+
+
+# --- indices -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def spine_with_image(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("spine_image")
+    path = cli_path()
+    if path is None:
+        pytest.skip("the discgeom program is not built (DISCGEOM_CLI)")
+    subprocess.run([path, "phantom", "--out", str(folder), "--cases", "1", "--image", "--seed",
+                    "4", "--quiet"], check=True)
+    return folder / "phantom_001.nii.gz", folder / "phantom_001_t1.nii.gz"
+
+
+@pytest.mark.parametrize("ours, theirs", [
+    ({}, []),
+    ({"with_image": True}, ["--image"]),
+    ({"with_image": True, "age": 45, "sex": "F"}, ["--image", "--age", "45", "--sex", "F"]),
+    ({"clean": False, "slice": 10}, ["--no-clean", "--slice", "10"]),
+], ids=lambda o: str(o))
+def test_indices_equal_the_program(spine_with_image, nib, ours, theirs):
+    labels_file, image_file = spine_with_image
+    arguments = [labels_file]
+    if "--image" in theirs:
+        arguments += ["--image", image_file]
+        theirs = [t for t in theirs if t != "--image"]
+    expected = run_cli("indices", *arguments, *theirs)
+    ours = dict(ours)
+    if ours.pop("with_image", False):
+        ours["image"] = nib.load(image_file)
+    table = discgeom.indices(nib.load(labels_file), **ours)
+    assert len(table["level"]) >= 5
+    assert_same_table(expected, table)
+    if "image" in ours:
+        assert np.isfinite(table["delta_si"]).any()
