@@ -139,11 +139,15 @@ def discs(labels, geometry=None, *, spacing=None, origin=None, direction=None,
     hold whole numbers), or a nibabel image. convention: "discgeom" (mm; docs/geometry.md) or
     "perrone" (Perrone et al.'s released code, its columns and units). scheme: "spider"
     (201-225), "ordinal" (1, 2, ... from the lowest disc) or "components". case: when given, a
-    first column "case" holding it (as the program's file stem).
+    first column "case" holding it (as the program's file stem). Discs of implausible size for
+    the geometry (a header's wrong spacing or axes) give a UserWarning with the spacing or
+    orientation they suggest, as the program warns on stderr.
     """
     (labels,), geometry = _resolve("discs", [labels], geometry, spacing, origin, direction)
-    table = _discgeom.discs(labels, geometry, convention, scheme, lowest_level, min_voxels,
-                            bool(largest_component))
+    table, warning = _discgeom.discs(labels, geometry, convention, scheme, lowest_level,
+                                     min_voxels, bool(largest_component))
+    if warning:
+        _warnings.warn("discgeom discs: " + warning, stacklevel=2)
     return _with_case(table, case)
 
 

@@ -2,7 +2,9 @@
 // discgeom.discs: the per-disc table of `discgeom discs` (examples/discgeom/discs_command.hpp),
 // its columns and values, from a numpy label map viewed in place.
 
+#include <cstdio>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "discgeom/enum_names.hpp"
 #include "discgeom/geometry/disc_measures.hpp"
 #include "discgeom/geometry/perrone.hpp"
+#include "discgeom/geometry/plausibility.hpp"
 #include "discgeom/image.hpp"
 
 namespace discgeom_python {
@@ -124,10 +127,55 @@ disc_label_scheme scheme_of(const std::string& name) {
   throw py::value_error("discs(): scheme '" + name + "' must be spider, ordinal or components");
 }
 
-py::dict discs(const py::array& labels, const py::object& geometry_object,
-               const std::string& convention, const std::string& scheme,
-               const std::string& lowest_level, const std::optional<std::size_t>& min_voxels,
-               bool largest_component) {
+/// The canal's centroid (label 100 in SPIDER's labels, LPS mm), or nothing when absent.
+template <class View>
+std::optional<vec3> canal_centroid_mm(const View& view, const image_geometry& geometry) {
+  using traits = voxel_traits<typename View::value_type>;
+  vec3 sum{0.0, 0.0, 0.0};
+  double count = 0.0;
+  const auto shape = view.shape();
+  for (std::size_t k = 0; k < shape[2]; ++k)
+    for (std::size_t j = 0; j < shape[1]; ++j)
+      for (std::size_t i = 0; i < shape[0]; ++i) {
+        const auto& v = view(i, j, k);
+        if (traits::is_foreground(v) && static_cast<std::int64_t>(traits::label(v)) == 100) {
+          sum[0] += static_cast<double>(i);
+          sum[1] += static_cast<double>(j);
+          sum[2] += static_cast<double>(k);
+          count += 1.0;
+        }
+      }
+  if (count == 0.0)
+    return std::nullopt;
+  return geometry.index_to_physical(vec3{sum[0] / count, sum[1] / count, sum[2] / count});
+}
+
+/// The program's warning of an implausible spacing, in the module's words; empty when plausible.
+std::string spacing_warning(const spacing_advice& advice, const image_geometry& geometry) {
+  if (advice.plausible)
+    return {};
+  const auto short_number = [](double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.7g", v);
+    return std::string(b);
+  };
+  std::ostringstream out;
+  out << "implausible spacing " << short_number(geometry.spacing[0]) << ","
+      << short_number(geometry.spacing[1]) << "," << short_number(geometry.spacing[2]) << ": "
+      << advice.reason;
+  if (advice.spacing)
+    out << "; try spacing=(" << short_number((*advice.spacing)[0]) << ", "
+        << short_number((*advice.spacing)[1]) << ", " << short_number((*advice.spacing)[2]) << ")";
+  if (advice.orientation)
+    out << "; the axes look like orientation " << *advice.orientation << " ("
+        << advice.orientation_basis << ")";
+  return out.str();
+}
+
+py::tuple discs(const py::array& labels, const py::object& geometry_object,
+                const std::string& convention, const std::string& scheme,
+                const std::string& lowest_level, const std::optional<std::size_t>& min_voxels,
+                bool largest_component) {
   const bool perrone = convention == "perrone";
   if (!perrone && convention != "discgeom")
     throw py::value_error("discs(): convention '" + convention + "' must be discgeom or perrone");
@@ -144,6 +192,7 @@ py::dict discs(const py::array& labels, const py::object& geometry_object,
   const image_geometry geometry = geometry_of(geometry_object);
 
   table result{perrone ? perrone_columns() : disc_columns(largest_component), {}};
+  std::string warning;
   with_voxel_type(labels, "discs", "labels", [&](auto tag) {
     using T = typename decltype(tag)::type;
     const auto view = label_view<T>(labels, "discs", "labels");
@@ -164,8 +213,13 @@ py::dict discs(const py::array& labels, const py::object& geometry_object,
       for (const auto& d : measured)
         result.rows.push_back(disc_row(d, largest_component));
     }
+    spine_landmarks landmarks;  // as the program: the canal tells posterior from anterior
+    if (options.scheme == disc_label_scheme::spider)
+      landmarks.canal_centroid_mm = canal_centroid_mm(view, geometry);
+    warning = spacing_warning(check_disc_spacing(measured, view.shape(), geometry, {}, landmarks),
+                              geometry);
   });
-  return to_columns(result);
+  return py::make_tuple(to_columns(result), warning);
 }
 
 }  // namespace
@@ -174,7 +228,8 @@ void register_discs(py::module_& m) {
   m.def("discs", &discs, py::arg("labels"), py::arg("geometry"), py::arg("convention"),
         py::arg("scheme"), py::arg("lowest_level"), py::arg("min_voxels"),
         py::arg("largest_component"),
-        "The discs table of `discgeom discs` (one row per disc, lowest first) of a label map.");
+        "(discs table of `discgeom discs`, one row per disc, lowest first; the program's "
+        "warning of an implausible spacing, or '').");
 }
 
 }  // namespace discgeom_python

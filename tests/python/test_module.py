@@ -16,6 +16,7 @@ import sys
 import textwrap
 import threading
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -765,3 +766,17 @@ def test_indices_equal_the_program(spine_with_image, nib, ours, theirs):
     assert_same_table(expected, table)
     if "image" in ours:
         assert np.isfinite(table["delta_si"]).any()
+
+
+def test_discs_warn_of_an_implausible_spacing_as_the_program(spine, nib):
+    reference_file, _, _ = spine
+    array, _ = discgeom.from_nibabel(nib.load(reference_file))
+    done = subprocess.run([cli_path(), "discs", str(reference_file), "--spacing", "5,5,5",
+                           "--quiet"], capture_output=True, text=True, check=True)
+    assert "implausible spacing 5,5,5: disc L5/S1 (label 201) has height" in done.stderr
+    with pytest.warns(UserWarning, match=r"implausible spacing 5,5,5: disc L5/S1 \(label 201\) "
+                                         r"has height"):
+        discgeom.discs(array, spacing=(5, 5, 5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        discgeom.discs(nib.load(reference_file))  # its own header: no warning
