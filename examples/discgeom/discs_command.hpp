@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "case_rows.hpp"
 #include "command_line.hpp"
 #include "discgeom/enum_names.hpp"
 #include "discgeom/geometry/disc_measures.hpp"
@@ -22,6 +23,7 @@
 #include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
+#include "rows/discs.hpp"
 #include "table.hpp"
 
 namespace discgeom::cli {
@@ -44,116 +46,39 @@ struct discgeom::enum_names<discgeom::cli::disc_convention> {
 
 namespace discgeom::cli {
 
+/// The columns of `discgeom discs`: the case, then rows::discs_columns (rows/discs.hpp).
 inline std::vector<std::string> discs_columns(bool largest_component) {
-  std::vector<std::string> columns{"case",
-                                   "level",
-                                   "label",
-                                   "voxels",
-                                   "volume_mm3",
-                                   "centroid_x_mm",
-                                   "centroid_y_mm",
-                                   "centroid_z_mm",
-                                   "height_mm",
-                                   "ap_width_mm",
-                                   "lateral_width_mm",
-                                   "sagittal_angle_deg",
-                                   "coronal_angle_deg",
-                                   "transverse_angle_deg",
-                                   "minrect_height_mm",
-                                   "touches_border",
-                                   "status"};
-  if (largest_component)
-    columns.push_back("voxels_left_out");
-  return columns;
+  return case_columns(rows::discs_columns(largest_component));
 }
 
-/// The columns of `--convention perrone`: ours around the released code's six (its names and
-/// units: resampled voxels and degrees), docs/cli.md.
+/// The columns of `--convention perrone`: the case, then rows::perrone_discs_columns (docs/cli.md).
 inline std::vector<std::string> perrone_discs_columns() {
-  std::vector<std::string> columns{"case", "level", "label", "voxels", "pieces", "blob_voxels"};
-  columns.insert(columns.end(), perrone_column_names.begin(), perrone_column_names.end());
-  columns.insert(columns.end(), {"fov_check", "status"});
-  return columns;
+  return case_columns(rows::perrone_discs_columns());
 }
 
 /// A row for a case that could not be measured at all: only the case and the status.
 inline std::vector<cell> failed_case_row(const std::string& name, const std::string& status,
                                          const std::vector<std::string>& columns) {
-  std::vector<cell> row(columns.size());
+  std::vector<cell> row = rows::status_row(columns, status);
   row[0] = text(name);
-  for (std::size_t c = 0; c < columns.size(); ++c)
-    if (columns[c] == "status")
-      row[c] = text(status);
   return row;
 }
 
+/// The row of one measured disc behind the case's name (rows::disc_row).
 inline std::vector<cell> disc_row(const std::string& name, const disc_measures& d,
                                   bool largest_component) {
-  std::vector<cell> row{text(name), text(d.level), number(static_cast<double>(d.label)),
-                        number(static_cast<double>(d.voxels)), number(d.volume_mm3)};
-  for (std::size_t axis = 0; axis < 3; ++axis) {
-    row.push_back(d.centroid_mm ? number((*d.centroid_mm)[axis]) : cell{});
-  }
-  for (const auto& value : {d.height_mm, d.ap_width_mm, d.lateral_width_mm, d.sagittal_angle_deg,
-                            d.coronal_angle_deg, d.transverse_angle_deg, d.minrect_height_mm}) {
-    row.push_back(number(value));
-  }
-  row.push_back(d.status == "empty" ? cell{} : number(d.touches_border ? 1.0 : 0.0));
-  row.push_back(text(d.status));
-  if (largest_component)
-    row.push_back(number(static_cast<double>(d.voxels_left_out)));
-  return row;
+  return case_row(name, rows::disc_row(d, largest_component));
 }
 
-/// The `--convention perrone` rows of one case, lowest disc first: each disc (fragments excepted)
-/// is relabelled to its SPIDER value (SPIDER labels as they are; other schemes 201, 202, ... from
-/// the lowest disc), the relabelled map goes through perrone_geometry, and each disc's row takes
-/// the values of its largest blob. A fragment keeps its row, not measured.
+/// The `--convention perrone` rows of one case behind its name (rows::perrone_disc_rows).
 template <class Labels>
 std::vector<std::vector<cell>> perrone_disc_rows(const std::string& name, const Labels& labels,
                                                  const std::vector<found_disc>& discs,
                                                  disc_label_scheme scheme) {
-  auto spider = image<std::int16_t>::filled(labels.shape(), labels.geometry, 0);
-  std::vector<std::int64_t> spider_label(discs.size(), 0);
-  std::int64_t next = perrone_first_disc_label;
-  for (std::size_t d = 0; d < discs.size(); ++d) {
-    if (discs[d].fragment)
-      continue;
-    spider_label[d] = scheme == disc_label_scheme::spider ? discs[d].label : next++;
-    for (const auto& v : discs[d].set.voxels)
-      spider.voxels(v[0], v[1], v[2]) = static_cast<std::int16_t>(spider_label[d]);
-  }
-  const auto result = perrone_geometry(spider, spider.geometry);
-  std::vector<std::vector<cell>> rows;
-  for (std::size_t d = 0; d < discs.size(); ++d) {
-    std::vector<cell> row{text(name), text(discs[d].level),
-                          number(static_cast<double>(discs[d].label)),
-                          number(static_cast<double>(discs[d].set.voxels.size()))};
-    const perrone_disc* found = nullptr;
-    for (const auto& p : result.discs)
-      if (p.label == spider_label[d])
-        found = &p;
-    if (discs[d].fragment || found == nullptr) {
-      row.resize(perrone_discs_columns().size());
-      row.back() = text(discs[d].fragment ? "fragment" : std::string(to_string(result.status)));
-      rows.push_back(std::move(row));
-      continue;
-    }
-    row.push_back(number(static_cast<double>(found->pieces)));
-    const perrone_blob* blob = found->largest ? &result.blobs[*found->largest] : nullptr;
-    row.push_back(blob ? number(static_cast<double>(blob->voxels)) : cell{});
-    std::optional<perrone_values> values = blob ? blob->values : std::nullopt;
-    for (const auto value :
-         {&perrone_values::disc_height, &perrone_values::ap_width, &perrone_values::lat_width,
-          &perrone_values::sag_angle, &perrone_values::axial_angle, &perrone_values::front_angle}) {
-      row.push_back(values ? number((*values).*value) : cell{});
-    }
-    row.push_back(text(result.field_of_view_check ? "pass" : "fail"));
-    row.push_back(text(std::string(
-        to_string(result.status != perrone_status::ok ? result.status : found->status))));
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  std::vector<std::vector<cell>> out;
+  for (auto& row : rows::perrone_disc_rows(labels.shape(), labels.geometry, discs, scheme))
+    out.push_back(case_row(name, std::move(row)));
+  return out;
 }
 
 /// --lowest-level LEVEL (e.g. L5/S1, L6/S1, T12/L1), checked when parsed.
@@ -195,26 +120,6 @@ inline void add_disc_label_options(CLI::App& app, disc_table_options& options,
       ->default_str("spider");
   add_lowest_level(app, options.lowest_level,
                    "the level of the lowest disc (names the levels above it)");
-}
-
-/// The centroid (LPS mm) of one label's voxels, or nothing when the label is absent.
-template <class Labels>
-std::optional<vec3> label_centroid_mm(const Labels& labels, std::int64_t label) {
-  const auto shape = labels.shape();
-  vec3 sum{0.0, 0.0, 0.0};
-  double count = 0.0;
-  for (std::size_t k = 0; k < shape[2]; ++k)
-    for (std::size_t j = 0; j < shape[1]; ++j)
-      for (std::size_t i = 0; i < shape[0]; ++i)
-        if (labels.voxels(i, j, k) == label) {
-          sum[0] += static_cast<double>(i);
-          sum[1] += static_cast<double>(j);
-          sum[2] += static_cast<double>(k);
-          count += 1.0;
-        }
-  if (count == 0.0)
-    return std::nullopt;
-  return labels.geometry.index_to_physical(vec3{sum[0] / count, sum[1] / count, sum[2] / count});
 }
 
 /// The settings of `discgeom discs`.
@@ -275,7 +180,7 @@ inline int run_discs(const discs_settings& s) {
       }
       spine_landmarks landmarks;
       if (options.scheme == disc_label_scheme::spider)
-        landmarks.canal_centroid_mm = label_centroid_mm(labels, 100);
+        landmarks.canal_centroid_mm = rows::label_centroid_mm(labels.view(), labels.geometry, 100);
       const auto advice = check_disc_spacing(discs, labels.shape(), labels.geometry, {}, landmarks);
       if (!advice.plausible) {
         std::cerr << "discgeom discs: warning: " << file << ": implausible spacing "

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "case_rows.hpp"
 #include "command_line.hpp"
 #include "discgeom/enum_names.hpp"
 #include "discgeom/geometry/bianquenet.hpp"
@@ -31,6 +32,7 @@
 #include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
+#include "rows/indices.hpp"
 #include "table.hpp"
 
 namespace discgeom::cli {
@@ -361,10 +363,7 @@ void check_sagittal_axes(const Labels& labels, const std::vector<bianquenet_leve
 }
 
 /// The demographics of each case (--age/--sex for all, or --demographics FILE).
-struct case_demographics {
-  double age = 0.0;
-  patient_sex sex = patient_sex::female;
-};
+using case_demographics = rows::demographics;
 
 inline std::map<std::string, case_demographics> read_demographics(const std::string& file) {
   const csv_table table = read_csv(file);
@@ -390,80 +389,16 @@ inline std::map<std::string, case_demographics> read_demographics(const std::str
   return out;
 }
 
+/// The columns of `discgeom indices`: the case, then rows::indices_columns (rows/indices.hpp).
 inline std::vector<std::string> indices_columns(bool demographics) {
-  std::vector<std::string> columns{
-      "case", "level", "label", "slice", "dh_mm", "hv_above_mm", "hv_below_mm", "dhi", "hdr",
-      "ap_width_mm", "delta_si", "status",
-      // BianqueNet's own numbers, in pixels of the slice's grid, and more of the steps.
-      "mid_width_mm", "dh_px", "hv_above_px", "hv_below_px", "dhi_px", "hdr_px", "ap_width_px",
-      "mid_width_px", "central_pixels", "si_disc", "si_grade", "reference_mode"};
-  if (demographics) {
-    for (const char* c :
-         {"age", "sex", "dh_percentile", "dh_z", "dhi_percentile", "dhi_z", "hdr_percentile",
-          "hdr_z", "delta_si_percentile", "delta_si_z", "baseline_status"})
-      columns.push_back(c);
-  }
-  return columns;
+  return case_columns(rows::indices_columns(demographics));
 }
 
+/// The row of one disc behind the case's name (rows::indices_row).
 inline std::vector<cell> indices_row(const std::string& name, const bianquenet_indices& r,
                                      const std::optional<case_demographics>& who,
                                      bool demographics) {
-  const auto count = [](std::size_t n) { return number(static_cast<double>(n)); };
-  const auto& d = r.disc;
-  std::vector<cell> row{
-      text(name),
-      text(r.level),
-      number(static_cast<double>(r.label)),
-      r.slice ? count(*r.slice) : cell{},
-      number(d.dh_mm),
-      number(r.above.hv_mm),
-      number(r.below.hv_mm),
-      number(d.dhi),
-      number(d.hdr),
-      number(d.full_width_mm),
-      number(d.delta_si),
-      text(r.status),
-      number(d.mid_width_mm),
-      number(d.dh_px),
-      number(r.above.hv_px),
-      number(r.below.hv_px),
-      number(d.dhi_px),
-      number(d.hdr_px),
-      number(d.full_width_px),
-      number(d.mid_width_px),
-      d.cut ? count(d.central_pixels) : cell{},
-      d.si_disc ? number(static_cast<double>(*d.si_disc)) : cell{},
-      d.delta_si ? number(static_cast<double>(bianquenet_si_grade(*d.delta_si))) : cell{},
-      r.reference ? number(static_cast<double>(r.reference->mode)) : cell{}};
-  if (!demographics)
-    return row;
-  if (!who) {
-    row.insert(row.end(), 10, cell{});
-    row.push_back(text("no demographics for the case"));
-    return row;
-  }
-  row.push_back(number(who->age));
-  row.push_back(text(std::string(to_string(who->sex))));
-  std::vector<std::string> reasons;
-  for (const auto& [metric, value] :
-       std::vector<std::pair<bianquenet_metric, std::optional<double>>>{
-           {bianquenet_metric::dh, d.dh_mm},
-           {bianquenet_metric::dhi, d.dhi},
-           {bianquenet_metric::hdr, d.hdr},
-           {bianquenet_metric::delta_si, d.delta_si}}) {
-    const auto c = compare_with_bianquenet(metric, r.level, who->sex, who->age, value);
-    row.push_back(number(c.percentile));
-    row.push_back(number(c.z));
-    if (metric != bianquenet_metric::dh && c.status != "ok" && c.status != "not measured" &&
-        std::find(reasons.begin(), reasons.end(), c.status) == reasons.end())
-      reasons.push_back(c.status);
-  }
-  std::string joined = reasons.empty() ? "ok" : reasons.front();
-  for (std::size_t k = 1; k < reasons.size(); ++k)
-    joined += "; " + reasons[k];
-  row.push_back(text(joined));
-  return row;
+  return case_row(name, rows::indices_row(r, demographics, who));
 }
 
 /// `discgeom indices`: 0, or 1 when a case could not be processed (its row says why).

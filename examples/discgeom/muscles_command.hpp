@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "case_rows.hpp"
 #include "command_line.hpp"
 #include "discgeom/geometry/muscle_sections.hpp"
 #include "discgeom/io/csv.hpp"
@@ -18,6 +19,7 @@
 #include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
+#include "rows/muscles.hpp"
 #include "table.hpp"
 
 namespace discgeom::cli {
@@ -100,10 +102,7 @@ inline int run_muscles(const muscles_settings& s) {
   if (!s.discs.empty())
     inputs.push_back(s.discs);
   refuse_output_over_input({{"--out", s.out}}, inputs);
-  const std::vector<std::string> columns{
-      "case",   "muscle",  "side",          "label",         "slice",
-      "pixels", "csa_mm2", "centroid_x_mm", "centroid_y_mm", "centroid_z_mm",
-      "level",  "status",  "csa_cm2",       "level_slice"};
+  const std::vector<std::string> columns = case_columns(rows::muscles_columns());
   table result{columns, {}};
   std::vector<muscle_label> scheme;
   std::vector<disc_position> discs;
@@ -144,33 +143,9 @@ inline int run_muscles(const muscles_settings& s) {
         std::cerr << "discgeom muscles: warning: " << file << ": " << muscle
                   << ": the left label lies to the patient's right of the right label: left and "
                      "right swapped in the labels or the header\n";
-      for (const auto& section : sections) {
-        const auto& m = *std::find_if(scheme.begin(), scheme.end(),
-                                      [&](const auto& l) { return l.label == section.label; });
-        std::string status = section.status;
-        if (std::find(swapped.begin(), swapped.end(), m.muscle) != swapped.end())
-          status = status == "ok" ? "left and right swapped" : status + "; left and right swapped";
-        const auto level = nearest_disc_level(labels.geometry, section.slice, discs);
-        std::vector<cell> row{text(name),
-                              text(m.muscle),
-                              text(m.side ? std::string(1, m.side) : std::string()),
-                              number(static_cast<double>(m.label)),
-                              number(static_cast<double>(section.slice)),
-                              number(static_cast<double>(section.pixels)),
-                              number(section.csa_mm2)};
-        for (std::size_t d = 0; d < 3; ++d)
-          row.push_back(section.centroid_mm ? number((*section.centroid_mm)[d]) : cell{});
-        row.push_back(text(level.value_or("")));
-        row.push_back(text(status));
-        row.push_back(number(section.csa_mm2 / 100.0));
-        const std::size_t slices = labels.shape()[labels.geometry.array_axis(anatomical_axis::si)];
-        row.push_back(discs.empty()
-                          ? cell{}
-                          : number(is_level_slice(labels.geometry, slices, section.slice, discs)
-                                       ? 1.0
-                                       : 0.0));
-        result.rows.push_back(std::move(row));
-      }
+      for (auto& row :
+           rows::muscle_rows(sections, scheme, swapped, labels.geometry, labels.shape(), discs))
+        result.rows.push_back(case_row(name, std::move(row)));
       if (sections.empty()) {
         result.rows.push_back(failed_case_row(name, "no muscles", columns));
       }

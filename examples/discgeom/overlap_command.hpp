@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "case_rows.hpp"
 #include "command_line.hpp"
 #include "discgeom/io/image_io.hpp"
 #include "discgeom/metrics/evaluate.hpp"
@@ -28,27 +29,10 @@
 #include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
+#include "rows/overlap.hpp"
 #include "table.hpp"
 
 namespace discgeom::cli {
-
-/// The contract's columns, in order.
-inline const std::vector<std::string> overlap_columns{"label",
-                                                      "reference_voxels",
-                                                      "prediction_voxels",
-                                                      "tp",
-                                                      "fp",
-                                                      "fn",
-                                                      "dice",
-                                                      "iou",
-                                                      "precision",
-                                                      "recall",
-                                                      "hd_mm",
-                                                      "hd95_mm",
-                                                      "assd_mm",
-                                                      "masd_mm",
-                                                      "nsd",
-                                                      "status"};
 
 /// What evaluate_pair computes for every pair of files.
 struct overlap_evaluation {
@@ -73,11 +57,8 @@ inline std::vector<label_value> parse_labels(const std::string& text) {
   return labels;
 }
 
-/// One evaluated label of one case.
-struct overlap_record {
-  label_evaluation evaluation{};
-  std::optional<structure_match> match;
-};
+/// One evaluated label of one case (rows/overlap.hpp).
+using rows::overlap_record;
 
 /// A reference and a prediction read as labels, on one grid.
 struct label_images {
@@ -135,50 +116,7 @@ inline std::vector<overlap_record> evaluate_pair(const std::filesystem::path& re
   } catch (const std::bad_alloc&) {
     throw io_error(both + "not enough memory to compare them");
   }
-  std::vector<overlap_record> records;
-  for (const auto& e : evaluations) {
-    overlap_record record{e, std::nullopt};
-    if (matches) {
-      for (const auto& m : matches->matches) {
-        if (m.reference == e.label)
-          record.match = m;
-      }
-    }
-    records.push_back(record);
-  }
-  return records;
-}
-
-inline std::vector<cell> overlap_row(const overlap_record& record, bool with_match) {
-  const auto& e = record.evaluation;
-  const auto& c = e.overlap.counts;
-  const auto count = [](std::uint64_t n) { return number(static_cast<double>(n)); };
-  std::vector<cell> row{count(e.label),
-                        count(c.reference_voxels()),
-                        count(c.prediction_voxels()),
-                        count(c.tp),
-                        count(c.fp),
-                        count(c.fn),
-                        number(e.overlap.dice),
-                        number(e.overlap.iou),
-                        number(e.overlap.precision),
-                        number(e.overlap.recall),
-                        number(e.surface.hausdorff_mm),
-                        number(e.surface.hausdorff_percentile_mm),
-                        number(e.surface.assd_mm),
-                        number(e.surface.masd_mm),
-                        number(e.surface.nsd),
-                        text(std::string(to_string(e.overlap.status)))};
-  if (with_match) {
-    if (record.match) {
-      row.push_back(record.match->prediction == 0 ? cell{} : count(record.match->prediction));
-      row.push_back(number(record.match->dice));
-      row.push_back(number(record.match->detected ? 1.0 : 0.0));
-    } else {
-      row.insert(row.end(), 3, cell{});
-    }
-  }
-  return row;
+  return rows::overlap_records(evaluations, matches);
 }
 
 /// The image files of a folder, by case name.
@@ -355,11 +293,7 @@ inline void check_overlap_settings(const overlap_settings& s) {
 
 /// The columns of `--convention spider-challenge`: the case, the challenge's ten keys, status.
 inline std::vector<std::string> spider_challenge_columns() {
-  std::vector<std::string> columns{"case"};
-  for (const auto& key : enum_names<spider_challenge_key>::table)
-    columns.emplace_back(key.name);
-  columns.emplace_back("status");
-  return columns;
+  return case_columns(rows::spider_challenge_columns());
 }
 
 /// `discgeom overlap --convention spider-challenge`: one row per case (a reference file and the
@@ -419,11 +353,7 @@ inline int run_spider_challenge(const overlap_settings& s) {
       } catch (const std::bad_alloc&) {
         throw io_error(images.both + "not enough memory to compare them");
       }
-      std::vector<cell> row{text(name)};
-      for (const auto& key : enum_names<spider_challenge_key>::table)
-        row.push_back(number(scores[key.value]));
-      row.push_back(text(std::string(to_string(scores.status))));
-      result.rows.push_back(row);
+      result.rows.push_back(case_row(name, rows::spider_challenge_row(scores)));
       scored.push_back(std::move(scores));
     } catch (const std::exception& failure) {  // this case's failure: the batch goes on
       const std::string reason = failure_reason(failure);
@@ -478,11 +408,12 @@ inline int run_overlap(const overlap_settings& s) {
   const std::filesystem::path prediction_path = s.prediction;
   const bool folders = std::filesystem::is_directory(reference_path);
 
-  std::vector<std::string> columns = overlap_columns;
+  std::vector<std::string> columns = rows::overlap_columns();
   if (folders)
     columns.insert(columns.begin(), "case");
   if (per_pair.match)
-    columns.insert(columns.end(), {"matched_label", "matched_dice", "detected"});
+    columns.insert(columns.end(), rows::overlap_match_columns().begin(),
+                   rows::overlap_match_columns().end());
   table result{columns, {}};
   std::vector<std::pair<std::string, overlap_record>> all_records;
   bool any_failed = false;
@@ -490,7 +421,7 @@ inline int run_overlap(const overlap_settings& s) {
   if (!folders) {
     try {
       for (const auto& record : evaluate_pair(reference_path, prediction_path, per_pair))
-        result.rows.push_back(overlap_row(record, per_pair.match));
+        result.rows.push_back(program_row(rows::overlap_row(record, per_pair.match)));
     } catch (const std::exception& failure) {
       std::cerr << "discgeom overlap: " << failure_reason(failure) << '\n';
       return 1;
@@ -517,9 +448,7 @@ inline int run_overlap(const overlap_settings& s) {
       } else {
         try {
           for (const auto& record : evaluate_pair(reference_file, prediction->second, per_pair)) {
-            auto row = overlap_row(record, per_pair.match);
-            row.insert(row.begin(), text(name));
-            result.rows.push_back(row);
+            result.rows.push_back(case_row(name, rows::overlap_row(record, per_pair.match)));
             all_records.emplace_back(name, record);
           }
         } catch (const std::exception& failure) {  // this case's failure: the batch goes on

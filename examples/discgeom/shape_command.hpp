@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "case_rows.hpp"
 #include "command_line.hpp"
 #include "discgeom/enum_names.hpp"
 #include "discgeom/geometry/shape_features.hpp"
@@ -23,6 +24,7 @@
 #include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
+#include "rows/shape.hpp"
 #include "table.hpp"
 
 namespace discgeom::cli {
@@ -59,52 +61,15 @@ struct shape_settings {
   bool quiet = false;
 };
 
-/// The contract's columns, then the features pyradiomics adds and IBSI's axis lengths.
+/// The 3D columns: the case, then rows::shape_columns_3d (rows/shape.hpp).
 inline const std::vector<std::string>& shape_columns_3d() {
-  static const std::vector<std::string> columns{"case",
-                                                "label",
-                                                "VoxelVolume",
-                                                "MeshVolume",
-                                                "SurfaceArea",
-                                                "SurfaceVolumeRatio",
-                                                "Sphericity",
-                                                "Maximum3DDiameter",
-                                                "MajorAxisLength",
-                                                "MinorAxisLength",
-                                                "LeastAxisLength",
-                                                "Elongation",
-                                                "Flatness",
-                                                "status",
-                                                "Compactness1",
-                                                "Compactness2",
-                                                "SphericalDisproportion",
-                                                "Maximum2DDiameterSlice",
-                                                "Maximum2DDiameterColumn",
-                                                "Maximum2DDiameterRow",
-                                                "MajorAxisLengthIBSI",
-                                                "MinorAxisLengthIBSI",
-                                                "LeastAxisLengthIBSI",
-                                                "voxels"};
+  static const std::vector<std::string> columns = case_columns(rows::shape_columns_3d());
   return columns;
 }
 
+/// The 2D columns: the case, then rows::shape_columns_2d.
 inline const std::vector<std::string>& shape_columns_2d() {
-  static const std::vector<std::string> columns{"case",
-                                                "label",
-                                                "PixelSurface",
-                                                "MeshSurface",
-                                                "Perimeter",
-                                                "PerimeterSurfaceRatio",
-                                                "Sphericity",
-                                                "MaximumDiameter",
-                                                "MajorAxisLength",
-                                                "MinorAxisLength",
-                                                "Elongation",
-                                                "status",
-                                                "SphericalDisproportion",
-                                                "MajorAxisLengthIBSI",
-                                                "MinorAxisLengthIBSI",
-                                                "pixels"};
+  static const std::vector<std::string> columns = case_columns(rows::shape_columns_2d());
   return columns;
 }
 
@@ -175,52 +140,14 @@ inline bool shape_is_planar(const image_header& header, shape_dimensions dimensi
   return one_slice;
 }
 
-/// The 3D row of one label.
+/// The 3D row of one label behind the case's name (rows::shape_row).
 inline std::vector<cell> shape_row(const std::string& name, const shape_features_3d& f) {
-  return {text(name),
-          number(static_cast<double>(f.label)),
-          number(f.voxel_volume_mm3),
-          number(f.mesh_volume_mm3),
-          number(f.surface_area_mm2),
-          number(f.surface_volume_ratio_per_mm),
-          number(f.sphericity),
-          number(f.maximum_3d_diameter_mm),
-          number(f.major_axis_length_mm),
-          number(f.minor_axis_length_mm),
-          number(f.least_axis_length_mm),
-          number(f.elongation),
-          number(f.flatness),
-          text(f.status),
-          number(f.compactness1),
-          number(f.compactness2),
-          number(f.spherical_disproportion),
-          number(f.maximum_2d_diameter_slice_mm),
-          number(f.maximum_2d_diameter_column_mm),
-          number(f.maximum_2d_diameter_row_mm),
-          number(f.major_axis_length_ibsi_mm),
-          number(f.minor_axis_length_ibsi_mm),
-          number(f.least_axis_length_ibsi_mm),
-          number(static_cast<double>(f.voxels))};
+  return case_row(name, rows::shape_row(f));
 }
 
-/// The 2D row of one label.
+/// The 2D row of one label behind the case's name (rows::shape_row).
 inline std::vector<cell> shape_row(const std::string& name, const shape_features_2d& f) {
-  return {text(name),
-          number(static_cast<double>(f.label)),
-          number(f.pixel_surface_mm2),
-          number(f.mesh_surface_mm2),
-          number(f.perimeter_mm),
-          number(f.perimeter_surface_ratio_per_mm),
-          number(f.sphericity),
-          number(f.maximum_diameter_mm),
-          number(f.major_axis_length_mm),
-          number(f.minor_axis_length_mm),
-          number(f.elongation),
-          text(f.status),
-          number(f.spherical_disproportion),
-          number(f.major_axis_length_ibsi_mm),
-          number(f.minor_axis_length_ibsi_mm),
-          number(static_cast<double>(f.pixels))};
+  return case_row(name, rows::shape_row(f));
 }
 
 /// `discgeom shape`: 0, or 1 when an input could not be read or measured (its row says why).

@@ -23,6 +23,7 @@
 #include "discgeom/image_geometry.hpp"
 #include "discgeom/traits.hpp"
 #include "discgeom/volume_view.hpp"
+#include "rows/cells.hpp"
 
 namespace py = pybind11;
 
@@ -195,26 +196,13 @@ discgeom::volume_view<const label_voxel_of<T>, 3> label_view(const py::array& ar
   return view_3d<const label_voxel_of<T>>(array, function, argument);
 }
 
-/// One cell of a table: missing, text, or a number. Unlike the program's CSV, where NaN and
-/// infinity are empty cells, a number keeps its value (an infinite Hausdorff distance stays inf).
-using cell = std::variant<std::monostate, std::string, double>;
-
-inline cell number(double value) {
-  return cell{value};
-}
-template <class Optional>
-requires requires(const Optional& o) {
-  o.has_value();
-}
-cell number(const Optional& value) {
-  return value ? number(static_cast<double>(*value)) : cell{};
-}
-inline cell count(std::uint64_t value) {
-  return cell{static_cast<double>(value)};
-}
-inline cell text(std::string value) {
-  return cell{std::move(value)};
-}
+/// One cell of a table: missing, text, or a number (rows/cells.hpp, shared with the program).
+/// Unlike the program's CSV, where NaN and infinity are empty cells, a number keeps its value
+/// (an infinite Hausdorff distance stays inf).
+using discgeom::rows::cell;
+using discgeom::rows::count;
+using discgeom::rows::number;
+using discgeom::rows::text;
 
 /// A table with the program's column names, one row per record.
 struct table {

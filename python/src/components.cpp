@@ -106,42 +106,46 @@ py::tuple components(const py::array& labels, const py::object& geometry_object,
   return py::make_tuple(out, columns);
 }
 
-py::dict keep_largest(const py::array& labels, const py::object& geometry_object, int connectivity,
-                      double background) {
-  const auto c = connectivity_of(connectivity, labels.ndim(), "keep_largest_component");
+/// Runs a component clean-up in place: `clean(view, geometry, connectivity, fill)` on the labels
+/// viewed as writable label voxels (float labels checked to be whole), `background` the fill.
+template <class Clean>
+py::dict clean_components(const char* function, const py::array& labels,
+                          const py::object& geometry_object, int connectivity, double background,
+                          Clean&& clean) {
+  const auto c = connectivity_of(connectivity, labels.ndim(), function);
   const image_geometry geometry = geometry_of(geometry_object);
   cleanup_report report;
-  with_voxel_type(labels, "keep_largest_component", "labels", [&](auto tag) {
+  with_voxel_type(labels, function, "labels", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using V = label_voxel_of<T>;
-    const auto view = view_3d<V>(labels, "keep_largest_component", "labels");
-    const V fill{voxel_value<T>(background, "keep_largest_component", "background")};
+    const auto view = view_3d<V>(labels, function, "labels");
+    const V fill{voxel_value<T>(background, function, "background")};
     py::gil_scoped_release release;
     if constexpr (std::is_floating_point_v<T>)
-      check_whole_labels(volume_view<const V, 3>(view), "keep_largest_component", "labels");
-    report = keep_largest_component(view, geometry, c, fill);
+      check_whole_labels(volume_view<const V, 3>(view), function, "labels");
+    report = clean(view, geometry, c, fill);
   });
   return report_of(report);
+}
+
+py::dict keep_largest(const py::array& labels, const py::object& geometry_object, int connectivity,
+                      double background) {
+  return clean_components("keep_largest_component", labels, geometry_object, connectivity,
+                          background,
+                          [](const auto& view, const auto& geometry, auto c, auto fill) {
+                            return keep_largest_component(view, geometry, c, fill);
+                          });
 }
 
 py::dict remove_small(const py::array& labels, const py::object& geometry_object,
                       std::size_t min_voxels, double min_volume_mm3, int connectivity,
                       double background) {
-  const auto c = connectivity_of(connectivity, labels.ndim(), "remove_small_components");
-  const image_geometry geometry = geometry_of(geometry_object);
-  cleanup_report report;
-  with_voxel_type(labels, "remove_small_components", "labels", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    using V = label_voxel_of<T>;
-    const auto view = view_3d<V>(labels, "remove_small_components", "labels");
-    const V fill{voxel_value<T>(background, "remove_small_components", "background")};
-    py::gil_scoped_release release;
-    if constexpr (std::is_floating_point_v<T>)
-      check_whole_labels(volume_view<const V, 3>(view), "remove_small_components", "labels");
-    report = remove_small_components(view, geometry,
-                                     {.voxels = min_voxels, .volume_mm3 = min_volume_mm3}, c, fill);
-  });
-  return report_of(report);
+  return clean_components(
+      "remove_small_components", labels, geometry_object, connectivity, background,
+      [&](const auto& view, const auto& geometry, auto c, auto fill) {
+        return remove_small_components(
+            view, geometry, {.voxels = min_voxels, .volume_mm3 = min_volume_mm3}, c, fill);
+      });
 }
 
 py::dict fill(const py::array& mask, double value, std::optional<std::size_t> axis) {

@@ -13,6 +13,7 @@
 #include "discgeom/geometry/bianquenet.hpp"
 #include "discgeom/geometry/bianquenet_baselines.hpp"
 #include "discgeom/geometry/disc_measures.hpp"
+#include "rows/indices.hpp"
 
 namespace discgeom_python {
 
@@ -21,76 +22,6 @@ void register_indices(py::module_& m);
 namespace {
 
 using namespace discgeom;
-
-std::vector<std::string> indices_columns(bool demographics) {
-  std::vector<std::string> columns{"level",       "label",       "slice",         "dh_mm",
-                                   "hv_above_mm", "hv_below_mm", "dhi",           "hdr",
-                                   "ap_width_mm", "delta_si",    "status",        "mid_width_mm",
-                                   "dh_px",       "hv_above_px", "hv_below_px",   "dhi_px",
-                                   "hdr_px",      "ap_width_px", "mid_width_px",  "central_pixels",
-                                   "si_disc",     "si_grade",    "reference_mode"};
-  if (demographics) {
-    for (const char* c :
-         {"age", "sex", "dh_percentile", "dh_z", "dhi_percentile", "dhi_z", "hdr_percentile",
-          "hdr_z", "delta_si_percentile", "delta_si_z", "baseline_status"})
-      columns.push_back(c);
-  }
-  return columns;
-}
-
-/// As the program's indices_row, without the case.
-std::vector<cell> indices_row(const bianquenet_indices& r,
-                              const std::optional<std::pair<double, patient_sex>>& who) {
-  const auto& d = r.disc;
-  std::vector<cell> row{
-      text(r.level),
-      number(static_cast<double>(r.label)),
-      r.slice ? count(*r.slice) : cell{},
-      number(d.dh_mm),
-      number(r.above.hv_mm),
-      number(r.below.hv_mm),
-      number(d.dhi),
-      number(d.hdr),
-      number(d.full_width_mm),
-      number(d.delta_si),
-      text(r.status),
-      number(d.mid_width_mm),
-      number(d.dh_px),
-      number(r.above.hv_px),
-      number(r.below.hv_px),
-      number(d.dhi_px),
-      number(d.hdr_px),
-      number(d.full_width_px),
-      number(d.mid_width_px),
-      d.cut ? count(d.central_pixels) : cell{},
-      d.si_disc ? number(static_cast<double>(*d.si_disc)) : cell{},
-      d.delta_si ? number(static_cast<double>(bianquenet_si_grade(*d.delta_si))) : cell{},
-      r.reference ? number(static_cast<double>(r.reference->mode)) : cell{}};
-  if (!who)
-    return row;
-  const auto [age, sex] = *who;
-  row.push_back(number(age));
-  row.push_back(text(std::string(to_string(sex))));
-  std::vector<std::string> reasons;
-  for (const auto& [metric, value] :
-       std::vector<std::pair<bianquenet_metric, std::optional<double>>>{
-           {bianquenet_metric::dh, d.dh_mm},
-           {bianquenet_metric::dhi, d.dhi},
-           {bianquenet_metric::hdr, d.hdr},
-           {bianquenet_metric::delta_si, d.delta_si}}) {
-    const auto c = compare_with_bianquenet(metric, r.level, sex, age, value);
-    row.push_back(number(c.percentile));
-    row.push_back(number(c.z));
-    if (metric != bianquenet_metric::dh && c.status != "ok" && c.status != "not measured" &&
-        std::find(reasons.begin(), reasons.end(), c.status) == reasons.end())
-      reasons.push_back(c.status);
-  }
-  std::string joined = reasons.empty() ? "ok" : reasons.front();
-  for (std::size_t k = 1; k < reasons.size(); ++k)
-    joined += "; " + reasons[k];
-  row.push_back(text(joined));
-  return row;
-}
 
 /// The settings of one call, as `discgeom indices`' options.
 struct indices_request {
@@ -143,11 +74,11 @@ py::dict indices(const py::array& labels, const py::object& image,
       .reference_label = reference_label.value_or(r.bianquenet_codes ? bianquenet_csf : 100)};
   if (age.has_value() != sex.has_value())
     throw py::value_error("indices(): age and sex go together");
-  std::optional<std::pair<double, patient_sex>> who;
+  std::optional<rows::demographics> who;
   if (age)
-    who.emplace(*age, parse_enum<patient_sex>(*sex, "indices", "sex"));
+    who = rows::demographics{*age, parse_enum<patient_sex>(*sex, "indices", "sex")};
   const image_geometry geometry = geometry_of(geometry_object);
-  std::vector<bianquenet_indices> rows;
+  std::vector<bianquenet_indices> measured;
   with_voxel_type(labels, "indices", "labels", [&](auto tag) {
     using T = typename decltype(tag)::type;
     const auto view = label_view<T>(labels, "indices", "labels");
@@ -155,7 +86,7 @@ py::dict indices(const py::array& labels, const py::object& image,
       py::gil_scoped_release release;
       if constexpr (std::is_floating_point_v<T>)
         check_whole_labels(view, "indices", "labels");
-      rows = measure(view, static_cast<const decltype(view)*>(nullptr), geometry, r);
+      measured = measure(view, static_cast<const decltype(view)*>(nullptr), geometry, r);
       return;
     }
     if (!py::isinstance<py::array>(image))
@@ -171,7 +102,7 @@ py::dict indices(const py::array& labels, const py::object& image,
       py::gil_scoped_release release;
       if constexpr (std::is_floating_point_v<T>)
         check_whole_labels(view, "indices", "labels");
-      rows = measure(view, &grey, geometry, r);
+      measured = measure(view, &grey, geometry, r);
     };
     if (!grey_array.dtype().attr("isnative").cast<bool>())
       throw py::value_error("indices(): image is not in this machine's byte order");
@@ -190,14 +121,11 @@ py::dict indices(const py::array& labels, const py::object& image,
                             "; give uint8, int16, uint16, float32 or float64 (e.g. "
                             "image.astype(np.float32))");
   });
-  table t{indices_columns(who.has_value()), {}};
-  for (const auto& row : rows)
-    t.rows.push_back(indices_row(row, who));
-  if (rows.empty()) {
-    std::vector<cell> row(t.columns.size());
-    row[10] = text("no discs");
-    t.rows.push_back(std::move(row));
-  }
+  table t{rows::indices_columns(who.has_value()), {}};
+  for (const auto& disc : measured)
+    t.rows.push_back(rows::indices_row(disc, who.has_value(), who));
+  if (measured.empty())
+    t.rows.push_back(rows::status_row(t.columns, "no discs"));
   return to_columns(t);
 }
 

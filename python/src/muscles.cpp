@@ -11,6 +11,7 @@
 
 #include "arrays.hpp"
 #include "discgeom/geometry/muscle_sections.hpp"
+#include "rows/muscles.hpp"
 
 namespace discgeom_python {
 
@@ -75,38 +76,10 @@ py::tuple muscles(const py::array& labels, const py::object& geometry_object,
   std::size_t outside = 0;
   for (const auto& d : discs)
     outside += inside_image(geometry, shape, d.centroid_mm) ? 0 : 1;
-  table t{{"muscle", "side", "label", "slice", "pixels", "csa_mm2", "centroid_x_mm",
-           "centroid_y_mm", "centroid_z_mm", "level", "status", "csa_cm2", "level_slice"},
-          {}};
-  const std::size_t slices = shape[geometry.array_axis(anatomical_axis::si)];
-  for (const auto& section : sections) {
-    const auto& m = *std::find_if(scheme.begin(), scheme.end(),
-                                  [&](const auto& l) { return l.label == section.label; });
-    std::string status = section.status;
-    if (std::find(swapped.begin(), swapped.end(), m.muscle) != swapped.end())
-      status = status == "ok" ? "left and right swapped" : status + "; left and right swapped";
-    const auto level = nearest_disc_level(geometry, section.slice, discs);
-    std::vector<cell> row{text(m.muscle),
-                          text(m.side ? std::string(1, m.side) : std::string()),
-                          number(static_cast<double>(m.label)),
-                          count(section.slice),
-                          count(section.pixels),
-                          number(section.csa_mm2)};
-    for (std::size_t d = 0; d < 3; ++d)
-      row.push_back(section.centroid_mm ? number((*section.centroid_mm)[d]) : cell{});
-    row.push_back(text(level.value_or("")));
-    row.push_back(text(status));
-    row.push_back(number(section.csa_mm2 / 100.0));
-    row.push_back(discs.empty()
-                      ? cell{}
-                      : number(is_level_slice(geometry, slices, section.slice, discs) ? 1.0 : 0.0));
-    t.rows.push_back(std::move(row));
-  }
-  if (sections.empty()) {
-    std::vector<cell> row(t.columns.size());
-    row[10] = text("no muscles");
-    t.rows.push_back(std::move(row));
-  }
+  table t{rows::muscles_columns(),
+          rows::muscle_rows(sections, scheme, swapped, geometry, shape, discs)};
+  if (sections.empty())
+    t.rows.push_back(rows::status_row(t.columns, "no muscles"));
   py::list warnings;
   for (const auto& muscle : swapped)
     warnings.append(muscle +

@@ -13,61 +13,13 @@
 #include "discgeom/metrics/evaluate.hpp"
 #include "discgeom/metrics/matching.hpp"
 #include "discgeom/metrics/spider_challenge.hpp"
+#include "rows/overlap.hpp"
 
 namespace discgeom_python {
 
 namespace {
 
 using namespace discgeom;
-
-/// The columns of `discgeom overlap` for one pair (overlap_columns in the program).
-const std::vector<std::string> per_label_columns{"label",
-                                                 "reference_voxels",
-                                                 "prediction_voxels",
-                                                 "tp",
-                                                 "fp",
-                                                 "fn",
-                                                 "dice",
-                                                 "iou",
-                                                 "precision",
-                                                 "recall",
-                                                 "hd_mm",
-                                                 "hd95_mm",
-                                                 "assd_mm",
-                                                 "masd_mm",
-                                                 "nsd",
-                                                 "status"};
-
-std::vector<cell> overlap_row(const label_evaluation& e, const std::optional<structure_match>& m,
-                              bool with_match) {
-  const auto& c = e.overlap.counts;
-  std::vector<cell> row{count(e.label),
-                        count(c.reference_voxels()),
-                        count(c.prediction_voxels()),
-                        count(c.tp),
-                        count(c.fp),
-                        count(c.fn),
-                        number(e.overlap.dice),
-                        number(e.overlap.iou),
-                        number(e.overlap.precision),
-                        number(e.overlap.recall),
-                        number(e.surface.hausdorff_mm),
-                        number(e.surface.hausdorff_percentile_mm),
-                        number(e.surface.assd_mm),
-                        number(e.surface.masd_mm),
-                        number(e.surface.nsd),
-                        text(std::string(to_string(e.overlap.status)))};
-  if (with_match) {
-    if (m) {
-      row.push_back(m->prediction == 0 ? cell{} : count(m->prediction));
-      row.push_back(number(m->dice));
-      row.push_back(number(m->detected ? 1.0 : 0.0));
-    } else {
-      row.insert(row.end(), 3, cell{});
-    }
-  }
-  return row;
-}
 
 /// The settings of one call, as `discgeom overlap`'s options.
 struct overlap_request {
@@ -106,16 +58,7 @@ table score(const volume_view<const T, 3>& reference, const volume_view<const T,
     const auto scores =
         spider_challenge_score(reference, prediction, geometry,
                                {.spacing = r.spacing.value_or(challenge_spacing::corrected)});
-    table t;
-    std::vector<cell> row;
-    for (const auto& key : enum_names<spider_challenge_key>::table) {
-      t.columns.emplace_back(key.name);
-      row.push_back(number(scores[key.value]));
-    }
-    t.columns.emplace_back("status");
-    row.push_back(text(std::string(to_string(scores.status))));
-    t.rows.push_back(std::move(row));
-    return t;
+    return table{rows::spider_challenge_columns(), {rows::spider_challenge_row(scores)}};
   }
   evaluation_options options = conventions_of(r.convention);
   options.labels = r.labels;
@@ -133,17 +76,12 @@ table score(const volume_view<const T, 3>& reference, const volume_view<const T,
   std::optional<matching> matches;
   if (with_match)
     matches = match_structures(pairs, matching_options);
-  table t{per_label_columns, {}};
+  table t{rows::overlap_columns(), {}};
   if (with_match)
-    t.columns.insert(t.columns.end(), {"matched_label", "matched_dice", "detected"});
-  for (const auto& e : evaluations) {
-    std::optional<structure_match> found;
-    if (matches)
-      for (const auto& m : matches->matches)
-        if (m.reference == e.label)
-          found = m;
-    t.rows.push_back(overlap_row(e, found, with_match));
-  }
+    t.columns.insert(t.columns.end(), rows::overlap_match_columns().begin(),
+                     rows::overlap_match_columns().end());
+  for (const auto& record : rows::overlap_records(evaluations, matches))
+    t.rows.push_back(rows::overlap_row(record, with_match));
   return t;
 }
 

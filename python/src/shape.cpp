@@ -7,96 +7,13 @@
 
 #include "arrays.hpp"
 #include "discgeom/geometry/shape_features.hpp"
+#include "rows/shape.hpp"
 
 namespace discgeom_python {
 
 namespace {
 
 using namespace discgeom;
-
-const std::vector<std::string> columns_3d{"label",
-                                          "VoxelVolume",
-                                          "MeshVolume",
-                                          "SurfaceArea",
-                                          "SurfaceVolumeRatio",
-                                          "Sphericity",
-                                          "Maximum3DDiameter",
-                                          "MajorAxisLength",
-                                          "MinorAxisLength",
-                                          "LeastAxisLength",
-                                          "Elongation",
-                                          "Flatness",
-                                          "status",
-                                          "Compactness1",
-                                          "Compactness2",
-                                          "SphericalDisproportion",
-                                          "Maximum2DDiameterSlice",
-                                          "Maximum2DDiameterColumn",
-                                          "Maximum2DDiameterRow",
-                                          "MajorAxisLengthIBSI",
-                                          "MinorAxisLengthIBSI",
-                                          "LeastAxisLengthIBSI",
-                                          "voxels"};
-
-const std::vector<std::string> columns_2d{"label",
-                                          "PixelSurface",
-                                          "MeshSurface",
-                                          "Perimeter",
-                                          "PerimeterSurfaceRatio",
-                                          "Sphericity",
-                                          "MaximumDiameter",
-                                          "MajorAxisLength",
-                                          "MinorAxisLength",
-                                          "Elongation",
-                                          "status",
-                                          "SphericalDisproportion",
-                                          "MajorAxisLengthIBSI",
-                                          "MinorAxisLengthIBSI",
-                                          "pixels"};
-
-std::vector<cell> row_of(const shape_features_3d& f) {
-  return {number(static_cast<double>(f.label)),
-          number(f.voxel_volume_mm3),
-          number(f.mesh_volume_mm3),
-          number(f.surface_area_mm2),
-          number(f.surface_volume_ratio_per_mm),
-          number(f.sphericity),
-          number(f.maximum_3d_diameter_mm),
-          number(f.major_axis_length_mm),
-          number(f.minor_axis_length_mm),
-          number(f.least_axis_length_mm),
-          number(f.elongation),
-          number(f.flatness),
-          text(f.status),
-          number(f.compactness1),
-          number(f.compactness2),
-          number(f.spherical_disproportion),
-          number(f.maximum_2d_diameter_slice_mm),
-          number(f.maximum_2d_diameter_column_mm),
-          number(f.maximum_2d_diameter_row_mm),
-          number(f.major_axis_length_ibsi_mm),
-          number(f.minor_axis_length_ibsi_mm),
-          number(f.least_axis_length_ibsi_mm),
-          count(f.voxels)};
-}
-
-std::vector<cell> row_of(const shape_features_2d& f) {
-  return {number(static_cast<double>(f.label)),
-          number(f.pixel_surface_mm2),
-          number(f.mesh_surface_mm2),
-          number(f.perimeter_mm),
-          number(f.perimeter_surface_ratio_per_mm),
-          number(f.sphericity),
-          number(f.maximum_diameter_mm),
-          number(f.major_axis_length_mm),
-          number(f.minor_axis_length_mm),
-          number(f.elongation),
-          text(f.status),
-          number(f.spherical_disproportion),
-          number(f.major_axis_length_ibsi_mm),
-          number(f.minor_axis_length_ibsi_mm),
-          count(f.pixels)};
-}
 
 py::dict shape(const py::array& labels, const py::object& geometry_object,
                const std::vector<std::int64_t>& wanted, const std::string& dimensions) {
@@ -124,25 +41,20 @@ py::dict shape(const py::array& labels, const py::object& geometry_object,
           std::to_string(extents[0]) + "x" + std::to_string(extents[1]) + "x" +
           std::to_string(extents[2]));
     const bool planar = dimensions == "2d" || (dimensions == "auto" && one_slice);
-    t.columns = planar ? columns_2d : columns_3d;
+    t.columns = planar ? rows::shape_columns_2d() : rows::shape_columns_3d();
     py::gil_scoped_release release;
     if constexpr (std::is_floating_point_v<T>)
       check_whole_labels(view, "shape", "labels");
     if (planar) {
       for (const auto& f : label_shapes_2d(view, geometry, options))
-        t.rows.push_back(row_of(f));
+        t.rows.push_back(rows::shape_row(f));
     } else {
       for (const auto& f : label_shapes_3d(view, geometry, options))
-        t.rows.push_back(row_of(f));
+        t.rows.push_back(rows::shape_row(f));
     }
   });
-  if (t.rows.empty()) {  // as the program: a row saying so
-    std::vector<cell> row(t.columns.size());
-    for (std::size_t c = 0; c < row.size(); ++c)
-      if (t.columns[c] == "status")
-        row[c] = text("no labels");
-    t.rows.push_back(std::move(row));
-  }
+  if (t.rows.empty())  // as the program: a row saying so
+    t.rows.push_back(rows::status_row(t.columns, "no labels"));
   return to_columns(t);
 }
 

@@ -89,8 +89,8 @@ void npy_seeds(const fs::path& out) {
 }
 
 void csv_seeds(const fs::path& out) {
-  // A discs table as `discgeom discs` writes it (columns of discs_command.hpp), a measured disc,
-  // a disc without a height and a case that failed.
+  // A discs table as `discgeom discs` writes it (the case, then the columns of rows/discs.hpp),
+  // a measured disc, a disc without a height and a case that failed.
   table discs{{"case", "level", "label", "voxels", "volume_mm3", "centroid_x_mm", "centroid_y_mm",
                "centroid_z_mm", "height_mm", "ap_width_mm", "lateral_width_mm",
                "sagittal_angle_deg", "coronal_angle_deg", "transverse_angle_deg",
