@@ -89,7 +89,8 @@ TEST_CASE("segment: the golden TorchScript model writes Python's labels") {
     CHECK(entry.path().string().find(".partial") == std::string::npos);
 }
 
-TEST_CASE("segment: a 2D TorchScript model runs slice by slice; --slice-plane when it names none") {
+TEST_CASE(
+    "segment: a 2D TorchScript model runs slice by slice, with --slice-plane when it names none") {
   // tests/golden/make_segmenter2d_golden.py: Python's slice-by-slice labels of its sagittal slices.
   const fs::path folder = scratch() / "segment_golden_2d";
   fs::remove_all(folder);
