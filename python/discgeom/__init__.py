@@ -33,6 +33,7 @@ __all__ = [
     "Error", "PreconditionError", "IoError", "NumericalError", "InternalError", "Geometry",
     "geometry_from_nibabel", "from_nibabel", "discs", "overlap", "evaluate",
     "connected_components", "keep_largest_component", "remove_small_components", "fill_holes",
+    "postprocess",
     "shape", "muscles", "indices", "agree", "traverse", "correlate", "correlation_matrix", "batch",
     "CONVENTIONS",
 ]
@@ -250,6 +251,35 @@ def fill_holes(mask, fill=1, *, axis=None, out=None):
     result = _output("fill_holes", mask, out)
     _discgeom.fill_holes_inplace(result, fill, axis)
     return result
+
+
+def postprocess(labels, geometry=None, *, spacing=None, origin=None, direction=None,
+                smoothing_radius_mm=0.0, holes="volume", hole_plane="sagittal",
+                keep_largest_component=True, connectivity=None, out=None):
+    """(labels, report): the label map post-processed in one step, as `segment` does
+    (discgeom::postprocess_labels, docs/segmentation.md), in Hess et al.'s order:
+
+    1. per label, an opening then a closing with a ball of smoothing_radius_mm (0: off);
+    2. holes filled per label: holes="volume" (3D), "slices" (slice by slice in hole_plane:
+       "sagittal", "coronal", "transverse" or "axial", found through the geometry's direction
+       cosines) or "off";
+    3. per label, only the largest connected component (connectivity 6, 18 or 26; 4 or 8 for a
+       2D slice; default the most connected).
+
+    labels: an integer array (or nibabel image). A new array, or `out` (in place when it is
+    `labels`). report: labels, smoothing_removed, smoothing_added, holes_filled,
+    components_removed and component_voxels_removed, in voxels (components for
+    components_removed).
+    """
+    (labels,), geometry = _resolve("postprocess", [labels], geometry, spacing, origin, direction,
+                                   required=smoothing_radius_mm != 0 or holes == "slices")
+    if connectivity is None:
+        connectivity = 8 if labels.ndim == 2 else 26
+    result = _output("postprocess", labels, out)
+    report = _discgeom.postprocess_inplace(result, geometry, float(smoothing_radius_mm),
+                                           str(holes), str(hole_plane),
+                                           bool(keep_largest_component), int(connectivity))
+    return result, report
 
 
 def shape(segmentation, geometry=None, *, spacing=None, origin=None, direction=None, labels=None,

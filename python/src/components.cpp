@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// discgeom.connected_components and the clean-ups (keep_largest_component,
-// remove_small_components, fill_holes) on numpy label maps viewed in place
-// (discgeom/mask/connected_components.hpp, discgeom/mask/cleanup.hpp).
+// discgeom.connected_components, the clean-ups (keep_largest_component,
+// remove_small_components, fill_holes) and the one-step post-processing (postprocess) on numpy
+// label maps viewed in place (discgeom/mask/connected_components.hpp, discgeom/mask/cleanup.hpp,
+// discgeom/mask/postprocess.hpp).
 
 #include <cmath>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "arrays.hpp"
 #include "discgeom/mask/cleanup.hpp"
 #include "discgeom/mask/connected_components.hpp"
+#include "discgeom/mask/postprocess.hpp"
 
 namespace discgeom_python {
 
@@ -163,6 +165,53 @@ py::dict fill(const py::array& mask, double value, std::optional<std::size_t> ax
   return report_of(report);
 }
 
+/// The plane named `name`: sagittal, coronal, or transverse (also "axial").
+anatomical_plane plane_of(const std::string& name) {
+  if (name == "sagittal")
+    return anatomical_plane::sagittal;
+  if (name == "coronal")
+    return anatomical_plane::coronal;
+  if (name == "transverse" || name == "axial")
+    return anatomical_plane::transverse;
+  throw py::value_error("postprocess(): hole_plane '" + name +
+                        "' is not sagittal, coronal, transverse or axial");
+}
+
+/// postprocess_labels on the labels in place; integer (and bool) dtypes only, as the C++ step.
+py::dict postprocess(const py::array& labels, const py::object& geometry_object,
+                     double smoothing_radius_mm, const std::string& holes,
+                     const std::string& hole_plane, bool keep_largest, int connectivity) {
+  constexpr const char* function = "postprocess";
+  postprocess_settings settings;
+  settings.smoothing_radius_mm = smoothing_radius_mm;
+  settings.holes = parse_enum<hole_filling>(holes, function, "holes");
+  settings.hole_plane = plane_of(hole_plane);
+  settings.keep_largest_component = keep_largest;
+  settings.connectivity = connectivity_of(connectivity, labels.ndim(), function);
+  const image_geometry geometry = geometry_of(geometry_object);
+  postprocess_report report;
+  with_voxel_type(labels, function, "labels", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      const auto view = view_3d<T>(labels, function, "labels");
+      py::gil_scoped_release release;
+      report = postprocess_labels(view, geometry, settings);
+    } else {
+      throw py::value_error(std::string(function) + "(): labels has dtype " + dtype_name(labels) +
+                            "; post-processing needs an integer label map (int8 ... uint64): "
+                            "pass labels.astype(numpy.int32) or another integer dtype");
+    }
+  });
+  py::dict d;
+  d["labels"] = report.labels;
+  d["smoothing_removed"] = report.smoothing_removed;
+  d["smoothing_added"] = report.smoothing_added;
+  d["holes_filled"] = report.holes_filled;
+  d["components_removed"] = report.components_removed;
+  d["component_voxels_removed"] = report.component_voxels_removed;
+  return d;
+}
+
 }  // namespace
 
 void register_components(py::module_& m) {
@@ -178,6 +227,11 @@ void register_components(py::module_& m) {
         py::arg("background"), "Removes the components below a size, writing into labels.");
   m.def("fill_holes_inplace", &fill, py::arg("mask"), py::arg("fill"), py::arg("axis"),
         "Fills enclosed background (in 3D, or slice by slice normal to axis), writing into mask.");
+  m.def("postprocess_inplace", &postprocess, py::arg("labels"), py::arg("geometry"),
+        py::arg("smoothing_radius_mm"), py::arg("holes"), py::arg("hole_plane"),
+        py::arg("keep_largest_component"), py::arg("connectivity"),
+        "Smooths, fills holes and keeps the largest components (postprocess_labels), writing "
+        "into labels; returns what each step changed.");
 }
 
 }  // namespace discgeom_python

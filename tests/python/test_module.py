@@ -516,6 +516,74 @@ def test_cleanups_known_answers():
     np.testing.assert_array_equal(discgeom.keep_largest_component(f), kept)
 
 
+def test_postprocess_known_answer_without_smoothing():
+    labels = np.zeros((12, 12, 12), np.int16)
+    labels[2:8, 2:8, 2:8] = 1
+    labels[5, 5, 5] = 0          # a hole of one voxel
+    labels[0, 0, 0] = 1          # a second component of label 1
+    labels[9:11, 9:11, 9:11] = 7  # another label, whole
+    expected = np.zeros_like(labels)
+    expected[2:8, 2:8, 2:8] = 1
+    expected[9:11, 9:11, 9:11] = 7
+    before = labels.copy()
+    result, report = discgeom.postprocess(labels)
+    np.testing.assert_array_equal(labels, before)  # a new array unless out= is given
+    np.testing.assert_array_equal(result, expected)
+    assert report == {"labels": 2, "smoothing_removed": 0, "smoothing_added": 0,
+                      "holes_filled": 1, "components_removed": 1,
+                      "component_voxels_removed": 1}
+    # Each step off: the hole stays, or the stray voxel stays.
+    kept_hole, _ = discgeom.postprocess(labels, holes="off")
+    assert kept_hole[5, 5, 5] == 0 and kept_hole[0, 0, 0] == 0
+    kept_stray, _ = discgeom.postprocess(labels, keep_largest_component=False)
+    assert kept_stray[0, 0, 0] == 1 and kept_stray[5, 5, 5] == 1
+    # In place through out=.
+    discgeom.postprocess(labels, out=labels)
+    np.testing.assert_array_equal(labels, expected)
+
+
+def test_postprocess_smoothing_equals_scipy_open_close():
+    """One label, anisotropic voxels: the smoothing step equals scipy's binary opening (outside
+    the array is background) then a closing computed with room around it, with the ball
+    {o : sum_d (o_d s_d / r)^2 <= 1} as the structuring element."""
+    ndimage = pytest.importorskip("scipy.ndimage")
+    spacing, radius = (0.8, 1.0, 2.0), 2.1
+    reach = [int(np.floor(radius / s)) for s in spacing]
+    grid = np.meshgrid(*[np.arange(-r, r + 1) for r in reach], indexing="ij")
+    ball = sum((g * s / radius) ** 2 for g, s in zip(grid, spacing)) <= 1 + 1e-12
+    rng = np.random.default_rng(5)
+    mask = np.zeros((24, 22, 12), bool)
+    mask[4:19, 3:18, 2:10] = True
+    mask |= rng.random(mask.shape) < 0.04          # specks outside
+    mask &= ~(rng.random(mask.shape) < 0.04)       # pits inside
+    mask[0:6, 8:10, 5] = True                      # a spur reaching the border
+    opened = ndimage.binary_dilation(ndimage.binary_erosion(mask, ball, border_value=0), ball)
+    pad = [(2 * r, 2 * r) for r in reach]
+    closed = ndimage.binary_erosion(ndimage.binary_dilation(np.pad(opened, pad), ball), ball)
+    expected = closed[tuple(slice(2 * r, 2 * r + n) for r, n in zip(reach, mask.shape))]
+    labels = mask.astype(np.uint16) * 3
+    result, report = discgeom.postprocess(labels, spacing=spacing, smoothing_radius_mm=radius,
+                                          holes="off", keep_largest_component=False)
+    np.testing.assert_array_equal(result == 3, expected)
+    assert set(np.unique(result)) <= {0, 3}
+    assert report["smoothing_removed"] == int((mask & ~expected).sum()) > 0
+    assert report["smoothing_added"] == int((~mask & expected).sum()) > 0
+
+
+def test_postprocess_errors():
+    labels = np.zeros((5, 5, 5), np.int32)
+    with pytest.raises(discgeom.PreconditionError, match="smoothing_radius_mm"):
+        discgeom.postprocess(labels, spacing=(1, 1, 1), smoothing_radius_mm=-1)
+    with pytest.raises(ValueError, match="integer label map"):
+        discgeom.postprocess(labels.astype(np.float32))
+    with pytest.raises(ValueError, match="hole_plane 'oblique'"):
+        discgeom.postprocess(labels, spacing=(1, 1, 1), holes="slices", hole_plane="oblique")
+    with pytest.raises(discgeom.PreconditionError, match="holes"):
+        discgeom.postprocess(labels, holes="sometimes")
+    with pytest.raises(ValueError, match="no geometry"):
+        discgeom.postprocess(labels, smoothing_radius_mm=1.0)
+
+
 # --- correlations --------------------------------------------------------------------------
 
 def correlation_table(tmp_path):
