@@ -128,7 +128,7 @@ inline int run_muscles(const muscles_settings& s) {
     const std::string name = case_name(file);
     try {
       const auto labels = read_label_image<std::int64_t>(file, "muscles", s.overrides);
-      if (const auto reason = not_axial_reason(labels.geometry))
+      if (const auto reason = not_axial_reason(labels.geometry, labels.shape()))
         throw io_error(*reason + "; give --orientation if the header is wrong");
       std::size_t outside = 0;
       for (const auto& d : discs)

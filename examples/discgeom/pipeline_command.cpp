@@ -767,7 +767,7 @@ void run_muscles_stage(pipeline_run& run) {
     const std::size_t index = case_index++;
     try {
       const auto manual = read_label_image<std::int32_t>(file, "pipeline", {});
-      if (const auto reason = not_axial_reason(manual.geometry))
+      if (const auto reason = not_axial_reason(manual.geometry, manual.shape()))
         throw io_error(*reason);
       std::vector<disc_position> discs;
       for (const auto& d : measure_discs(manual, manual.geometry, disc_table_options{})) {

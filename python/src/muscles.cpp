@@ -49,8 +49,6 @@ py::tuple muscles(const py::array& labels, const py::object& geometry_object,
                   const std::vector<std::tuple<std::string, double, double, double>>& disc_rows) {
   const image_geometry geometry = geometry_of(geometry_object);
   geometry.validate("muscles");
-  if (const auto reason = not_axial_reason(geometry))
-    throw precondition_error("muscles(): " + *reason);
   const auto scheme = scheme_of(scheme_object);
   std::vector<disc_position> discs;  // as read_disc_positions: rows with a level and a centroid
   for (const auto& [level, x, y, z] : disc_rows)
@@ -66,9 +64,13 @@ py::tuple muscles(const py::array& labels, const py::object& geometry_object,
     using T = typename decltype(tag)::type;
     const auto view = view_3d<const T>(labels, "muscles", "labels");
     shape = view.shape();
+    if (const auto reason = not_axial_reason(geometry, shape))
+      throw precondition_error("muscles(): " + *reason);
+    // Every view is taken while the GIL is held.
+    [[maybe_unused]] const auto labels_view = label_view<T>(labels, "muscles", "labels");
     py::gil_scoped_release release;
     if constexpr (std::is_floating_point_v<T>)
-      check_whole_labels(label_view<T>(labels, "muscles", "labels"), "muscles", "labels");
+      check_whole_labels(labels_view, "muscles", "labels");
     sections = muscle_sections(view, geometry, wanted);
   });
 

@@ -90,6 +90,19 @@ TEST_CASE("not_axial_reason: a sagittal series is refused with every axis named"
   CHECK_FALSE(discgeom::not_axial_reason({.spacing = {0.7, 0.7, 4}}));
 }
 
+TEST_CASE("not_axial_reason: one axial slice passes whatever its pixel size") {
+  // A 2D axial image read as a volume of one slice: the third spacing (1 mm, not stored in a 2D
+  // file) is finer than the 1.5 mm pixels, yet the slice is one axial section.
+  const discgeom::image_geometry one_slice{.spacing = {1.5, 1.5, 1.0}};
+  CHECK(discgeom::not_axial_reason(one_slice));  // the spacing alone: refused
+  CHECK_FALSE(discgeom::not_axial_reason(one_slice, {20, 20, 1}));
+  // More than one slice: the spacing rule again.
+  CHECK(discgeom::not_axial_reason(one_slice, {20, 20, 2}));
+  // One slice of a sagittal series (axis 0 is LR, SI lies in the slice): still refused.
+  const discgeom::image_geometry sagittal{.spacing = {4.4, 0.43, 0.43}};
+  CHECK(discgeom::not_axial_reason(sagittal, {1, 40, 40}));
+}
+
 TEST_CASE("nearest_slice and is_level_slice: the slice nearest each disc, by hand") {
   // Slices run head to foot (axis 2 grows inferior), 5 mm apart: slice k lies at z = 100 - 5k.
   const discgeom::image_geometry g{.spacing = {0.8, 0.8, 5.0},

@@ -94,6 +94,16 @@ struct muscle_section {
   return reason;
 }
 
+/// not_axial_reason for a label map of `shape`: a single slice (extent 1 along the array axis
+/// most aligned with SI, such as a 2D axial image) is one axial section whatever its spacing
+/// along that axis, which a 2D file does not even store; otherwise as not_axial_reason(geometry).
+[[nodiscard]] inline std::optional<std::string> not_axial_reason(
+    const image_geometry& geometry, const std::array<std::size_t, 3>& shape) {
+  if (shape[geometry.array_axis(anatomical_axis::si)] == 1)
+    return std::nullopt;
+  return not_axial_reason(geometry);
+}
+
 /// The sections of each listed label on every axial slice that holds it, and a row with
 /// status "empty" for each slice between a label's first and last slice that misses it.
 /// Rows are ordered by label (in `labels` order), then slice.
