@@ -391,6 +391,31 @@ TEST_CASE("segment: SPIDER disc labels numbered from the lowest LPS z") {
   }
 }
 
+TEST_CASE("segment: SPIDER discs fill holes where holes and hole_plane say") {
+  // One disc with a tunnel along axis 2 (Superior): open in 3D, a hole in every axial slice.
+  const image_geometry geometry{.spacing = {1.0, 1.0, 2.0}};
+  auto img = image<float>::filled({12, 12, 16}, geometry, 0.0f);
+  fill_box(img, {2, 2, 6}, {10, 10, 9}, 1.0f);  // k 6-8: 192 voxels
+  fill_box(img, {5, 5, 6}, {6, 6, 9}, 0.0f);    // the tunnel: 3 voxels
+  const auto run = [&](discgeom::hole_filling holes, discgeom::anatomical_plane plane) {
+    return discgeom::segment(img, threshold_model(geometry.spacing),
+                             {.window = {.patch = {12, 12, 16}},
+                              .labels = discgeom::segmentation_labels::spider_discs,
+                              .holes = holes,
+                              .hole_plane = plane});
+  };
+  using discgeom::anatomical_plane;
+  using discgeom::hole_filling;
+  const auto axial = run(hole_filling::slices, anatomical_plane::transverse);
+  CHECK(axial.holes_filled == 3);
+  CHECK(axial.labels.voxels(5, 5, 7) == 201);
+  CHECK(run(hole_filling::slices, anatomical_plane::sagittal).holes_filled == 0);
+  CHECK(run(hole_filling::volume, anatomical_plane::sagittal).holes_filled == 0);
+  const auto off = run(hole_filling::off, anatomical_plane::transverse);
+  CHECK(off.holes_filled == 0);
+  CHECK(off.labels.voxels(5, 5, 7) == 0);
+}
+
 TEST_CASE("2D torchscript segmenter: slice by slice as in Python, logits to 1e-5, labels exactly") {
   // tests/golden/make_segmenter2d_golden.py: a Conv2d network run on each sagittal slice (array
   // axis 0 of an LPS volume of 4 x 0.5 x 0.5 mm) of a 6 x 12 x 10 volume.

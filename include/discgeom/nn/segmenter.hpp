@@ -115,7 +115,8 @@ struct segmentation_options {
   std::int64_t disc_class = 1;         ///< spider_discs: the class of the discs
   bool keep_largest_component = true;  ///< classes: each label keeps its largest component
   bool fill_holes = true;              ///< each label's (each disc's) enclosed holes are filled
-  /// classes: where holes are filled (fill_holes true): in 3D, or slice by slice in hole_plane.
+  /// Where holes are filled (fill_holes true), for classes and spider_discs alike: in 3D, or
+  /// slice by slice in hole_plane.
   hole_filling holes = hole_filling::volume;
   anatomical_plane hole_plane = anatomical_plane::sagittal;
   /// Edge smoothing (postprocess_labels): opening then closing with a ball of this radius (mm),
@@ -299,6 +300,16 @@ inline torch::Tensor decide_labels(const torch::Tensor& logits, segmentation_dec
   return logits.argmax(0);
 }
 
+/// The post-processing of the labels: segmentation_options' cleanup fields as
+/// postprocess_settings.
+inline postprocess_settings postprocess_of(const segmentation_options& options) {
+  return {.smoothing_radius_mm = options.smoothing_radius_mm,
+          .holes = options.fill_holes ? options.holes : hole_filling::off,
+          .hole_plane = options.hole_plane,
+          .keep_largest_component = options.keep_largest_component,
+          .connectivity = options.connectivity};
+}
+
 /// The components of label `disc_class` (holes filled first when asked), numbered 201, 202, ...
 /// by the LPS z of their centroids from the lowest; writes them into `labels` (others -> 0).
 inline void spider_disc_labels(image<std::uint16_t>& labels, const segmentation_options& options,
@@ -336,30 +347,16 @@ inline void spider_disc_labels(image<std::uint16_t>& labels, const segmentation_
   for (std::size_t n = 0; n < labels.voxels.size(); ++n)
     labels.voxels.data()[n] = label_of[components.ids.data()[n]];
   result.discs = kept.size();
-  if (options.fill_holes) {
-    for (std::size_t n = 0; n < kept.size(); ++n) {
-      auto one = image<std::uint8_t>::filled(labels.shape(), labels.geometry, 0);
-      for (std::size_t v = 0; v < labels.voxels.size(); ++v)
-        one.voxels.data()[v] = labels.voxels.data()[v] == 201 + n ? 1 : 0;
-      if (fill_holes(one, 1).voxels_changed == 0)
-        continue;
-      for (std::size_t v = 0; v < labels.voxels.size(); ++v)
-        if (one.voxels.data()[v] && labels.voxels.data()[v] == 0) {
-          labels.voxels.data()[v] = static_cast<std::uint16_t>(201 + n);
-          ++result.holes_filled;
-        }
-    }
+  // Each disc's holes, in 3D or slice by slice in options.hole_plane, as for classes.
+  const auto settings = postprocess_of(options);
+  if (settings.holes != hole_filling::off) {
+    std::vector<std::uint16_t> discs;
+    for (std::size_t n = 0; n < kept.size(); ++n)
+      discs.push_back(static_cast<std::uint16_t>(201 + n));
+    postprocess_report report;
+    fill_label_holes(labels.view(), labels.geometry, settings, discs, report);
+    result.holes_filled += report.holes_filled;
   }
-}
-
-/// The post-processing of `classes` labels: segmentation_options' cleanup fields as
-/// postprocess_settings.
-inline postprocess_settings postprocess_of(const segmentation_options& options) {
-  return {.smoothing_radius_mm = options.smoothing_radius_mm,
-          .holes = options.fill_holes ? options.holes : hole_filling::off,
-          .hole_plane = options.hole_plane,
-          .keep_largest_component = options.keep_largest_component,
-          .connectivity = options.connectivity};
 }
 
 }  // namespace detail
