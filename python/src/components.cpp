@@ -5,6 +5,7 @@
 // discgeom/mask/postprocess.hpp).
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -44,15 +45,47 @@ connectivity3 connectivity_of(int connectivity, py::ssize_t ndim, const char* fu
                         (ndim == 2 ? "4 or 8 for a 2D slice" : "6, 18 or 26 for a 3D volume"));
 }
 
-/// `value` as a voxel of type T. \throws py::value_error when T cannot hold it exactly
+/// `value` (a Python int or float) as a voxel of type T, exactly. Integers are compared with
+/// T's range as Python integers, so 2**53 + 1 is neither rounded through a double nor cast out
+/// of range. \throws py::value_error when T cannot hold the value exactly
 template <class T>
-T voxel_value(double value, const char* function, const char* argument) {
-  const T voxel = static_cast<T>(value);
-  if (!std::isfinite(value) || static_cast<double>(voxel) != value) {
-    throw py::value_error(std::string(function) + "(): " + argument + " " + std::to_string(value) +
+T voxel_value(const py::object& value, const char* function, const char* argument) {
+  const auto refuse = [&]() -> T {
+    throw py::value_error(std::string(function) + "(): " + argument + " " +
+                          py::repr(value).cast<std::string>() +
                           " is not a value of the array's dtype");
+  };
+  // numpy's scalars: integers through __index__, floats through __float__.
+  py::object number = value;
+  if (!py::isinstance<py::int_>(number) && !py::isinstance<py::float_>(number)) {
+    if (PyObject* index = PyNumber_Index(value.ptr()))
+      number = py::reinterpret_steal<py::object>(index);
+    else if (PyErr_Clear(), py::hasattr(value, "__float__") && !py::isinstance<py::str>(value))
+      number = py::float_(value);
+    else
+      return refuse();
   }
-  return voxel;
+  if (py::isinstance<py::float_>(number)) {
+    const double d = number.cast<double>();
+    if constexpr (std::is_floating_point_v<T>) {
+      const T voxel = static_cast<T>(d);
+      return std::isfinite(d) && static_cast<double>(voxel) == d ? voxel : refuse();
+    } else if (!std::isfinite(d) || std::floor(d) != d) {
+      return refuse();
+    }
+  }
+  const py::int_ whole(number);  // a whole float as a Python int
+  if constexpr (std::is_floating_point_v<T>) {
+    const T voxel = whole.cast<T>();
+    return py::int_(py::float_(static_cast<double>(voxel))).equal(whole) ? voxel : refuse();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return whole.equal(py::int_(0)) ? false : whole.equal(py::int_(1)) ? true : refuse();
+  } else {
+    if (whole < py::int_(std::numeric_limits<T>::min()) ||
+        whole > py::int_(std::numeric_limits<T>::max()))
+      return refuse();
+    return whole.cast<T>();
+  }
 }
 
 py::dict report_of(const cleanup_report& report) {
@@ -112,8 +145,8 @@ py::tuple components(const py::array& labels, const py::object& geometry_object,
 /// viewed as writable label voxels (float labels checked to be whole), `background` the fill.
 template <class Clean>
 py::dict clean_components(const char* function, const py::array& labels,
-                          const py::object& geometry_object, int connectivity, double background,
-                          Clean&& clean) {
+                          const py::object& geometry_object, int connectivity,
+                          const py::object& background, Clean&& clean) {
   const auto c = connectivity_of(connectivity, labels.ndim(), function);
   const image_geometry geometry = geometry_of(geometry_object);
   cleanup_report report;
@@ -131,7 +164,7 @@ py::dict clean_components(const char* function, const py::array& labels,
 }
 
 py::dict keep_largest(const py::array& labels, const py::object& geometry_object, int connectivity,
-                      double background) {
+                      const py::object& background) {
   return clean_components("keep_largest_component", labels, geometry_object, connectivity,
                           background,
                           [](const auto& view, const auto& geometry, auto c, auto fill) {
@@ -141,7 +174,7 @@ py::dict keep_largest(const py::array& labels, const py::object& geometry_object
 
 py::dict remove_small(const py::array& labels, const py::object& geometry_object,
                       std::size_t min_voxels, double min_volume_mm3, int connectivity,
-                      double background) {
+                      const py::object& background) {
   return clean_components(
       "remove_small_components", labels, geometry_object, connectivity, background,
       [&](const auto& view, const auto& geometry, auto c, auto fill) {
@@ -150,7 +183,7 @@ py::dict remove_small(const py::array& labels, const py::object& geometry_object
       });
 }
 
-py::dict fill(const py::array& mask, double value, std::optional<std::size_t> axis) {
+py::dict fill(const py::array& mask, const py::object& value, std::optional<std::size_t> axis) {
   cleanup_report report;
   with_voxel_type(mask, "fill_holes", "mask", [&](auto tag) {
     using T = typename decltype(tag)::type;

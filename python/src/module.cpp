@@ -187,7 +187,14 @@ py::dict to_columns(const table& t) {
                                                      "lower_k",
                                                      "upper_i",
                                                      "upper_j",
-                                                     "upper_k"};
+                                                     "upper_k",
+                                                     "n",
+                                                     "n_unpaired",
+                                                     "n_missing",
+                                                     "slice",
+                                                     "pixels",
+                                                     "feature",
+                                                     "step"};
   static const std::set<std::string> text_columns{
       "level", "status", "fov_check", "measure", "group", "x", "y", "method", "muscle", "side"};
   py::dict result;
@@ -219,13 +226,13 @@ py::dict to_columns(const table& t) {
       }
       result[py::str(t.columns[c])] = column;
     } else if (all_whole && integer_columns.count(t.columns[c])) {
-      py::array_t<std::int64_t> column({n});
+      py::array_t<std::int64_t> column(n);
       auto w = column.mutable_unchecked<1>();
       for (py::ssize_t r = 0; r < n; ++r)
         w(r) = static_cast<std::int64_t>(std::get<double>(t.rows[static_cast<std::size_t>(r)][c]));
       result[py::str(t.columns[c])] = column;
     } else {
-      py::array_t<double> column({n});
+      py::array_t<double> column(n);
       auto w = column.mutable_unchecked<1>();
       for (py::ssize_t r = 0; r < n; ++r) {
         const cell& value = t.rows[static_cast<std::size_t>(r)][c];

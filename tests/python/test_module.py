@@ -313,11 +313,16 @@ MEMORY_SCRIPT = textwrap.dedent("""
     base.fill(0)
     base[10:30, 10:30, 10:30] = 201
     base[40:60, 10:30, 10:30] = 202
-    views = {"C": base, "F": base.T, "negative": base[::-1, :, ::-1]}
-    view = views[sys.argv[1]]
-    other = view.copy(order="K")  # the prediction, allocated before the measurement
-    other[view == 202] = 0
+    # The prediction, allocated before the measurement without any temporary array (a 64 MB
+    # temporary would hide a 64 MB copy in the peak).
+    other_base = base.copy()
+    other_base[40:60, 10:30, 10:30] = 0
+    layouts = {"C": lambda a: a, "F": lambda a: a.T, "negative": lambda a: a[::-1, :, ::-1]}
+    view = layouts[sys.argv[1]](base)
+    other = layouts[sys.argv[1]](other_base)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if len(sys.argv) > 2:   # the check of the check: a uint8 copy of the labels is seen
+        copy = view.astype(np.uint8)
     discgeom.discs(view, spacing=(1, 1, 1), scheme="ordinal")
     discgeom.overlap(view, other, spacing=(1, 1, 1))
     discgeom.overlap(view, other, spacing=(1, 1, 1), convention="spider-challenge")
@@ -335,6 +340,15 @@ def test_measuring_a_big_array_does_not_copy_it(layout):
     assert done.returncode == 0, done.stderr
     grown_mb = float(done.stdout.strip())
     assert grown_mb < 32.0, grown_mb
+
+
+def test_the_memory_check_sees_a_copy():
+    # The same script with one uint8 copy of the labels (64 MB) inside the measured span: the
+    # peak must show it, or the test above could not catch a copy.
+    done = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, "F", "copy"], capture_output=True,
+                          text=True, check=False, env=os.environ.copy())
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout.strip()) >= 60.0
 
 
 def test_writes_go_to_the_array_itself_and_reads_see_changes():
@@ -398,6 +412,10 @@ def test_errors_carry_discgeom_messages():
         discgeom.fill_holes(a, fill=300)
     with pytest.raises(ValueError, match="background -1"):
         discgeom.keep_largest_component(a, background=-1)
+    with pytest.raises(ValueError, match="background 2.5"):
+        discgeom.keep_largest_component(a, background=2.5)
+    with pytest.raises(ValueError, match="fill 'x'"):
+        discgeom.fill_holes(a, fill="x")
     with pytest.raises(ValueError, match="spacing has 2 values"):
         discgeom.discs(a, spacing=(1, 1))
     assert issubclass(discgeom.PreconditionError, discgeom.Error)
@@ -487,6 +505,25 @@ def test_connected_components_partition_equals_scipy():
     # The same partition: each of our components is exactly one of theirs.
     pairs = np.unique(np.stack([ids[mask], theirs[mask]]), axis=1)
     assert pairs.shape[1] == count
+
+
+def test_cleanup_values_are_written_exactly():
+    # 2**53 + 1 has no double: it must reach an int64 map unrounded; numpy scalars are values.
+    labels = np.zeros((6, 6, 6), np.int64)
+    labels[0:2, 0:2, 0:2] = 4
+    labels[4, 4, 4] = 4
+    big = 2**53 + 1
+    kept = discgeom.keep_largest_component(labels, background=big)
+    assert kept[4, 4, 4] == big and kept[0, 0, 0] == 4
+    assert discgeom.keep_largest_component(labels, background=np.int16(-3))[4, 4, 4] == -3
+    with pytest.raises(ValueError, match="background 18446744073709551616"):
+        discgeom.keep_largest_component(labels.astype(np.uint64), background=2**64)
+    hollow = np.zeros((5, 5, 5), np.float32)
+    hollow[1:4, 1:4, 1:4] = 1
+    hollow[2, 2, 2] = 0
+    assert discgeom.fill_holes(hollow, fill=np.float32(0.5))[2, 2, 2] == np.float32(0.5)
+    with pytest.raises(ValueError, match="fill 0.1"):
+        discgeom.fill_holes(hollow, fill=0.1)   # 0.1 has no float32
 
 
 def test_cleanups_known_answers():
@@ -694,6 +731,21 @@ def test_muscles_refuse_a_sagittal_map():
     labels = np.zeros((10, 40, 40), np.uint8)  # axis 0 (LR) the coarsest: sagittal slices
     with pytest.raises(discgeom.PreconditionError, match="muscles"):
         discgeom.muscles(labels, spacing=(4.0, 0.5, 0.5))
+
+
+def test_muscles_of_one_axial_slice_with_coarse_pixels():
+    # A 2D array is one axial slice: its pixels may be larger than the 1 mm the missing third
+    # axis stands for. Psoas L (61) is a 6 x 5 pixel box at 1.5 mm: 30 px, 67.5 mm^2.
+    labels = np.zeros((20, 20), np.int32)
+    labels[12:18, 4:9] = 61
+    labels[2:8, 4:9] = 62
+    table = discgeom.muscles(labels, spacing=(1.5, 1.5),
+                             scheme=[(61, "psoas", "L"), (62, "psoas", "R")])
+    left = list(table["label"]).index(61)
+    assert table["pixels"][left] == 30 and table["pixels"].dtype == np.int64
+    assert table["csa_mm2"][left] == pytest.approx(67.5, rel=1e-12)
+    assert table["centroid_x_mm"][left] == pytest.approx(14.5 * 1.5, rel=1e-12)
+    assert table["slice"].dtype == np.int64
 
 
 # --- agree ---------------------------------------------------------------------------------
