@@ -44,7 +44,8 @@ CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja \
   -DDISCGEOM_BUILD_FUZZERS=ON -DDISCGEOM_WARNINGS_AS_ERRORS=ON \
   -DDISCGEOM_BUILD_TESTS=OFF -DDISCGEOM_BUILD_EXAMPLES=OFF -DDISCGEOM_BUILD_BENCHMARKS=OFF \
   -DDISCGEOM_WITH_ITK=OFF -DDISCGEOM_WITH_TORCH=OFF -DDISCGEOM_WITH_XGBOOST=OFF \
-  -DDISCGEOM_WITH_MPI=OFF -DDISCGEOM_INSTALL=OFF >"$build/configure.log" 2>&1 ||
+  -DDISCGEOM_WITH_MPI=OFF -DDISCGEOM_BUILD_PYTHON=OFF -DDISCGEOM_INSTALL=OFF \
+  >"$build/configure.log" 2>&1 ||
   { cat "$build/configure.log" >&2; echo "fuzz.sh: configuring $build failed" >&2; exit 1; }
 cmake --build "$build" -j "${FUZZ_BUILD_JOBS:-$(nproc)}"
 

@@ -384,7 +384,6 @@ inline bianquenet_spine measure_spine(const raster<std::int64_t>& labels,
       bodies[k] = clean_body(bodies[k]);
     out.bodies[k] = measure_body(bodies[k], k == 5, s);
   }
-  std::optional<bianquenet_signal> reference;
   if (grey != nullptr) {
     out.csf = signal_of(*grey, mask_of(labels, {bianquenet_csf}));
     out.fat = signal_of(*grey, mask_of(labels, {bianquenet_fat}));

@@ -106,7 +106,7 @@ void scan_label_lines(const volume_view<T, 3>& labels, std::size_t inner,
       index[b] = j;
       index[inner] = 0;
       const T* line = labels.data() + labels.offset(index);
-      const auto at = [line, stride](std::size_t position) {
+      const auto at = [=](std::size_t position) {  // stride is a constant when UnitStride
         return raw_label(line[static_cast<std::ptrdiff_t>(position) * stride]);
       };
       std::size_t position = 0;
