@@ -707,10 +707,7 @@ struct muscle_truth_row {
         const double field = std::exp(bias[0] * x + bias[1] * y + bias[2] * x * y +
                                       bias[3] * x * x + bias[4] * y * y);
         const double signal = field * static_cast<double>(clean[at(i, j, k)]);
-        const auto noise = standard_normal_pair(g);
-        const double re = signal + sigma * noise.first, im = sigma * noise.second;
-        const double value = std::round(options.scale * std::sqrt(re * re + im * im));
-        result.voxels(i, j, k) = static_cast<std::int16_t>(std::clamp(value, 0.0, 32767.0));
+        result.voxels(i, j, k) = rician_voxel(signal, sigma, options.scale, g);
       }
     }
   }

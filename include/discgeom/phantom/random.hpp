@@ -7,6 +7,7 @@
 /// std::normal_distribution are not, so every draw here is an explicit transform of the
 /// generator's 64-bit words. See docs/phantom.md ("Determinism").
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -110,6 +111,19 @@ struct normal_pair {
       return {x * f, y * f};
     }
   }
+}
+
+/// One voxel of a T1-like magnitude image: the clean signal I (fraction of full scale) with
+/// Rician noise, |I + sigma (n1 + i n2)| = sqrt((I + sigma n1)^2 + (sigma n2)^2) for one
+/// standard_normal_pair (n1, n2) (Gudbjartsson & Patz 1995: a magnitude image of complex Gaussian
+/// noise), times `scale`, rounded and clamped to [0, 32767] (int16).
+/// \param generator advanced by one standard_normal_pair
+[[nodiscard]] inline std::int16_t rician_voxel(double signal, double sigma, double scale,
+                                               std::mt19937_64& generator) {
+  const auto noise = standard_normal_pair(generator);
+  const double re = signal + sigma * noise.first, im = sigma * noise.second;
+  const double value = std::round(scale * std::sqrt(re * re + im * im));
+  return static_cast<std::int16_t>(std::clamp(value, 0.0, 32767.0));
 }
 
 }  // namespace discgeom::phantom
